@@ -1,0 +1,128 @@
+package dev.agentsre.internal.window;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A ring of {@code size} time buckets, each {@code bucketMillis} wide, identified by their bucket
+ * index {@code floor(t / bucketMillis)}. Subclasses keep their per-bucket data in arrays indexed
+ * by slot and clear a slot when it is reused for a newer bucket.
+ *
+ * <p><b>Concurrency.</b> Lock-free. A writer reads the slot's epoch; when it is stale it claims the
+ * slot with a CAS to {@link #ROTATING}, clears it and publishes the new epoch. Writers that see
+ * {@code ROTATING} spin for the few nanoseconds the clear takes. An increment that races with a
+ * rotation either lands before the clear (and is dropped together with the expired bucket, which
+ * is correct: it was older than the window) or after it (and is counted in the new bucket). A live
+ * event is never lost.
+ *
+ * <p><b>Clock jumps.</b> Time is made monotonic per ring: the bucket index used is the maximum of
+ * the clock's index and the newest index recorded so far. After a backward jump events keep
+ * going to the newest bucket until the clock catches up, so nothing is dropped or double counted;
+ * after a forward jump every bucket older than the window is simply no longer read.
+ *
+ * <p><b>Memory.</b> One {@code long} epoch per slot plus the subclass arrays; fixed at construction.
+ */
+public abstract class BucketRing {
+
+    private static final long EMPTY = Long.MIN_VALUE;
+    private static final long ROTATING = Long.MIN_VALUE + 1;
+
+    /** Width of one bucket in milliseconds. */
+    protected final long bucketMillis;
+    /** Number of buckets in the ring. */
+    protected final int size;
+    private final AtomicLongArray epochs;
+    private final AtomicLong newestIndex = new AtomicLong(EMPTY);
+
+    protected BucketRing(long bucketMillis, int size) {
+        if (bucketMillis <= 0) {
+            throw new IllegalArgumentException("bucketMillis must be > 0, got " + bucketMillis);
+        }
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be > 0, got " + size);
+        }
+        this.bucketMillis = bucketMillis;
+        this.size = size;
+        this.epochs = new AtomicLongArray(size);
+        for (int i = 0; i < size; i++) {
+            epochs.set(i, EMPTY);
+        }
+    }
+
+    /** The span covered by the whole ring, in milliseconds. */
+    public final long spanMillis() {
+        return bucketMillis * size;
+    }
+
+    /** Width of one bucket in milliseconds. */
+    public final long bucketMillis() {
+        return bucketMillis;
+    }
+
+    /** Clears slot {@code slot}; called by the one thread that claimed it for rotation. */
+    protected abstract void clear(int slot);
+
+    /**
+     * The slot to write an event at {@code nowMillis} into, rotated if it held an older bucket, or
+     * {@code -1} when the event is older than the whole ring (possible only for a writer stalled
+     * for longer than the ring's span) and must be dropped.
+     */
+    protected final int slotForWrite(long nowMillis) {
+        long index = advance(Math.floorDiv(nowMillis, bucketMillis));
+        int slot = (int) Math.floorMod(index, (long) size);
+        while (true) {
+            long epoch = epochs.get(slot);
+            if (epoch == index) {
+                return slot;
+            }
+            if (epoch == ROTATING) {
+                Thread.onSpinWait();
+            } else if (epoch > index) {
+                return -1;
+            } else if (epochs.compareAndSet(slot, epoch, ROTATING)) {
+                clear(slot);
+                epochs.set(slot, index);
+                return slot;
+            }
+        }
+    }
+
+    /** The bucket index that is "now" for a read at {@code nowMillis}. */
+    protected final long currentIndex(long nowMillis) {
+        return Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+    }
+
+    /** The slot that bucket {@code index} lives in. */
+    protected final int slotOf(long index) {
+        return (int) Math.floorMod(index, (long) size);
+    }
+
+    /** Whether {@code slot} currently holds bucket {@code index}. */
+    protected final boolean holds(int slot, long index) {
+        return epochs.get(slot) == index;
+    }
+
+    /**
+     * How many of the newest buckets make up a window of {@code windowMillis}: the window is read
+     * as the last {@code ceil(window / bucket)} buckets including the current, partly filled one,
+     * so it covers between {@code window - bucket} and {@code window} of history.
+     */
+    public final int bucketsFor(long windowMillis) {
+        if (windowMillis <= 0) {
+            throw new IllegalArgumentException("window must be > 0 ms, got " + windowMillis);
+        }
+        long buckets = (windowMillis + bucketMillis - 1) / bucketMillis;
+        return (int) Math.min(size, buckets);
+    }
+
+    private long advance(long index) {
+        long newest = newestIndex.get();
+        while (index > newest) {
+            if (newestIndex.compareAndSet(newest, index)) {
+                return index;
+            }
+            newest = newestIndex.get();
+        }
+        return newest;
+    }
+}
