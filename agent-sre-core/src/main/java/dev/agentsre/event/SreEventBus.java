@@ -11,9 +11,11 @@ import org.slf4j.LoggerFactory;
  * exporters, alerting and the pipeline.
  *
  * <p><b>Delivery.</b> {@link #publish} calls every matching listener on the caller's thread, in
- * subscription order. A listener that throws is logged (SLF4J, {@code WARN}) and skipped, and
- * the remaining listeners still run: telemetry must never break an agent's call. Only
- * {@link VirtualMachineError}s propagate.
+ * subscription order. A listener that throws is skipped and the remaining listeners still run:
+ * telemetry must never break an agent's call. Only {@link VirtualMachineError}s propagate. The
+ * first failure of each registration is logged at {@code WARN} with its stack trace, later ones at
+ * {@code DEBUG} so that a broken exporter cannot flood the log; all are counted in
+ * {@link #listenerFailures()}.
  *
  * <p><b>Cost.</b> Subscriptions are held in a copy-on-write array: publishing reads one volatile
  * field and returns at once when nobody listens; subscribing copies the array (subscriptions
@@ -125,8 +127,13 @@ public final class SreEventBus {
             throw fatal;
         } catch (Throwable failure) {
             listenerFailures.incrementAndGet();
-            LOG.warn("SRE event listener {} failed on {}; the event was still delivered to the other listeners",
-                    registration.listener, event.getClass().getSimpleName(), failure);
+            if (registration.failures.getAndIncrement() == 0) {
+                LOG.warn("SRE event listener {} failed on {}; it stays subscribed and other listeners are unaffected "
+                        + "(further failures of this listener are logged at DEBUG)", registration.listener,
+                        event.getClass().getSimpleName(), failure);
+            } else {
+                LOG.debug("SRE event listener {} failed again on {}", registration.listener, event.getClass().getSimpleName(), failure);
+            }
         }
     }
 
@@ -150,6 +157,7 @@ public final class SreEventBus {
     private final class Registration implements Subscription {
         final Class<? extends SreEvent> type;
         final SreEventListener<?> listener;
+        final AtomicLong failures = new AtomicLong();
 
         Registration(Class<? extends SreEvent> type, SreEventListener<?> listener) {
             this.type = type;

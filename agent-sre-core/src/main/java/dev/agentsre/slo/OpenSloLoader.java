@@ -190,12 +190,13 @@ public final class OpenSloLoader {
                             "must be one of ALERT, THROTTLE, CIRCUIT_BREAK, FREEZE_DEPLOYMENTS, got \"" + action + "\"");
                 }
             }
-            guarded("metadata.annotations." + ANNOTATION_PREFIX + "burn-rate-alert",
-                    () -> budget.burnRateAlert(annotationNumber(annotations, "burn-rate-alert", ErrorBudget.DEFAULT_BURN_RATE_ALERT)));
-            guarded("metadata.annotations." + ANNOTATION_PREFIX + "burn-rate-critical",
-                    () -> budget.burnRateCritical(annotationNumber(annotations, "burn-rate-critical", ErrorBudget.DEFAULT_BURN_RATE_CRITICAL)));
-            guarded("metadata.annotations." + ANNOTATION_PREFIX + "minimum-events",
-                    () -> budget.minimumEvents((long) annotationNumber(annotations, "minimum-events", ErrorBudget.DEFAULT_MINIMUM_EVENTS)));
+            budget.burnRateAlert(annotationNumber(annotations, "burn-rate-alert", ErrorBudget.DEFAULT_BURN_RATE_ALERT));
+            budget.burnRateCritical(annotationNumber(annotations, "burn-rate-critical", ErrorBudget.DEFAULT_BURN_RATE_CRITICAL));
+            double minimumEvents = annotationNumber(annotations, "minimum-events", ErrorBudget.DEFAULT_MINIMUM_EVENTS);
+            if (minimumEvents != Math.rint(minimumEvents)) {
+                throw error("metadata.annotations." + ANNOTATION_PREFIX + "minimum-events", "must be a whole number, got " + minimumEvents);
+            }
+            budget.minimumEvents((long) minimumEvents);
 
             Slo.Builder slo = Slo.builder(name).indicator(indicator)
                     .errorBudget(guarded("spec", budget::build)).clock(clock).eventBus(eventBus);
@@ -265,28 +266,27 @@ public final class OpenSloLoader {
             }
         }
 
-        private void guarded(String path, Runnable apply) {
-            guarded(path, () -> {
-                apply.run();
-                return null;
-            });
-        }
-
         private String annotation(JsonNode annotations, String key) {
             JsonNode value = annotations.get(ANNOTATION_PREFIX + key);
             return value == null || value.isNull() ? null : value.asText();
         }
 
+        // Annotation values are strings in OpenSLO; ours must be numbers >= 0.
         private double annotationNumber(JsonNode annotations, String key, double defaultValue) {
             String text = annotation(annotations, key);
             if (text == null) {
                 return defaultValue;
             }
+            double value;
             try {
-                return Double.parseDouble(text.trim());
+                value = Double.parseDouble(text.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("must be a number, got \"" + text + "\"");
+                value = Double.NaN;
             }
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                throw error("metadata.annotations." + ANNOTATION_PREFIX + key, "must be a number >= 0, got \"" + text + "\"");
+            }
+            return value;
         }
 
         JsonNode required(JsonNode parent, String path, String field) {
