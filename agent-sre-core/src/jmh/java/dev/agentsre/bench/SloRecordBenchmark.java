@@ -1,0 +1,66 @@
+package dev.agentsre.bench;
+
+import dev.agentsre.slo.AggregateSli;
+import dev.agentsre.slo.ErrorBudget;
+import dev.agentsre.slo.PercentileSli;
+import dev.agentsre.slo.Slis;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Hot-path cost of recording into an error budget and into built-in indicators, on the system
+ * clock (its read is part of the cost), with 1, 2 and 4 threads sharing one instance.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+public abstract class SloRecordBenchmark {
+
+    private ErrorBudget budget;
+    private AggregateSli successRate;
+    private PercentileSli latency;
+
+    @Setup
+    public void setUp() {
+        budget = ErrorBudget.builder().total(0.005).build();
+        successRate = Slis.taskSuccessRate().build();
+        latency = Slis.responseLatency().build();
+    }
+
+    @Benchmark
+    public void errorBudgetRecordEvent() {
+        budget.recordEvent(true);
+    }
+
+    @Benchmark
+    public void taskSuccessRateRecord() {
+        successRate.record(true);
+    }
+
+    @Benchmark
+    public void latencyP95Record() {
+        latency.record(1_234.5);
+    }
+
+    /** One thread. */
+    @Threads(1)
+    public static class T1 extends SloRecordBenchmark {
+    }
+
+    /** Two threads on one budget. */
+    @Threads(2)
+    public static class T2 extends SloRecordBenchmark {
+    }
+
+    /** Four threads on one budget (the CI machine has two cores). */
+    @Threads(4)
+    public static class T4 extends SloRecordBenchmark {
+    }
+}

@@ -1,0 +1,85 @@
+package dev.agentsre.examples;
+
+import java.io.PrintStream;
+
+/**
+ * Command-line flags of the {@link Demo}: {@code --seed N}, {@code --hours N}, {@code --help}.
+ * A bad flag is an {@link IllegalArgumentException} whose message says which.
+ */
+public final class DemoOptions {
+
+    /** Usage text printed by {@code --help} and after a bad flag. */
+    public static final String USAGE = String.join(System.lineSeparator(),
+            "usage: demo [--seed N] [--hours N] [--help]",
+            "  --seed N    random seed of the simulated traffic (default 42)",
+            "  --hours N   simulated hours to run, 1..168 (default 24)",
+            "  --help      print this help and exit");
+
+    private long seed = 42;
+    private int hours = 24;
+    private boolean help;
+
+    private DemoOptions() {
+    }
+
+    /** Parses the command line. */
+    public static DemoOptions parse(String... args) {
+        DemoOptions options = new DemoOptions();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--help":
+                case "-h":
+                    options.help = true;
+                    break;
+                case "--seed":
+                    options.seed = parseLong(arg, value(args, ++i, arg));
+                    break;
+                case "--hours":
+                    long hours = parseLong(arg, value(args, ++i, arg));
+                    if (hours < 1 || hours > 168) {
+                        throw new IllegalArgumentException("--hours must be between 1 and 168, got " + hours);
+                    }
+                    options.hours = (int) hours;
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown flag '" + arg + "'");
+            }
+        }
+        return options;
+    }
+
+    /** The random seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Simulated hours. */
+    public int hours() {
+        return hours;
+    }
+
+    /** Whether help was asked for. */
+    public boolean help() {
+        return help;
+    }
+
+    static void printUsage(PrintStream out) {
+        out.println(USAGE);
+    }
+
+    private static String value(String[] args, int index, String flag) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static long parseLong(String flag, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a whole number, got '" + text + "'");
+        }
+    }
+}
