@@ -3,14 +3,8 @@ package dev.agentsre.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.Race;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** 8 threads recording 1,000,000 events in total lose none, in the budget and in the indicators. */
@@ -27,30 +21,18 @@ class SloConcurrencyTest {
         PercentileSli latency = Slis.responseLatency().clock(clock).build();
         AggregateSli cost = Slis.costPerTask().clock(clock).build();
 
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            futures.add(pool.submit(() -> {
-                start.await();
-                for (int i = 0; i < PER_THREAD; i++) {
-                    boolean good = i % 100 != 0;
-                    budget.recordEvent(good);
-                    success.record(good);
-                    latency.record(good ? 800 : 9_000);
-                    cost.record(0.25);
-                    if (i % 10_000 == 0) {
-                        clock.advanceMillis(1_000); // buckets rotate while others write
-                    }
+        Race.run(THREADS, thread -> {
+            for (int i = 0; i < PER_THREAD; i++) {
+                boolean good = i % 100 != 0;
+                budget.recordEvent(good);
+                success.record(good);
+                latency.record(good ? 800 : 9_000);
+                cost.record(0.25);
+                if (i % 10_000 == 0) {
+                    clock.advanceMillis(1_000); // buckets rotate while others write
                 }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> f : futures) {
-            f.get(120, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+            }
+        });
 
         long total = (long) THREADS * PER_THREAD;
         long bad = (long) THREADS * (PER_THREAD / 100);

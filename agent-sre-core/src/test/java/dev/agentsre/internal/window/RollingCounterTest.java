@@ -2,13 +2,7 @@ package dev.agentsre.internal.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import dev.agentsre.testing.Race;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -114,25 +108,12 @@ class RollingCounterTest {
     @Test
     void eightThreadsRecordingAMillionEventsLoseNone() throws Exception {
         RollingCounter counter = new RollingCounter(SECOND, 60);
-        int threads = 8;
         int perThread = 125_000;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            futures.add(pool.submit(() -> {
-                start.await();
-                for (int i = 0; i < perThread; i++) {
-                    counter.record(T0, i % 10 == 0);
-                }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> f : futures) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        Race.run(8, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                counter.record(T0, i % 10 == 0);
+            }
+        });
         RollingCounter.WindowCounts counts = counter.read(60 * SECOND, T0);
         assertThat(counts.total()).isEqualTo(1_000_000);
         assertThat(counts.bad()).isEqualTo(100_000);
@@ -147,27 +128,15 @@ class RollingCounterTest {
         AtomicLong time = new AtomicLong(T0);
         int threads = 8;
         int perThread = 50_000;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            futures.add(pool.submit(() -> {
-                start.await();
-                for (int i = 0; i < perThread; i++) {
-                    long now = time.get();
-                    if (i % 1_000 == 0) {
-                        now = time.addAndGet(1); // 400 ms in total over 10 ms buckets
-                    }
-                    counter.record(now, false);
+        Race.run(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                long now = time.get();
+                if (i % 1_000 == 0) {
+                    now = time.addAndGet(1); // 400 ms in total over 10 ms buckets
                 }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> f : futures) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+                counter.record(now, false);
+            }
+        });
         assertThat(counter.read(1_000, time.get()).total()).isEqualTo((long) threads * perThread);
     }
 }
