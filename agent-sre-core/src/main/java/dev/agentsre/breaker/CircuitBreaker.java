@@ -70,6 +70,7 @@ public final class CircuitBreaker {
     private final SreEventBus eventBus;
     private final Clock clock;
     private final AtomicReference<State> state;
+    private final boolean needsClockOnRecord;
 
     private final LongAdder successfulCalls = new LongAdder();
     private final LongAdder failedCalls = new LongAdder();
@@ -82,6 +83,8 @@ public final class CircuitBreaker {
         this.config = Check.notNull("config", config);
         this.eventBus = eventBus == null ? new SreEventBus() : eventBus;
         this.clock = config.clock;
+        this.needsClockOnRecord = config.timesCalls()
+                || config.tracksWindow() && config.slidingWindowType == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
         this.state = new AtomicReference<>(newClosed());
     }
 
@@ -256,18 +259,18 @@ public final class CircuitBreaker {
 
     /** Reports a successful call of unknown duration. */
     public void recordSuccess() {
-        record(state.get(), 0, Outcome.SUCCESS, null);
+        record(state.get(), 0, endTime(), Outcome.SUCCESS, null);
     }
 
     /** Reports a successful call that took {@code duration} (it may be slow). */
     public void recordSuccess(Duration duration) {
         Check.notNull("duration", duration);
-        record(state.get(), duration.toMillis(), Outcome.SUCCESS, null);
+        record(state.get(), duration.toMillis(), endTime(), Outcome.SUCCESS, null);
     }
 
     /** Reports a failed call. */
     public void recordFailure() {
-        record(state.get(), 0, Outcome.FAILURE, null);
+        record(state.get(), 0, endTime(), Outcome.FAILURE, null);
     }
 
     /**
@@ -276,7 +279,7 @@ public final class CircuitBreaker {
      */
     public void recordFailure(Throwable error) {
         Check.notNull("error", error);
-        classifyAndRecord(state.get(), 0, error);
+        classifyAndRecord(state.get(), 0, endTime(), error);
     }
 
     /**
@@ -286,20 +289,20 @@ public final class CircuitBreaker {
     public void recordFailure(Throwable error, Duration retryAfterHint) {
         Check.notNull("error", error);
         Check.positive("retryAfterHint", retryAfterHint);
-        record(state.get(), 0, Outcome.FAILURE, retryAfterHint);
+        record(state.get(), 0, endTime(), Outcome.FAILURE, retryAfterHint);
     }
 
     /** Reports a call that threw {@code error} after {@code duration} (Resilience4j's {@code onError}). */
     public void onError(Duration duration, Throwable error) {
         Check.notNull("duration", duration);
         Check.notNull("error", error);
-        classifyAndRecord(state.get(), duration.toMillis(), error);
+        classifyAndRecord(state.get(), duration.toMillis(), endTime(), error);
     }
 
     /** Reports a call that returned {@code result} after {@code duration}; the result predicate applies. */
     public void onResult(Duration duration, Object result) {
         Check.notNull("duration", duration);
-        record(state.get(), duration.toMillis(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS, null);
+        record(state.get(), duration.toMillis(), endTime(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS, null);
     }
 
     // ---------------------------------------------------------------- control
@@ -414,7 +417,7 @@ public final class CircuitBreaker {
                 if (now < open.openUntil) {
                     return current;
                 }
-                transition(open, new HalfOpen(now, open.failedProbes, config.halfOpenMaxCalls), "recovery timeout elapsed", Double.NaN);
+                transition(open, new HalfOpen(now, open.failedProbes, config.halfOpenMaxCalls), "open period elapsed", Double.NaN);
             } else if (current instanceof HalfOpen) {
                 HalfOpen halfOpen = (HalfOpen) current;
                 if (now - halfOpen.lastProgress.get() < config.halfOpenTimeout.toMillis()) {
@@ -429,30 +432,38 @@ public final class CircuitBreaker {
         }
     }
 
+    // The clock is read at most twice per call (start and end), and only when the configuration
+    // needs it: for slow-call detection or a time-based window.
     private long startTime() {
-        return config.timesCalls() ? clock.millis() : 0;
+        return config.timesCalls() ? clock.millis() : NOT_READ;
     }
 
-    private long elapsedSince(long start) {
-        return config.timesCalls() ? Math.max(0, clock.millis() - start) : 0;
+    private long endTime() {
+        return needsClockOnRecord ? clock.millis() : NOT_READ;
+    }
+
+    private static long elapsed(long start, long end) {
+        return start == NOT_READ ? 0 : Math.max(0, end - start);
     }
 
     private void onResult(State admitted, long start, Object result) {
         if (admitted.kind == CircuitState.DISABLED) {
             return;
         }
+        long end = endTime();
         boolean failed = config.failureResult.test(result);
-        record(admitted, elapsedSince(start), failed ? Outcome.FAILURE : Outcome.SUCCESS, null);
+        record(admitted, elapsed(start, end), end, failed ? Outcome.FAILURE : Outcome.SUCCESS, null);
     }
 
     private void onError(State admitted, long start, Throwable error) {
         if (admitted.kind == CircuitState.DISABLED) {
             return;
         }
-        classifyAndRecord(admitted, elapsedSince(start), error);
+        long end = endTime();
+        classifyAndRecord(admitted, elapsed(start, end), end, error);
     }
 
-    private void classifyAndRecord(State admitted, long durationMillis, Throwable error) {
+    private void classifyAndRecord(State admitted, long durationMillis, long now, Throwable error) {
         if (config.ignoreException.test(error)) {
             ignoredCalls.increment();
             if (admitted instanceof HalfOpen) {
@@ -461,13 +472,13 @@ public final class CircuitBreaker {
             return;
         }
         if (!config.recordException.test(error)) {
-            record(admitted, durationMillis, Outcome.SUCCESS, null);
+            record(admitted, durationMillis, now, Outcome.SUCCESS, null);
             return;
         }
-        record(admitted, durationMillis, Outcome.FAILURE, config.honorRetryAfterHints ? hintOf(error) : null);
+        record(admitted, durationMillis, now, Outcome.FAILURE, config.honorRetryAfterHints ? hintOf(error) : null);
     }
 
-    private void record(State admitted, long durationMillis, Outcome outcome, Duration hint) {
+    private void record(State admitted, long durationMillis, long now, Outcome outcome, Duration hint) {
         boolean slow = durationMillis >= config.slowCallMillis;
         boolean failure = outcome == Outcome.FAILURE;
         if (failure) {
@@ -482,7 +493,7 @@ public final class CircuitBreaker {
             return; // admitted under a state that is gone: the outcome no longer says anything
         }
         if (admitted instanceof Closed) {
-            recordClosed((Closed) admitted, failure, slow, hint);
+            recordClosed((Closed) admitted, failure, slow, hint, now);
         } else if (admitted instanceof HalfOpen) {
             recordHalfOpen((HalfOpen) admitted, failure || slow, hint, slow && !failure);
         }
@@ -490,7 +501,7 @@ public final class CircuitBreaker {
         // particular failures reported while open never extend the open time.
     }
 
-    private void recordClosed(Closed closed, boolean failure, boolean slow, Duration hint) {
+    private void recordClosed(Closed closed, boolean failure, boolean slow, Duration hint, long clockNow) {
         int consecutive;
         if (failure) {
             consecutive = closed.consecutiveFailures.incrementAndGet();
@@ -500,10 +511,12 @@ public final class CircuitBreaker {
                 closed.consecutiveFailures.set(0);
             }
         }
-        long now = NOT_READ;
+        long now = clockNow;
         OutcomeWindow.Rates rates = null;
         if (closed.window != null) {
-            now = clock.millis();
+            if (failure || slow || now == NOT_READ && config.slidingWindowType == CircuitBreakerConfig.SlidingWindowType.TIME_BASED) {
+                now = now == NOT_READ ? clock.millis() : now;
+            }
             closed.window.record(now, failure, slow);
             // Only a failure or a slow call can raise a rate: a fast success never needs the read.
             if (failure || slow) {

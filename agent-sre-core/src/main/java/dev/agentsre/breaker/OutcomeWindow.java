@@ -1,20 +1,20 @@
 package dev.agentsre.breaker;
 
 import dev.agentsre.internal.window.RollingCounter;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The sliding window a breaker measures failure and slow-call rates over. Lock-free; memory fixed
- * at construction (one {@code int} per call for count-based windows, three {@code long}s per
- * second for time-based ones, twice that when slow calls are tracked).
+ * at construction (one {@code long} per call of a count-based window, two when slow calls are
+ * tracked; three {@code long}s per second of a time-based one, six with slow calls).
  */
 abstract class OutcomeWindow {
 
     static OutcomeWindow of(CircuitBreakerConfig config) {
         if (config.slidingWindowType == CircuitBreakerConfig.SlidingWindowType.COUNT_BASED) {
-            return new CountBased(config.slidingWindowSize);
+            return new CountBased(config.slidingWindowSize, config.slowCallDuration != null);
         }
         return new TimeBased(config.slidingWindowSize, config.slowCallDuration != null);
     }
@@ -35,48 +35,74 @@ abstract class OutcomeWindow {
     }
 
     /**
-     * The last {@code size} calls. Each call swaps its outcome into the next slot of a ring and
-     * adjusts the running totals by the difference with what it replaced, so the totals always
-     * equal the ring's content even when writers race for slots.
+     * The last {@code size} calls. Calls are counted in a striped {@link LongAdder}, so the common
+     * case, a fast success, is one uncontended increment. Failures and slow calls are remembered
+     * only by their sequence number (the call count when they happened) in rings of {@code size}
+     * entries: the failures among the last {@code size} calls are those whose sequence number is
+     * greater than {@code calls - size}. Reading is O(size) and only happens after a failure or a
+     * slow call, or for a snapshot. Under concurrency a sequence number may be off by the number of
+     * calls in flight, which moves an outcome across the window's edge by as much, and a reader
+     * preempted for long enough may under-count (never over-count) until the next read.
      */
     static final class CountBased extends OutcomeWindow {
-        private static final int PRESENT = 1;
-        private static final int FAILURE = 2;
-        private static final int SLOW = 4;
-
         private final int size;
-        private final AtomicIntegerArray outcomes;
-        private final AtomicLong cursor = new AtomicLong();
-        private final AtomicInteger calls = new AtomicInteger();
-        private final AtomicInteger failures = new AtomicInteger();
-        private final AtomicInteger slow = new AtomicInteger();
+        private final LongAdder calls = new LongAdder();
+        private final SequenceRing failures;
+        private final SequenceRing slow;
 
-        CountBased(int size) {
+        CountBased(int size, boolean tracksSlow) {
             this.size = size;
-            this.outcomes = new AtomicIntegerArray(size);
+            this.failures = new SequenceRing(size);
+            this.slow = tracksSlow ? new SequenceRing(size) : null;
         }
 
         @Override
         void record(long nowMillis, boolean failure, boolean slowCall) {
-            int code = PRESENT | (failure ? FAILURE : 0) | (slowCall ? SLOW : 0);
-            int slot = (int) (cursor.getAndIncrement() % size);
-            int old = outcomes.getAndSet(slot, code);
-            if (old == 0) {
-                calls.incrementAndGet();
-            }
-            int failureDelta = (code & FAILURE) - (old & FAILURE);
-            if (failureDelta != 0) {
-                failures.addAndGet(failureDelta / FAILURE);
-            }
-            int slowDelta = (code & SLOW) - (old & SLOW);
-            if (slowDelta != 0) {
-                slow.addAndGet(slowDelta / SLOW);
+            calls.increment();
+            if (failure || slowCall) {
+                long sequence = calls.sum();
+                if (failure) {
+                    failures.add(sequence);
+                }
+                if (slowCall && slow != null) {
+                    slow.add(sequence);
+                }
             }
         }
 
         @Override
         Rates read(long nowMillis) {
-            return new Rates(calls.get(), failures.get(), slow.get());
+            long total = calls.sum();
+            long oldest = total - size; // the window is the sequence numbers in (oldest, total]
+            return new Rates(Math.min(total, size), failures.countIn(oldest, total), slow == null ? 0 : slow.countIn(oldest, total));
+        }
+    }
+
+    /** The sequence numbers of the last {@code size} marked calls. */
+    private static final class SequenceRing {
+        private final AtomicLongArray sequences;
+        private final AtomicLong cursor = new AtomicLong();
+
+        SequenceRing(int size) {
+            this.sequences = new AtomicLongArray(size); // 0 = empty; sequences start at 1
+        }
+
+        void add(long sequence) {
+            sequences.set((int) (cursor.getAndIncrement() % sequences.length()), sequence);
+        }
+
+        // The upper bound matters: a reader preempted during the scan must not count entries
+        // written after it read the total (they would all look new and push the rate to 100%).
+        long countIn(long oldest, long newest) {
+            long floor = Math.max(oldest, 0); // 0 marks an empty entry
+            long count = 0;
+            for (int i = 0; i < sequences.length(); i++) {
+                long sequence = sequences.get(i);
+                if (sequence > floor && sequence <= newest) {
+                    count++;
+                }
+            }
+            return count;
         }
     }
 

@@ -102,7 +102,7 @@ class CircuitBreakerTest {
         assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
         clock.set(Instant.parse("2026-05-01T12:00:30Z"));
         assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
-        assertThat(transitions.get(1).reason()).isEqualTo("recovery timeout elapsed");
+        assertThat(transitions.get(1).reason()).isEqualTo("open period elapsed");
     }
 
     @Test
