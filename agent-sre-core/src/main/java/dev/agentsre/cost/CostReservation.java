@@ -1,0 +1,188 @@
+package dev.agentsre.cost;
+
+import dev.agentsre.internal.Money;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An estimate held against every budget of a task until the task's actual cost is known: the
+ * race-free way to run tasks under a budget. Obtain one from {@link CostGuard#reserve}; check
+ * {@link #isGranted()}; then {@link #commit(double)} the actual cost or {@link #release()} the hold.
+ *
+ * <pre>{@code
+ * try (CostReservation r = guard.reserve("research-agent", "task-002", 1.00)) {
+ *     if (!r.isGranted()) throw new IllegalStateException(r.decision().reason());
+ *     Answer a = agent.run(task);
+ *     r.commit(a.costUsd());          // may exceed the estimate: it is still charged
+ * }                                   // close() releases the hold if nothing was committed
+ * }</pre>
+ *
+ * <p>A reservation never closed expires after the guard's {@code reservationTimeout}: its hold is
+ * released (a later commit still charges the actual cost). Thread-safe; each reservation is closed
+ * exactly once.
+ */
+public final class CostReservation implements AutoCloseable {
+
+    /** Where a reservation is in its life. */
+    public enum Status {
+        /** Refused: nothing is held. */
+        DENIED,
+        /** Holding its estimate. */
+        OPEN,
+        /** Replaced by the actual cost. */
+        COMMITTED,
+        /** Dropped without a charge. */
+        RELEASED,
+        /** Dropped because it stayed open longer than the reservation timeout. */
+        EXPIRED
+    }
+
+    private final CostGuard guard;
+    private final long id;
+    private final String agentId;
+    private final String taskId;
+    private final long estimateNanos;
+    private final CostDecision decision;
+    private final Budget.Period[] heldIn;
+    private final long expiresAtMillis;
+    private final AtomicReference<Status> status;
+
+    CostReservation(CostGuard guard, long id, String agentId, String taskId, long estimateNanos, CostDecision decision,
+                    Budget.Period[] heldIn, long expiresAtMillis) {
+        this.guard = guard;
+        this.id = id;
+        this.agentId = agentId;
+        this.taskId = taskId;
+        this.estimateNanos = estimateNanos;
+        this.decision = decision;
+        this.heldIn = heldIn;
+        this.expiresAtMillis = expiresAtMillis;
+        this.status = new AtomicReference<>(decision.allowed() ? Status.OPEN : Status.DENIED);
+    }
+
+    /** Whether the estimate is held and the task may run. */
+    public boolean isGranted() {
+        return decision.allowed();
+    }
+
+    /** The guard's decision, with its reason when refused. */
+    public CostDecision decision() {
+        return decision;
+    }
+
+    /**
+     * Replaces the hold by the actual cost and charges it to every budget; returns the alerts the
+     * charge raised.
+     *
+     * @throws IllegalArgumentException if {@code actualUsd} is NaN, infinite or negative (nothing changes)
+     * @throws IllegalStateException if the reservation was denied, already committed or released
+     */
+    public List<CostAlert> commit(double actualUsd) {
+        return commitNanos(Money.toNanos("actualUsd", actualUsd));
+    }
+
+    /** {@link #commit(double)} with an exact amount. */
+    public List<CostAlert> commit(BigDecimal actualUsd) {
+        return commitNanos(Money.toNanos("actualUsd", actualUsd));
+    }
+
+    /**
+     * Drops the hold without charging anything.
+     *
+     * @throws IllegalStateException if the reservation was denied or already committed or released
+     */
+    public void release() {
+        close(Status.RELEASED, "release");
+    }
+
+    /** Releases the hold if the reservation is still open; otherwise does nothing. */
+    @Override
+    public void close() {
+        if (status.compareAndSet(Status.OPEN, Status.RELEASED)) {
+            releaseHolds();
+            guard.forget(this);
+        }
+    }
+
+    /** The reservation's status. */
+    public Status status() {
+        return status.get();
+    }
+
+    /** The agent. */
+    public String agentId() {
+        return agentId;
+    }
+
+    /** The task. */
+    public String taskId() {
+        return taskId;
+    }
+
+    /** The held estimate in USD. */
+    public BigDecimal estimateUsd() {
+        return Money.toUsd(estimateNanos);
+    }
+
+    /** When an open reservation expires. */
+    public Instant expiresAt() {
+        return Instant.ofEpochMilli(expiresAtMillis);
+    }
+
+    long id() {
+        return id;
+    }
+
+    long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    /** Called by the guard's sweeper; returns whether this call expired it. */
+    boolean expire() {
+        if (status.compareAndSet(Status.OPEN, Status.EXPIRED)) {
+            releaseHolds();
+            guard.forget(this);
+            return true;
+        }
+        return false;
+    }
+
+    private List<CostAlert> commitNanos(long actualNanos) {
+        Status previous = status.get();
+        if (previous == Status.EXPIRED) {
+            // The hold is gone, but the work happened: charge it.
+            if (status.compareAndSet(Status.EXPIRED, Status.COMMITTED)) {
+                return guard.charge(agentId, taskId, actualNanos, null);
+            }
+        }
+        close(Status.COMMITTED, "commit");
+        return guard.charge(agentId, taskId, actualNanos, null);
+    }
+
+    private void close(Status to, String operation) {
+        Status from = status.get();
+        if (from != Status.OPEN || !status.compareAndSet(Status.OPEN, to)) {
+            Status now = status.get();
+            if (now == Status.DENIED) {
+                throw new IllegalStateException("cannot " + operation + " a denied reservation of task '" + taskId + "': "
+                        + decision.reason());
+            }
+            throw new IllegalStateException("cannot " + operation + " reservation of task '" + taskId + "': it is already " + now);
+        }
+        releaseHolds();
+        guard.forget(this);
+    }
+
+    private void releaseHolds() {
+        for (Budget.Period period : heldIn) {
+            Budget.release(period, estimateNanos);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CostReservation{" + agentId + "/" + taskId + ", " + Money.format(estimateNanos) + ", " + status.get() + '}';
+    }
+}

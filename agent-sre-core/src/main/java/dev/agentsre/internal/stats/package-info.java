@@ -1,0 +1,2 @@
+/** Streaming statistics with fixed memory (EWMA baselines). Not API. */
+package dev.agentsre.internal.stats;
