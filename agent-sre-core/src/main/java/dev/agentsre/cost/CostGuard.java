@@ -761,7 +761,11 @@ public final class CostGuard {
         private long minuteSpend;
         private int minuteCharges;
         private long alertedMinute = Long.MIN_VALUE;
+        private long lastSpikeMillis = Long.MIN_VALUE / 2;
+        private double lastSpikeUsd;
         private static final int MIN_LOOP_CHARGES = 3;
+        private static final long SPIKE_COOLDOWN_MILLIS = 60_000;
+        private static final double SPIKE_ESCALATION = 1.5;
 
         AgentLedger(String agentId, String tenant, Budget daily, AnomalySettings settings, long now) {
             this.agentId = agentId;
@@ -782,6 +786,12 @@ public final class CostGuard {
                 double mean = costBaseline.mean();
                 if (z >= settings.zThreshold && usd >= settings.minRatio * mean) {
                     spike = true;
+                }
+                // One alert per burst: repeats within the cooldown are dropped unless they escalate.
+                boolean repeat = now - lastSpikeMillis < SPIKE_COOLDOWN_MILLIS && usd <= lastSpikeUsd * SPIKE_ESCALATION;
+                if (spike && !repeat) {
+                    lastSpikeMillis = now;
+                    lastSpikeUsd = usd;
                     alerts = add(alerts, new CostAlert(Instant.ofEpochMilli(now), agentId, taskId, BudgetScope.AGENT, agentId,
                             BudgetAction.ANOMALY, Double.NaN, Money.toUsd(nanos), BigDecimal.valueOf(mean).setScale(6, java.math.RoundingMode.HALF_EVEN),
                             String.format("task '%s' of agent '%s' cost $%.4f, %.1f× its baseline of $%.4f (z = %.1f)",

@@ -150,20 +150,27 @@ public final class CostReservation implements AutoCloseable {
     }
 
     private List<CostAlert> commitNanos(long actualNanos) {
-        Status previous = status.get();
-        if (previous == Status.EXPIRED) {
+        if (status.get() == Status.EXPIRED && status.compareAndSet(Status.EXPIRED, Status.COMMITTED)) {
             // The hold is gone, but the work happened: charge it.
-            if (status.compareAndSet(Status.EXPIRED, Status.COMMITTED)) {
-                return guard.charge(agentId, taskId, actualNanos, null);
-            }
+            return guard.charge(agentId, taskId, actualNanos, null);
         }
-        close(Status.COMMITTED, "commit");
-        return guard.charge(agentId, taskId, actualNanos, null);
+        claim(Status.COMMITTED, "commit");
+        // Charge first, release the hold second: in between both count, so a racing reservation can
+        // only be refused, never slip into room that the actual cost is about to take.
+        List<CostAlert> alerts = guard.charge(agentId, taskId, actualNanos, null);
+        releaseHolds();
+        guard.forget(this);
+        return alerts;
     }
 
     private void close(Status to, String operation) {
-        Status from = status.get();
-        if (from != Status.OPEN || !status.compareAndSet(Status.OPEN, to)) {
+        claim(to, operation);
+        releaseHolds();
+        guard.forget(this);
+    }
+
+    private void claim(Status to, String operation) {
+        if (!status.compareAndSet(Status.OPEN, to)) {
             Status now = status.get();
             if (now == Status.DENIED) {
                 throw new IllegalStateException("cannot " + operation + " a denied reservation of task '" + taskId + "': "
@@ -171,8 +178,6 @@ public final class CostReservation implements AutoCloseable {
             }
             throw new IllegalStateException("cannot " + operation + " reservation of task '" + taskId + "': it is already " + now);
         }
-        releaseHolds();
-        guard.forget(this);
     }
 
     private void releaseHolds() {

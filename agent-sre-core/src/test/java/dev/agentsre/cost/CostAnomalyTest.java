@@ -30,6 +30,21 @@ class CostAnomalyTest {
     }
 
     @Test
+    void repeatsWithinTheCooldownAreDroppedButAnEscalationIsNot() {
+        for (int i = 0; i < 20; i++) {
+            guard.recordCost("agent", "t" + i, 0.10);
+            clock.advance(Duration.ofSeconds(30));
+        }
+        assertThat(guard.recordCost("agent", "spike-1", 1.00)).hasSize(1);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(guard.recordCost("agent", "spike-2", 1.00)).isEmpty();        // the same burst
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(guard.recordCost("agent", "spike-3", 5.00)).hasSize(1);       // worse: reported
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(guard.recordCost("agent", "spike-4", 5.00)).hasSize(1);       // a new burst after the cooldown
+    }
+
+    @Test
     void aSteadyNoisyAgentRaisesNothingOverTenThousandTasks() {
         SplittableRandom random = new SplittableRandom(11);
         List<CostAlert> alerts = new ArrayList<>();
