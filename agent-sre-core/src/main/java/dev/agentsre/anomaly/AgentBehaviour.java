@@ -1,0 +1,334 @@
+package dev.agentsre.anomaly;
+
+import dev.agentsre.internal.LongIntCounter;
+import dev.agentsre.internal.stats.EwmaBaseline;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the detector knows about one agent: the frequency baseline, the window of its last W
+ * actions with running counts (for entropy, repeats and cycles), recent capability violations,
+ * quarantine state and its assessment chain. Every update is O(1). Guarded by the instance lock,
+ * held only for these few arithmetic updates, never while other code runs.
+ *
+ * <p>Memory: about 40 bytes per window slot plus {@value #MAX_TOOLS} tool counters and
+ * {@value #MAX_VIOLATIONS} violation timestamps (about 3 KiB with the default window), plus the
+ * assessment history ({@code historySize} records).
+ */
+final class AgentBehaviour {
+
+    static final int MAX_TOOLS = 256;
+    static final int MAX_VIOLATIONS = 64;
+    private static final int OTHER_TOOL = MAX_TOOLS - 1;
+    private static final int MAX_PERIOD = 4;
+
+    final String agentId;
+    private final RogueDetectorConfig config;
+    private final long windowMillis;
+    private final long violationMillis;
+    private final double[] cLogC; // c * log2(c) for c in 0..W
+
+    volatile Set<String> allowedTools;
+    long lastActivityMillis;
+    long recordedActions;
+
+    // frequency
+    private final EwmaBaseline baseline;
+    private long bucketIndex = Long.MIN_VALUE;
+    private long bucketCount;
+    private long completedBuckets;
+
+    // the last W actions
+    private final Map<String, Integer> toolIds = new HashMap<>();
+    private final String[] toolNames = new String[MAX_TOOLS];
+    private final int[] toolRing;
+    private final long[] keyRing;
+    private int head;
+    private int filled;
+    private final int[] toolCounts = new int[MAX_TOOLS];
+    private int distinctTools;
+    private double sumCLogC;
+    private final LongIntCounter keyCounts;
+    private final int[] keysWithCount; // how many keys have each count: gives the max in O(1)
+    private int maxKeyCount;
+    private final int[] runs = new int[MAX_PERIOD + 1];
+
+    // capability
+    private final long[] violationTimes = new long[MAX_VIOLATIONS];
+    private final String[] violationTools = new String[MAX_VIOLATIONS];
+    private int violationHead;
+    private long deniedToolUsedAt = Long.MIN_VALUE;
+    private String deniedToolName;
+
+    // quarantine and history
+    boolean quarantined;
+    long calmSince = Long.MIN_VALUE;
+    final ArrayDeque<RogueAssessment> history = new ArrayDeque<>();
+    String lastHash = RogueAgentDetector.GENESIS;
+
+    AgentBehaviour(String agentId, RogueDetectorConfig config, long now) {
+        this.agentId = agentId;
+        this.config = config;
+        this.windowMillis = config.frequencyWindow.toMillis();
+        this.violationMillis = config.violationWindow.toMillis();
+        int w = config.entropyWindow;
+        this.toolRing = new int[w];
+        this.keyRing = new long[w];
+        this.keyCounts = new LongIntCounter(w);
+        this.keysWithCount = new int[w + 1];
+        this.cLogC = new double[w + 1];
+        for (int c = 2; c <= w; c++) {
+            cLogC[c] = c * (Math.log(c) / Math.log(2));
+        }
+        this.baseline = new EwmaBaseline(2.0 / (config.baselineBuckets + 1), config.frequencyNoiseFloor, 1.0);
+        this.lastActivityMillis = now;
+    }
+
+    /** Records one action; returns whether it was a capability violation. */
+    boolean record(String tool, long argumentsHash, long at) {
+        recordedActions++;
+        lastActivityMillis = Math.max(lastActivityMillis, at);
+        countForFrequency(at);
+        int toolId = toolId(tool);
+        long key = argumentsHash * 0x9E3779B97F4A7C15L + toolId;
+        int w = toolRing.length;
+        if (filled == w) {
+            forget(toolRing[head], keyRing[head]);
+        } else {
+            filled++;
+        }
+        // cycles: does this tool repeat the one p actions back?
+        for (int p = 2; p <= MAX_PERIOD; p++) {
+            runs[p] = filled > p && toolRing[(head - p + w) % w] == toolId ? runs[p] + 1 : 0;
+        }
+        toolRing[head] = toolId;
+        keyRing[head] = key;
+        head = (head + 1) % w;
+        remember(toolId, key);
+        return checkCapability(tool, at);
+    }
+
+    private void countForFrequency(long at) {
+        long index = Math.floorDiv(at, windowMillis);
+        if (bucketIndex == Long.MIN_VALUE) {
+            bucketIndex = index;
+        } else if (index > bucketIndex) {
+            baseline.add(bucketCount);
+            completedBuckets++;
+            // Idle buckets are buckets of zero calls (the original skipped them).
+            long idle = Math.min(index - bucketIndex - 1, 2L * config.baselineBuckets);
+            for (long i = 0; i < idle; i++) {
+                baseline.add(0);
+                completedBuckets++;
+            }
+            bucketIndex = index;
+            bucketCount = 0;
+        }
+        bucketCount++; // a late (out-of-order) call counts in the current bucket
+    }
+
+    private int toolId(String tool) {
+        Integer id = toolIds.get(tool);
+        if (id != null) {
+            return id;
+        }
+        if (toolIds.size() >= OTHER_TOOL) {
+            toolNames[OTHER_TOOL] = "(other tools)";
+            return OTHER_TOOL;
+        }
+        int next = toolIds.size();
+        toolIds.put(tool, next);
+        toolNames[next] = tool;
+        return next;
+    }
+
+    private void remember(int toolId, long key) {
+        int c = toolCounts[toolId]++;
+        if (c == 0) {
+            distinctTools++;
+        }
+        sumCLogC += cLogC[c + 1] - cLogC[c];
+        int k = keyCounts.increment(key);
+        keysWithCount[k - 1]--;
+        keysWithCount[k]++;
+        if (k > maxKeyCount) {
+            maxKeyCount = k;
+        }
+    }
+
+    private void forget(int toolId, long key) {
+        int c = toolCounts[toolId]--;
+        if (c == 1) {
+            distinctTools--;
+        }
+        sumCLogC += cLogC[c - 1] - cLogC[c];
+        int k = keyCounts.decrement(key) + 1; // the count before
+        keysWithCount[k]--;
+        keysWithCount[k - 1]++;
+        if (k == maxKeyCount && keysWithCount[k] == 0) {
+            maxKeyCount = k - 1; // the decremented key now has k - 1, so that is the new maximum
+        }
+    }
+
+    private boolean checkCapability(String tool, long at) {
+        Set<String> profile = allowedTools;
+        boolean denied = config.deniedTools.contains(tool);
+        boolean outsideProfile = profile != null ? !profile.contains(tool) : denied;
+        if (!outsideProfile) {
+            return false;
+        }
+        violationTimes[violationHead] = at;
+        violationTools[violationHead] = tool;
+        violationHead = (violationHead + 1) % MAX_VIOLATIONS;
+        if (denied) {
+            deniedToolUsedAt = at;
+            deniedToolName = tool;
+        }
+        return true;
+    }
+
+    /** Every signal's score at {@code now}, with reasons when {@code reasons} is not null. */
+    Map<Signal, Double> scores(long now, List<String> reasons) {
+        Map<Signal, Double> scores = new EnumMap<>(Signal.class);
+        scores.put(Signal.FREQUENCY, frequencyScore(now, reasons));
+        scores.put(Signal.ENTROPY, entropyScore(reasons));
+        scores.put(Signal.LOOP, loopScore(reasons));
+        scores.put(Signal.CAPABILITY, capabilityScore(now, reasons));
+        return scores;
+    }
+
+    private double frequencyScore(long now, List<String> reasons) {
+        if (completedBuckets < config.frequencyWarmupBuckets || Math.floorDiv(now, windowMillis) != bucketIndex) {
+            return 0;
+        }
+        double z = baseline.score(bucketCount);
+        if (z < config.frequencyZThreshold) {
+            return 0;
+        }
+        if (reasons != null) {
+            reasons.add(String.format("%d tool calls in the current %ds window against a baseline of %.0f ± %.0f (z = %.1f)",
+                    bucketCount, windowMillis / 1000, baseline.mean(), baseline.flooredStd(), z));
+        }
+        return Math.min(0.65, 0.5 + 0.15 * (z - config.frequencyZThreshold) / config.frequencyZThreshold);
+    }
+
+    private double entropyScore(List<String> reasons) {
+        int w = toolRing.length;
+        if (filled < w) {
+            return 0;
+        }
+        double entropy = Math.max(0, Math.log(w) / Math.log(2) - sumCLogC / w);
+        double low = config.entropyLowThreshold;
+        double high = config.entropyHighThreshold;
+        if (entropy < low) {
+            if (reasons != null) {
+                reasons.add(String.format("action entropy %.2f bits over the last %d actions (%d distinct tools): repetitive, possible loop",
+                        entropy, w, distinctTools));
+            }
+            return Math.min(0.65, 0.5 + 0.15 * (low - entropy) / Math.max(low, 1e-9));
+        }
+        if (entropy > high) {
+            if (reasons != null) {
+                reasons.add(String.format("action entropy %.2f bits over the last %d actions (%d distinct tools): chaotic, possible compromise",
+                        entropy, w, distinctTools));
+            }
+            double room = Math.max(1e-9, Math.log(w) / Math.log(2) - high);
+            return Math.min(0.65, 0.5 + 0.15 * (entropy - high) / room);
+        }
+        return 0;
+    }
+
+    private double loopScore(List<String> reasons) {
+        int w = toolRing.length;
+        double score = 0;
+        if (maxKeyCount >= config.repeatThreshold) {
+            score = Math.min(0.8, 0.6 + 0.2 * (maxKeyCount - config.repeatThreshold) / Math.max(1, w - config.repeatThreshold));
+            if (reasons != null) {
+                reasons.add(String.format("%s called %d times in the last %d actions with the same arguments",
+                        mostRepeatedTool(), maxKeyCount, Math.min(filled, w)));
+            }
+        }
+        for (int p = 2; p <= MAX_PERIOD; p++) {
+            int needed = p * (config.cycleRepeats - 1);
+            if (runs[p] >= needed && lastToolsDistinct(p)) {
+                double repeats = 1 + (double) runs[p] / p;
+                score = Math.max(score, Math.min(0.8, 0.55 + 0.05 * (repeats - config.cycleRepeats)));
+                if (reasons != null) {
+                    reasons.add(String.format("cycle %s repeated %.0f times", cycle(p), Math.floor(repeats)));
+                }
+                break;
+            }
+        }
+        return score;
+    }
+
+    // For the reason text only (O(W)): the tool of a key that has the highest count.
+    private String mostRepeatedTool() {
+        for (int i = 0; i < filled; i++) {
+            if (keyCounts.get(keyRing[i]) == maxKeyCount) {
+                return toolNames[toolRing[i]];
+            }
+        }
+        return "(unknown)";
+    }
+
+    private boolean lastToolsDistinct(int p) {
+        int w = toolRing.length;
+        int first = toolRing[(head - 1 + w) % w];
+        for (int i = 2; i <= p; i++) {
+            if (toolRing[(head - i + w) % w] != first) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String cycle(int p) {
+        int w = toolRing.length;
+        List<String> tools = new ArrayList<>();
+        for (int i = p; i >= 1; i--) {
+            tools.add(toolNames[toolRing[(head - i + w) % w]]);
+        }
+        return String.join(" → ", tools);
+    }
+
+    private double capabilityScore(long now, List<String> reasons) {
+        long oldest = now - violationMillis;
+        int count = 0;
+        Set<String> tools = new LinkedHashSet<>();
+        for (int i = 0; i < MAX_VIOLATIONS; i++) {
+            if (violationTools[i] != null && violationTimes[i] > oldest) {
+                count++;
+                tools.add(violationTools[i]);
+            }
+        }
+        boolean denied = deniedToolUsedAt > oldest;
+        if (count == 0 && !denied) {
+            return 0;
+        }
+        double score = Math.min(1.0, 0.4 + 0.1 * count);
+        if (denied) {
+            score = Math.max(score, 0.7);
+        }
+        if (reasons != null) {
+            Set<String> profile = allowedTools;
+            for (String tool : tools) {
+                reasons.add(profile == null ? tool + " is a denied tool and " + agentId + " has no profile allowing it"
+                        : tool + " is not in the profile of " + agentId);
+            }
+            if (count > 1) {
+                reasons.add(count + " capability violations in the last " + violationMillis / 1000 + "s");
+            }
+            if (denied) {
+                reasons.add(deniedToolName + " is on the denied list: HIGH risk at once");
+            }
+        }
+        return score;
+    }
+}

@@ -1,0 +1,392 @@
+package dev.agentsre.anomaly;
+
+import dev.agentsre.event.AgentQuarantined;
+import dev.agentsre.event.AgentReleased;
+import dev.agentsre.event.SreEventBus;
+import dev.agentsre.internal.CanonicalJson;
+import dev.agentsre.internal.Check;
+import dev.agentsre.time.Durations;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Catches agents that loop, go chaotic or use tools outside their profile (OWASP agentic ASI-10,
+ * rogue agents), and quarantines them.
+ *
+ * <pre>{@code
+ * RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder()
+ *         .quarantineRiskLevel(RiskLevel.HIGH).deniedTools(Set.of("shell_exec")).build());
+ * detector.registerCapabilityProfile("support-agent", Set.of("search_kb", "create_ticket", "send_email"));
+ * detector.recordAction("support-agent", "exfiltrate", "shell_exec", Instant.now());
+ * RogueAssessment a = detector.assess("support-agent");   // riskLevel(), quarantineRecommended(), reasons()
+ * detector.isQuarantined("support-agent");                 // the pipeline refuses its calls
+ * }</pre>
+ *
+ * <p><b>Signals</b>, each scored in [0, 1] with the evidence in words:
+ * <ul>
+ *   <li>{@link Signal#FREQUENCY}: calls in the current aligned bucket of {@code frequencyWindow}
+ *       against an EWMA baseline of past buckets (idle buckets count as zero), with a noise floor;
+ *       scored as the bucket fills, so a burst is caught within seconds. Up to 0.65.</li>
+ *   <li>{@link Signal#ENTROPY}: Shannon entropy of the tools of the last W actions, below
+ *       {@code entropyLowThreshold} (repetitive) or above {@code entropyHighThreshold} (chaotic).
+ *       Up to 0.65.</li>
+ *   <li>{@link Signal#LOOP}: one (tool, arguments) pair {@code repeatThreshold} times in the last W
+ *       actions, or a cycle of 2-4 tools repeated {@code cycleRepeats} times (entropy alone misses
+ *       an A/B oscillation). Up to 0.8.</li>
+ *   <li>{@link Signal#CAPABILITY}: tools outside the agent's profile within {@code violationWindow}:
+ *       0.4 + 0.1 per violation; a tool on the denied list makes it at least 0.7 at once. Up to 1.</li>
+ * </ul>
+ *
+ * <p><b>Risk</b> = the strongest signal + 0.15 for every other signal at 0.4 or more, capped at 1;
+ * {@link RiskLevel#of} maps it to LOW / MEDIUM (0.4) / HIGH (0.7) / CRITICAL (0.9). Frequency and
+ * entropy alone therefore stay MEDIUM: a legitimate burst does not quarantine anyone; a loop, or
+ * any two corroborating signals, can.
+ *
+ * <p><b>Quarantine</b> is checked on every action, so a rogue agent is isolated within seconds:
+ * when the risk reaches {@code quarantineRiskLevel} the agent is quarantined ({@link AgentQuarantined}),
+ * {@link #isQuarantined} says so, and it stays so until {@link #release} ({@link AgentReleased}) or,
+ * when {@code autoReleaseAfter} is set, until it has been calm that long.
+ *
+ * <p><b>Chain.</b> Each {@link #assess} appends a record whose SHA-256 covers the whole assessment and
+ * the previous record's hash; {@link #verifyChain(String)} detects an edited record.
+ *
+ * <p><b>Bounds.</b> Per agent about 3 KiB plus {@code historySize} assessments; at most
+ * {@code maxAgents} agents, idle unquarantined ones evicted first. {@link #recordAction} is O(1);
+ * {@link #assess} is O(W + history), independent of how many actions were ever recorded.
+ * Thread-safe: agents are independent; each agent's state is updated under its own short lock.
+ */
+public final class RogueAgentDetector {
+
+    /** The previous hash of an agent's first assessment. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private final RogueDetectorConfig config;
+    private final SreEventBus eventBus;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, AgentBehaviour> agents = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<String>> profiles = new ConcurrentHashMap<>();
+
+    /** A detector publishing on a private bus. */
+    public RogueAgentDetector(RogueDetectorConfig config) {
+        this(config, new SreEventBus());
+    }
+
+    /** A detector publishing quarantines and releases on {@code eventBus}. */
+    public RogueAgentDetector(RogueDetectorConfig config, SreEventBus eventBus) {
+        this.config = Check.notNull("config", config);
+        this.eventBus = Check.notNull("eventBus", eventBus);
+        this.clock = config.clock;
+    }
+
+    /** Registers the tools {@code agentId} is allowed to use; any other tool is a violation. */
+    public void registerCapabilityProfile(String agentId, Set<String> allowedTools) {
+        Check.notBlank("agentId", agentId);
+        Set<String> tools = Set.copyOf(Check.notNull("allowedTools", allowedTools));
+        profiles.put(agentId, tools);
+        AgentBehaviour behaviour = agents.get(agentId);
+        if (behaviour != null) {
+            behaviour.allowedTools = tools;
+        }
+    }
+
+    /** Records an action at the clock's current time. */
+    public void recordAction(String agentId, String action, String toolName) {
+        recordAction(agentId, action, toolName, clock.instant());
+    }
+
+    /** Records an action at {@code timestamp}; the action's name stands in for its arguments. */
+    public void recordAction(String agentId, String action, String toolName, Instant timestamp) {
+        record(agentId, toolName, Objects.hashCode(Check.notNull("action", action)), timestamp);
+    }
+
+    /**
+     * Records an action with its arguments: repeats are counted per (tool, canonical JSON of the
+     * arguments), so the same call with the same arguments is told apart from a busy but varied agent.
+     */
+    public void recordAction(String agentId, String action, String toolName, Instant timestamp, Object arguments) {
+        Check.notNull("action", action);
+        record(agentId, toolName, arguments == null ? 0 : CanonicalJson.hash64(arguments), timestamp);
+    }
+
+    /** Records an action with a precomputed hash of its arguments. */
+    public void recordAction(String agentId, String action, String toolName, Instant timestamp, long argumentsHash) {
+        Check.notNull("action", action);
+        record(agentId, toolName, argumentsHash, timestamp);
+    }
+
+    private void record(String agentId, String toolName, long argumentsHash, Instant timestamp) {
+        Check.notBlank("agentId", agentId);
+        Check.notBlank("toolName", toolName);
+        Check.notNull("timestamp", timestamp);
+        long at = timestamp.toEpochMilli();
+        AgentBehaviour behaviour = behaviour(agentId, at);
+        RiskLevel quarantinedAt = null;
+        List<String> reasons = null;
+        synchronized (behaviour) {
+            behaviour.record(toolName, argumentsHash, at);
+            if (!behaviour.quarantined) {
+                double risk = combine(behaviour.scores(at, null));
+                if (RiskLevel.of(risk).atLeast(config.quarantineRiskLevel)) {
+                    reasons = new ArrayList<>();
+                    quarantinedAt = RiskLevel.of(combine(behaviour.scores(at, reasons)));
+                    behaviour.quarantined = true;
+                    behaviour.calmSince = Long.MIN_VALUE;
+                }
+            }
+        }
+        if (quarantinedAt != null) {
+            eventBus.publish(new AgentQuarantined(timestamp, agentId, quarantinedAt, reasons));
+        }
+    }
+
+    /** Assesses {@code agentId} now, records the assessment in its chain, and quarantines it if due. */
+    public RogueAssessment assess(String agentId) {
+        Check.notBlank("agentId", agentId);
+        long now = clock.millis();
+        AgentBehaviour behaviour = behaviour(agentId, now);
+        RogueAssessment assessment;
+        boolean newlyQuarantined;
+        String released;
+        synchronized (behaviour) {
+            List<String> reasons = new ArrayList<>();
+            Map<Signal, Double> scores = behaviour.scores(now, reasons);
+            double risk = combine(scores);
+            RiskLevel level = RiskLevel.of(risk);
+            boolean recommended = level.atLeast(config.quarantineRiskLevel);
+            newlyQuarantined = recommended && !behaviour.quarantined;
+            if (newlyQuarantined) {
+                behaviour.quarantined = true;
+            }
+            released = autoRelease(behaviour, recommended, now);
+            assessment = chain(behaviour, Instant.ofEpochMilli(now), level, risk, scores, recommended, reasons);
+        }
+        if (newlyQuarantined) {
+            eventBus.publish(new AgentQuarantined(assessment.timestamp(), agentId, assessment.riskLevel(), assessment.reasons()));
+        }
+        if (released != null) {
+            eventBus.publish(new AgentReleased(assessment.timestamp(), agentId, released));
+        }
+        return assessment;
+    }
+
+    /** Whether {@code agentId} is quarantined (after any automatic release that is due). */
+    public boolean isQuarantined(String agentId) {
+        AgentBehaviour behaviour = agents.get(agentId);
+        if (behaviour == null) {
+            return false;
+        }
+        if (config.autoReleaseAfter == null) {
+            synchronized (behaviour) {
+                return behaviour.quarantined;
+            }
+        }
+        long now = clock.millis();
+        String released;
+        boolean quarantined;
+        synchronized (behaviour) {
+            boolean risky = RiskLevel.of(combine(behaviour.scores(now, null))).atLeast(config.quarantineRiskLevel);
+            released = autoRelease(behaviour, risky, now);
+            quarantined = behaviour.quarantined;
+        }
+        if (released != null) {
+            eventBus.publish(new AgentReleased(Instant.ofEpochMilli(now), agentId, released));
+        }
+        return quarantined;
+    }
+
+    /** Ends the quarantine of {@code agentId}; returns whether it was quarantined. */
+    public boolean release(String agentId) {
+        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
+        if (behaviour == null) {
+            return false;
+        }
+        synchronized (behaviour) {
+            if (!behaviour.quarantined) {
+                return false;
+            }
+            behaviour.quarantined = false;
+            behaviour.calmSince = Long.MIN_VALUE;
+        }
+        eventBus.publish(new AgentReleased(clock.instant(), agentId, "released manually"));
+        return true;
+    }
+
+    /** Quarantined agents, sorted. */
+    public List<String> quarantinedAgents() {
+        List<String> quarantined = new ArrayList<>();
+        for (String agentId : agents.keySet()) {
+            if (isQuarantined(agentId)) {
+                quarantined.add(agentId);
+            }
+        }
+        quarantined.sort(null);
+        return quarantined;
+    }
+
+    /** The agent's assessment chain, oldest first (at most {@code historySize} records). */
+    public List<RogueAssessment> history(String agentId) {
+        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
+        if (behaviour == null) {
+            return List.of();
+        }
+        synchronized (behaviour) {
+            return List.copyOf(behaviour.history);
+        }
+    }
+
+    /** Whether the agent's kept assessment chain is intact. */
+    public boolean verifyChain(String agentId) {
+        return firstBrokenLink(history(agentId)) < 0;
+    }
+
+    /** Whether {@code chain} (oldest first, e.g. exported and stored) is intact. */
+    public static boolean verifyChain(List<RogueAssessment> chain) {
+        return firstBrokenLink(chain) < 0;
+    }
+
+    /**
+     * The index of the first record of {@code chain} whose hash does not match its content or whose
+     * previous hash does not match the record before it; -1 when the chain is intact.
+     */
+    public static int firstBrokenLink(List<RogueAssessment> chain) {
+        Check.notNull("chain", chain);
+        for (int i = 0; i < chain.size(); i++) {
+            RogueAssessment record = chain.get(i);
+            if (!record.hash().equals(hashOf(record.agentId(), record.timestamp(), record.riskLevel(), record.riskScore(),
+                    record.signals(), record.quarantineRecommended(), record.quarantined(), record.reasons(), record.previousHash()))) {
+                return i;
+            }
+            if (i > 0 && !record.previousHash().equals(chain.get(i - 1).hash())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Actions recorded for {@code agentId} since it was first seen (0 if unknown). */
+    public long recordedActions(String agentId) {
+        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
+        if (behaviour == null) {
+            return 0;
+        }
+        synchronized (behaviour) {
+            return behaviour.recordedActions;
+        }
+    }
+
+    /** The configuration. */
+    public RogueDetectorConfig config() {
+        return config;
+    }
+
+    /** The bus quarantines and releases are published on. */
+    public SreEventBus eventBus() {
+        return eventBus;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private AgentBehaviour behaviour(String agentId, long now) {
+        AgentBehaviour behaviour = agents.get(agentId);
+        if (behaviour != null) {
+            return behaviour;
+        }
+        if (agents.size() >= config.maxAgents) {
+            evict();
+        }
+        return agents.computeIfAbsent(agentId, id -> {
+            AgentBehaviour b = new AgentBehaviour(id, config, now);
+            b.allowedTools = profiles.get(id);
+            return b;
+        });
+    }
+
+    private synchronized void evict() {
+        if (agents.size() < config.maxAgents) {
+            return;
+        }
+        List<AgentBehaviour> candidates = new ArrayList<>(agents.values());
+        candidates.sort(Comparator.comparingLong((AgentBehaviour b) -> b.quarantined ? 1 : 0).thenComparingLong(b -> b.lastActivityMillis));
+        int target = config.maxAgents - Math.max(1, config.maxAgents / 10);
+        for (AgentBehaviour b : candidates) {
+            if (agents.size() <= target) {
+                break;
+            }
+            agents.remove(b.agentId, b);
+        }
+    }
+
+    /** Risk = strongest signal + 0.15 per other signal at 0.4 or more, capped at 1. */
+    static double combine(Map<Signal, Double> scores) {
+        double max = 0;
+        int strong = 0;
+        for (double s : scores.values()) {
+            max = Math.max(max, s);
+            if (s >= RiskLevel.MEDIUM.minimumScore()) {
+                strong++;
+            }
+        }
+        int corroborating = Math.max(0, strong - 1);
+        return Math.min(1.0, max + 0.15 * corroborating);
+    }
+
+    /** Releases a quarantined agent calm for {@code autoReleaseAfter}; returns the reason, or null. */
+    private String autoRelease(AgentBehaviour behaviour, boolean risky, long now) {
+        if (!behaviour.quarantined || config.autoReleaseAfter == null) {
+            return null;
+        }
+        if (risky) {
+            behaviour.calmSince = Long.MIN_VALUE;
+            return null;
+        }
+        if (behaviour.calmSince == Long.MIN_VALUE) {
+            behaviour.calmSince = now;
+            return null;
+        }
+        if (now - behaviour.calmSince >= config.autoReleaseAfter.toMillis()) {
+            behaviour.quarantined = false;
+            behaviour.calmSince = Long.MIN_VALUE;
+            return "calm for " + Durations.format(config.autoReleaseAfter);
+        }
+        return null;
+    }
+
+    private RogueAssessment chain(AgentBehaviour behaviour, Instant at, RiskLevel level, double risk, Map<Signal, Double> scores,
+                                  boolean recommended, List<String> reasons) {
+        String previous = behaviour.lastHash;
+        String hash = hashOf(behaviour.agentId, at, level, risk, scores, recommended, behaviour.quarantined, reasons, previous);
+        RogueAssessment record = new RogueAssessment(behaviour.agentId, at, level, risk, scores, recommended, behaviour.quarantined,
+                reasons, previous, hash);
+        behaviour.lastHash = hash;
+        behaviour.history.addLast(record);
+        if (behaviour.history.size() > config.historySize) {
+            behaviour.history.removeFirst();
+        }
+        return record;
+    }
+
+    private static String hashOf(String agentId, Instant at, RiskLevel level, double risk, Map<Signal, Double> scores,
+                                 boolean recommended, boolean quarantined, List<String> reasons, String previous) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("agentId", agentId);
+        content.put("timestamp", at.toString());
+        content.put("riskLevel", level.name());
+        content.put("riskScore", String.format("%.9f", risk));
+        Map<String, String> signals = new LinkedHashMap<>();
+        scores.forEach((signal, score) -> signals.put(signal.name(), String.format("%.9f", score)));
+        content.put("signals", signals);
+        content.put("quarantineRecommended", recommended);
+        content.put("quarantined", quarantined);
+        content.put("reasons", reasons);
+        content.put("previousHash", previous);
+        return CanonicalJson.sha256(content);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.agentsre.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Canonical JSON (object keys sorted at every level, no insignificant whitespace) and stable hashes
+ * of it, so that two requests that differ only in key order hash the same. Not API.
+ */
+public final class CanonicalJson {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private CanonicalJson() {
+    }
+
+    /** The shared mapper configured for canonical output. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** {@code value} as a JSON tree (null becomes JSON null). */
+    public static JsonNode toTree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** The canonical JSON text of {@code value}. */
+    public static String write(Object value) {
+        try {
+            // Going through a tree sorts the keys of maps and of JsonNode objects alike.
+            JsonNode tree = value instanceof JsonNode ? (JsonNode) value : MAPPER.valueToTree(value);
+            return MAPPER.writeValueAsString(MAPPER.treeToValue(tree, Object.class));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("value cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 of the canonical JSON of {@code value}, hex-encoded. */
+    public static String sha256(Object value) {
+        return sha256Hex(write(value));
+    }
+
+    /** A 64-bit hash of the canonical JSON of {@code value} (the first 8 bytes of its SHA-256). */
+    public static long hash64(Object value) {
+        byte[] digest = sha256Bytes(write(value));
+        long h = 0;
+        for (int i = 0; i < 8; i++) {
+            h = (h << 8) | (digest[i] & 0xff);
+        }
+        return h;
+    }
+
+    /** SHA-256 of a string's UTF-8 bytes, hex-encoded. */
+    public static String sha256Hex(String text) {
+        return HexFormat.of().formatHex(sha256Bytes(text));
+    }
+
+    private static byte[] sha256Bytes(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}
