@@ -58,6 +58,7 @@ final class AgentBehaviour {
     private final int[] keysWithCount; // how many keys have each count: gives the max in O(1)
     private int maxKeyCount;
     private final int[] runs = new int[MAX_PERIOD + 1];
+    private final double[] scratch = new double[Signal.values().length]; // used under the lock only
 
     // capability
     private final long[] violationTimes = new long[MAX_VIOLATIONS];
@@ -103,9 +104,10 @@ final class AgentBehaviour {
         } else {
             filled++;
         }
-        // cycles: does this tool repeat the one p actions back?
+        // cycles: does this call (tool and arguments) repeat the one p actions back? A workflow that
+        // runs the same tools on fresh arguments is work, not a loop; the same calls again are.
         for (int p = 2; p <= MAX_PERIOD; p++) {
-            runs[p] = filled > p && toolRing[(head - p + w) % w] == toolId ? runs[p] + 1 : 0;
+            runs[p] = filled > p && keyRing[(head - p + w) % w] == key ? runs[p] + 1 : 0;
         }
         toolRing[head] = toolId;
         keyRing[head] = key;
@@ -191,6 +193,31 @@ final class AgentBehaviour {
             deniedToolName = tool;
         }
         return true;
+    }
+
+    /**
+     * The combined risk at {@code now} without building reasons or maps: the allocation-free check
+     * run on every action. Uses {@link #combine}.
+     */
+    double risk(long now) {
+        scratch[0] = frequencyScore(now, null);
+        scratch[1] = entropyScore(null);
+        scratch[2] = loopScore(null);
+        scratch[3] = capabilityScore(now, null);
+        return combine(scratch);
+    }
+
+    /** Risk = strongest signal + 0.15 per other signal at 0.4 or more, capped at 1. */
+    static double combine(double[] scores) {
+        double max = 0;
+        int strong = 0;
+        for (double s : scores) {
+            max = Math.max(max, s);
+            if (s >= RiskLevel.MEDIUM.minimumScore()) {
+                strong++;
+            }
+        }
+        return Math.min(1.0, max + 0.15 * Math.max(0, strong - 1));
     }
 
     /** Every signal's score at {@code now}, with reasons when {@code reasons} is not null. */
@@ -280,9 +307,9 @@ final class AgentBehaviour {
 
     private boolean lastToolsDistinct(int p) {
         int w = toolRing.length;
-        int first = toolRing[(head - 1 + w) % w];
+        long first = keyRing[(head - 1 + w) % w];
         for (int i = 2; i <= p; i++) {
-            if (toolRing[(head - i + w) % w] != first) {
+            if (keyRing[(head - i + w) % w] != first) {
                 return true;
             }
         }
@@ -301,11 +328,13 @@ final class AgentBehaviour {
     private double capabilityScore(long now, List<String> reasons) {
         long oldest = now - violationMillis;
         int count = 0;
-        Set<String> tools = new LinkedHashSet<>();
+        Set<String> tools = reasons == null ? null : new LinkedHashSet<>();
         for (int i = 0; i < MAX_VIOLATIONS; i++) {
             if (violationTools[i] != null && violationTimes[i] > oldest) {
                 count++;
-                tools.add(violationTools[i]);
+                if (tools != null) {
+                    tools.add(violationTools[i]);
+                }
             }
         }
         boolean denied = deniedToolUsedAt > oldest;

@@ -39,8 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code entropyLowThreshold} (repetitive) or above {@code entropyHighThreshold} (chaotic).
  *       Up to 0.65.</li>
  *   <li>{@link Signal#LOOP}: one (tool, arguments) pair {@code repeatThreshold} times in the last W
- *       actions, or a cycle of 2-4 tools repeated {@code cycleRepeats} times (entropy alone misses
- *       an A/B oscillation). Up to 0.8.</li>
+ *       actions, or a cycle of 2-4 identical calls repeated {@code cycleRepeats} times (entropy alone
+ *       misses an A/B oscillation). Calls are compared with their arguments, so a workflow that runs
+ *       the same tools in the same order on fresh inputs is not a loop. Up to 0.8.</li>
  *   <li>{@link Signal#CAPABILITY}: tools outside the agent's profile within {@code violationWindow}:
  *       0.4 + 0.1 per violation; a tool on the denied list makes it at least 0.7 at once. Up to 1.</li>
  * </ul>
@@ -133,8 +134,7 @@ public final class RogueAgentDetector {
         synchronized (behaviour) {
             behaviour.record(toolName, argumentsHash, at);
             if (!behaviour.quarantined) {
-                double risk = combine(behaviour.scores(at, null));
-                if (RiskLevel.of(risk).atLeast(config.quarantineRiskLevel)) {
+                if (RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
                     reasons = new ArrayList<>();
                     quarantinedAt = RiskLevel.of(combine(behaviour.scores(at, reasons)));
                     behaviour.quarantined = true;
@@ -192,7 +192,7 @@ public final class RogueAgentDetector {
         String released;
         boolean quarantined;
         synchronized (behaviour) {
-            boolean risky = RiskLevel.of(combine(behaviour.scores(now, null))).atLeast(config.quarantineRiskLevel);
+            boolean risky = RiskLevel.of(behaviour.risk(now)).atLeast(config.quarantineRiskLevel);
             released = autoRelease(behaviour, risky, now);
             quarantined = behaviour.quarantined;
         }
@@ -324,18 +324,8 @@ public final class RogueAgentDetector {
         }
     }
 
-    /** Risk = strongest signal + 0.15 per other signal at 0.4 or more, capped at 1. */
     static double combine(Map<Signal, Double> scores) {
-        double max = 0;
-        int strong = 0;
-        for (double s : scores.values()) {
-            max = Math.max(max, s);
-            if (s >= RiskLevel.MEDIUM.minimumScore()) {
-                strong++;
-            }
-        }
-        int corroborating = Math.max(0, strong - 1);
-        return Math.min(1.0, max + 0.15 * corroborating);
+        return AgentBehaviour.combine(scores.values().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Releases a quarantined agent calm for {@code autoReleaseAfter}; returns the reason, or null. */

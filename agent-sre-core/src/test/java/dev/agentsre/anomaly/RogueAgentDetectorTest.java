@@ -102,7 +102,8 @@ class RogueAgentDetectorTest {
         RogueAgentDetector detector = detector();
         int callsToDetect = -1;
         for (int i = 1; i <= 12; i++) {
-            detector.recordAction("agent", "step", i % 2 == 0 ? "summarize" : "search_kb", clock.instant(), Map.of("i", i));
+            // stuck: the same search, the same summary, again and again
+            detector.recordAction("agent", "step", i % 2 == 0 ? "summarize" : "search_kb", clock.instant(), Map.of("doc", 42));
             if (detector.assess("agent").score(Signal.LOOP) > 0) {
                 callsToDetect = i;
                 break;
@@ -111,6 +112,21 @@ class RogueAgentDetectorTest {
         assertThat(callsToDetect).isBetween(4, 12);
         assertThat(detector.assess("agent").reasons()).anyMatch(r -> r.startsWith("cycle search_kb → summarize repeated")
                 || r.startsWith("cycle summarize → search_kb repeated"));
+    }
+
+    @Test
+    void aFixedWorkflowOnFreshInputsIsNotALoop() {
+        RogueAgentDetector detector = detector();
+        List<String> workflow = List.of("search_kb", "lookup_order", "create_ticket", "send_email");
+        for (int ticket = 0; ticket < 50; ticket++) {
+            for (String tool : workflow) {
+                detector.recordAction("agent", "handle ticket", tool, clock.instant(), Map.of("ticket", ticket));
+                clock.advanceMillis(250);
+            }
+        }
+        RogueAssessment a = detector.assess("agent");
+        assertThat(a.score(Signal.LOOP)).isZero();
+        assertThat(a.riskLevel()).isEqualTo(RiskLevel.LOW);
     }
 
     @Test
