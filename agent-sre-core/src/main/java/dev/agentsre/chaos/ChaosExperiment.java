@@ -198,6 +198,23 @@ public final class ChaosExperiment {
         attacks.put(callId, attack.judged(caught));
     }
 
+    /**
+     * Judges every attack not yet judged with {@code check} (a user-supplied check, or
+     * {@link DefenseCheck#rogueDetector}); returns how many were judged caught.
+     */
+    public int evaluateDefenses(DefenseCheck check) {
+        Check.notNull("check", check);
+        int caught = 0;
+        for (InjectedAttack attack : attacks()) {
+            if (attack.caught() == null) {
+                boolean wasCaught = check.caught(attack);
+                attacks.put(attack.callId(), attack.judged(wasCaught));
+                caught += wasCaught ? 1 : 0;
+            }
+        }
+        return caught;
+    }
+
     /** Attacks planted so far, oldest first, with what the defences did. */
     public List<InjectedAttack> attacks() {
         List<InjectedAttack> list = new ArrayList<>(attacks.values());

@@ -45,6 +45,9 @@ public final class ChaosInjector {
     private final double blastRadius;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong[] matches;
+    // Which faults match a call target, computed once per target (glob matching is not free).
+    private final java.util.concurrent.ConcurrentHashMap<String, boolean[]> matching = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_TARGETS = 1_024;
 
     ChaosInjector(ChaosExperiment experiment, List<Fault> faults, long seed, double blastRadius) {
         this.experiment = experiment;
@@ -141,10 +144,11 @@ public final class ChaosInjector {
         boolean inScope = inScope(sessionId, callId);
         AttackCorpus.Attack attack = null;
         try {
-            if (inScope) {
+            boolean[] matchingFaults = inScope ? matchingFaults(target) : null;
+            if (matchingFaults != null) {
                 for (int i = 0; i < faults.size(); i++) {
                     Fault fault = faults.get(i);
-                    if (fault.type() == FaultType.COST_SPIKE || !fault.matches(target) || !hits(fault, i, callId)) {
+                    if (!matchingFaults[i] || fault.type() == FaultType.COST_SPIKE || !hits(fault, i, callId)) {
                         continue;
                     }
                     if (fault.type().adversarial()) {
@@ -202,6 +206,25 @@ public final class ChaosInjector {
             default:
                 throw new AssertionError(fault.type());
         }
+    }
+
+    /** The faults matching {@code target}, or null when none does. */
+    private boolean[] matchingFaults(String target) {
+        boolean[] cached = matching.get(target);
+        if (cached != null) {
+            return cached.length == 0 ? null : cached;
+        }
+        boolean[] mask = new boolean[faults.size()];
+        boolean any = false;
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = faults.get(i).matches(target);
+            any |= mask[i];
+        }
+        boolean[] result = any ? mask : new boolean[0];
+        if (matching.size() < MAX_CACHED_TARGETS) {
+            matching.putIfAbsent(target, result);
+        }
+        return any ? mask : null;
     }
 
     private AttackCorpus.Attack attackFor(String target, long callId) {

@@ -166,7 +166,7 @@ public final class Fault {
 
     /** Whether this fault applies to calls of {@code callTarget}. */
     public boolean matches(String callTarget) {
-        return targetPattern.matcher(callTarget).matches();
+        return targetPattern == null ? target.equals(callTarget) : targetPattern.matcher(callTarget).matches();
     }
 
     /** The fault type. */
@@ -233,7 +233,11 @@ public final class Fault {
                 + (error == null ? "" : " " + error);
     }
 
+    // null for a plain name: matched with equals, no regex.
     private static Pattern glob(String target) {
+        if (target.indexOf('*') < 0 && target.indexOf('?') < 0) {
+            return null;
+        }
         StringBuilder regex = new StringBuilder();
         for (char c : target.toCharArray()) {
             if (c == '*') {

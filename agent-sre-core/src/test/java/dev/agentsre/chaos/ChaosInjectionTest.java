@@ -238,6 +238,25 @@ class ChaosInjectionTest {
     }
 
     @Test
+    void theRogueDetectorCanJudgeTheDefences() throws Exception {
+        dev.agentsre.anomaly.RogueAgentDetector detector = new dev.agentsre.anomaly.RogueAgentDetector(
+                dev.agentsre.anomaly.RogueDetectorConfig.builder().clock(clock).build());
+        detector.registerCapabilityProfile("agent", Set.of("web_search"));
+        ChaosExperiment e = ChaosExperiment.builder("security").clock(clock).sleeper(sleeper)
+                .fault(Fault.toolAbuse("web_search", "shell_exec").everyNth(1)).build();
+        e.start();
+        e.injector().wrap("web_search", () -> "results").call();
+        assertThat(e.evaluateDefenses(DefenseCheck.rogueDetector(detector, "agent", dev.agentsre.anomaly.RiskLevel.HIGH))).isZero();
+        // the next attack works: the agent obeys and calls shell_exec three times, which the detector sees
+        e.injector().wrap("web_search", () -> "results").call();
+        for (int i = 0; i < 3; i++) {
+            detector.recordAction("agent", "obey", "shell_exec", clock.instant());
+        }
+        assertThat(e.evaluateDefenses(DefenseCheck.rogueDetector(detector, "agent", dev.agentsre.anomaly.RiskLevel.HIGH))).isEqualTo(1);
+        assertThat(e.attacks()).extracting(InjectedAttack::caught).containsExactly(false, true);
+    }
+
+    @Test
     void resilienceReliabilityAndRecoveryTime() throws Exception {
         ChaosExperiment e = experiment(Fault.errorInjection("tool", "boom", 0.5)).duration(Duration.ofMinutes(5)).build();
         assertThat(e.calculateResilience(0.99, 0.85).overall()).isCloseTo(100 * 0.85 / 0.99, org.assertj.core.api.Assertions.within(1e-9));
