@@ -1,0 +1,8 @@
+/**
+ * Time-travel debugging for agents: capture every decision point of a run
+ * ({@link dev.agentsre.replay.TraceCapture}), store it as JSON Lines ({@link dev.agentsre.replay.TraceStore}),
+ * replay it offline without calling anything ({@link dev.agentsre.replay.Replay}), ask what-if
+ * questions, diff two runs ({@link dev.agentsre.replay.TraceDiff}) and hold runs to golden traces
+ * ({@link dev.agentsre.replay.GoldenSuite}). Entry point: {@link dev.agentsre.replay.ReplayEngine}.
+ */
+package dev.agentsre.replay;
