@@ -1,6 +1,5 @@
 package dev.agentsre.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,12 +36,43 @@ public final class CanonicalJson {
 
     /** The canonical JSON text of {@code value}. */
     public static String write(Object value) {
+        JsonNode tree;
         try {
-            // Going through a tree sorts the keys of maps and of JsonNode objects alike.
-            JsonNode tree = value instanceof JsonNode ? (JsonNode) value : MAPPER.valueToTree(value);
-            return MAPPER.writeValueAsString(MAPPER.treeToValue(tree, Object.class));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            tree = value instanceof JsonNode ? (JsonNode) value : MAPPER.valueToTree(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("value cannot be written as JSON: " + e.getMessage(), e);
+        }
+        StringBuilder out = new StringBuilder(64);
+        writeSorted(tree, out);
+        return out.toString();
+    }
+
+    // Object keys sorted at every level; scalars written by Jackson (escaping, number formats).
+    private static void writeSorted(JsonNode node, StringBuilder out) {
+        if (node.isObject()) {
+            java.util.List<String> names = new java.util.ArrayList<>(node.size());
+            node.fieldNames().forEachRemaining(names::add);
+            java.util.Collections.sort(names);
+            out.append('{');
+            for (int i = 0; i < names.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(names.get(i)).toString()).append(':');
+                writeSorted(node.get(names.get(i)), out);
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                writeSorted(node.get(i), out);
+            }
+            out.append(']');
+        } else {
+            out.append(node.toString());
         }
     }
 

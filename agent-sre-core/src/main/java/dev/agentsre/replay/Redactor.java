@@ -38,10 +38,13 @@ public final class Redactor {
 
     private final List<Pattern> keyRules;
     private final List<Rule> valueRules;
+    private final Pattern anyValueRule; // one pass to skip the (usual) strings with nothing to redact
 
     private Redactor(List<Pattern> keyRules, List<Rule> valueRules) {
         this.keyRules = List.copyOf(keyRules);
         this.valueRules = List.copyOf(valueRules);
+        this.anyValueRule = valueRules.isEmpty() ? null : Pattern.compile(valueRules.stream()
+                .map(r -> "(?:" + r.pattern.pattern() + ")").collect(java.util.stream.Collectors.joining("|")));
     }
 
     /** The default rules. */
@@ -95,6 +98,9 @@ public final class Redactor {
 
     /** {@code text} with every secret-looking substring replaced. */
     public String redact(String text) {
+        if (anyValueRule == null || !anyValueRule.matcher(text).find()) {
+            return text;
+        }
         String result = text;
         for (Rule rule : valueRules) {
             result = rule.pattern.matcher(result).replaceAll(java.util.regex.Matcher.quoteReplacement(rule.replacement));
