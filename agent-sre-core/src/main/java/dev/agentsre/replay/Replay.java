@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Replays a recorded run offline: the same {@link AgentCalls} methods as a capture, but each call is
@@ -31,43 +30,22 @@ import java.util.function.Supplier;
  * <p>The replay records what it does as a new trace ({@link #finish()}), whose parent is the
  * replayed one. Not meant to be shared between threads beyond what the agent code itself does.
  */
-public final class Replay implements AgentCalls {
+public final class Replay extends RecordedCalls {
 
     private final Trace trace;
     private final ReplayOptions options;
     private final Overrides overrides;
-    private final SpanRecorder recorder;
     private final boolean[] played;
     private int cursor;
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
 
     Replay(Trace trace, ReplayOptions options, Overrides overrides, SpanRecorder recorder) {
+        super(recorder);
         this.trace = trace;
         this.options = options;
         this.overrides = overrides;
-        this.recorder = recorder;
         this.played = new boolean[trace.spans().size()];
-    }
-
-    @Override
-    public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call) throws E {
-        return serve(SpanKind.LLM, model, request, call, null);
-    }
-
-    @Override
-    public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call, Function<? super T, TokenUsage> usage) throws E {
-        return serve(SpanKind.LLM, model, request, call, usage);
-    }
-
-    @Override
-    public <T, E extends Exception> T tool(String name, Object arguments, Call<T, E> call) throws E {
-        return serve(SpanKind.TOOL, name, arguments, call, null);
-    }
-
-    @Override
-    public <T, E extends Exception> T delegate(String agent, Object request, Call<T, E> call) throws E {
-        return serve(SpanKind.DELEGATE, agent, request, call, null);
     }
 
     @Override
@@ -84,11 +62,6 @@ public final class Replay implements AgentCalls {
         int step = recorder.begin(SpanKind.DECISION, name, request);
         recorder.endOk(step, value, now, null, null);
         return value;
-    }
-
-    @Override
-    public <T> T sideEffect(String name, Supplier<T> supplier) {
-        return serve(SpanKind.SIDE_EFFECT, name, null, supplier::get, null);
     }
 
     /** Every recorded step, in order, with inputs, outputs, timing and cost. */
@@ -127,22 +100,15 @@ public final class Replay implements AgentCalls {
         return recorder.toTrace();
     }
 
-    private <T, E extends Exception> T serve(SpanKind kind, String name, Object request, Call<T, E> call,
-                                             Function<? super T, TokenUsage> usage) throws E {
+    @Override
+    <T, E extends Exception> T invoke(SpanKind kind, String name, Object request, Call<T, E> call,
+                                      Function<? super T, TokenUsage> usage) throws E {
         JsonNode req = recorder.json(request);
         Span recorded = match(kind, name, req, SpanRecorder.key(req));
         int step = recorder.begin(kind, name, req);
         if (recorded == null) {
             live.incrementAndGet();
-            T result;
-            try {
-                result = call.call();
-            } catch (Exception | Error failure) {
-                recorder.endError(step, failure);
-                throw failure;
-            }
-            recorder.endOk(step, result, recorder.json(result), usage == null ? null : usage.apply(result), null);
-            return result;
+            return callAndRecord(step, call, usage);
         }
         served.incrementAndGet();
         JsonNode override = overrides.responseFor(recorded);

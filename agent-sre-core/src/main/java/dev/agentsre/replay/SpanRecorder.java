@@ -167,9 +167,9 @@ final class SpanRecorder {
         Span toSpan(Instant traceEnd) {
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("gen_ai.operation.name", kind.operation());
-            return new Span(step, parent, kind, name, request, response, responseType, status, errorType,
-                    end == null ? errorMessage : errorMessage, startTime, end == null ? traceEnd : end, inputTokens, outputTokens, cost,
-                    key, attributes);
+            // A step still open when the trace ends is recorded as an unfinished error up to the trace's end.
+            return new Span(step, parent, kind, name, request, response, responseType, status, errorType, errorMessage, startTime,
+                    end == null ? traceEnd : end, inputTokens, outputTokens, cost, key, attributes);
         }
     }
 }

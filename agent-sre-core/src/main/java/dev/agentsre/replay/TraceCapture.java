@@ -1,9 +1,7 @@
 package dev.agentsre.replay;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentsre.cost.TokenUsage;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Records an agent run: route the agent's model calls, tool calls, delegations, decisions and side
@@ -23,14 +21,13 @@ import java.util.function.Supplier;
  * <p><b>Cost.</b> Per call: two JSON conversions, redaction and a SHA-256 of the request (a few µs
  * for small payloads; see the performance page). Memory: the run's spans, at most {@code maxSteps}.
  */
-public final class TraceCapture implements AgentCalls, AutoCloseable {
+public final class TraceCapture extends RecordedCalls implements AutoCloseable {
 
-    private final SpanRecorder recorder;
     private final TraceStore store;
     private volatile Trace closed;
 
     TraceCapture(SpanRecorder recorder, TraceStore store) {
-        this.recorder = recorder;
+        super(recorder);
         this.store = store;
     }
 
@@ -40,51 +37,19 @@ public final class TraceCapture implements AgentCalls, AutoCloseable {
     }
 
     @Override
-    public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call) throws E {
-        return record(SpanKind.LLM, model, request, call, null);
-    }
-
-    @Override
-    public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call, Function<? super T, TokenUsage> usage) throws E {
-        return record(SpanKind.LLM, model, request, call, usage);
-    }
-
-    @Override
-    public <T, E extends Exception> T tool(String name, Object arguments, Call<T, E> call) throws E {
-        return record(SpanKind.TOOL, name, arguments, call, null);
-    }
-
-    @Override
-    public <T, E extends Exception> T delegate(String agent, Object request, Call<T, E> call) throws E {
-        return record(SpanKind.DELEGATE, agent, request, call, null);
-    }
-
-    @Override
     public <T> T decision(String name, T value) {
+        requireOpen();
         int step = recorder.begin(SpanKind.DECISION, name, recorder.json(null));
         recorder.endOk(step, value, recorder.json(value), null, null);
         return value;
     }
 
     @Override
-    public <T> T sideEffect(String name, Supplier<T> supplier) {
-        return record(SpanKind.SIDE_EFFECT, name, null, supplier::get, null);
-    }
-
-    private <T, E extends Exception> T record(SpanKind kind, String name, Object request, Call<T, E> call,
-                                              Function<? super T, TokenUsage> usage) throws E {
+    <T, E extends Exception> T invoke(SpanKind kind, String name, Object request, Call<T, E> call,
+                                      Function<? super T, TokenUsage> usage) throws E {
         requireOpen();
-        JsonNode req = recorder.json(request);
-        int step = recorder.begin(kind, name, req);
-        T result;
-        try {
-            result = call.call();
-        } catch (Exception | Error failure) {
-            recorder.endError(step, failure);
-            throw failure;
-        }
-        recorder.endOk(step, result, recorder.json(result), usage == null ? null : usage.apply(result), null);
-        return result;
+        int step = recorder.begin(kind, name, recorder.json(request));
+        return callAndRecord(step, call, usage);
     }
 
     /** The trace so far (or the final one once closed). */
