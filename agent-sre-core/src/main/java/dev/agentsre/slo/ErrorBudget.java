@@ -164,7 +164,10 @@ public final class ErrorBudget {
 
     /** The alert rules that fire now. */
     public List<BurnRateAlert> firingAlerts() {
-        long now = clock.millis();
+        return firingAt(clock.millis());
+    }
+
+    private List<BurnRateAlert> firingAt(long now) {
         List<BurnRateAlert> firing = new ArrayList<>(2);
         for (BurnRateAlert alert : alerts) {
             if (fires(alert, now)) {
@@ -178,14 +181,8 @@ public final class ErrorBudget {
     public Snapshot snapshot() {
         long now = clock.millis();
         RollingCounter.WindowCounts counts = coarse.read(windowMillis, now);
-        List<BurnRateAlert> firing = new ArrayList<>(2);
-        for (BurnRateAlert alert : alerts) {
-            if (fires(alert, now)) {
-                firing.add(alert);
-            }
-        }
         return new Snapshot(counts.total(), counts.bad(), total * counts.total(), remainingPercent(counts),
-                isExhausted(counts), List.copyOf(firing));
+                isExhausted(counts), List.copyOf(firingAt(now)));
     }
 
     /** The budget as a fraction of events: {@code 1 - target}. */
