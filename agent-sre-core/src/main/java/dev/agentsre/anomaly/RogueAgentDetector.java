@@ -271,6 +271,47 @@ public final class RogueAgentDetector {
         return -1;
     }
 
+    /** Agents tracked now, sorted. */
+    public List<String> agents() {
+        List<String> ids = new ArrayList<>(agents.keySet());
+        ids.sort(null);
+        return ids;
+    }
+
+    /**
+     * The agent's risk now, without recording an assessment in its chain and without quarantining:
+     * for dashboards and exporters that poll. Null for an unknown agent.
+     */
+    public RiskSnapshot riskSnapshot(String agentId) {
+        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
+        if (behaviour == null) {
+            return null;
+        }
+        long now = clock.millis();
+        synchronized (behaviour) {
+            Map<Signal, Double> scores = behaviour.scores(now, null);
+            double risk = combine(scores);
+            return new RiskSnapshot(agentId, RiskLevel.of(risk), risk, scores, behaviour.quarantined);
+        }
+    }
+
+    /**
+     * An agent's risk at one instant.
+     *
+     * @param agentId the agent
+     * @param riskLevel the combined risk level
+     * @param riskScore the combined score in [0, 1]
+     * @param signals each signal's score
+     * @param quarantined whether the agent is quarantined
+     */
+    public record RiskSnapshot(String agentId, RiskLevel riskLevel, double riskScore, Map<Signal, Double> signals, boolean quarantined) {
+
+        /** Copies the map. */
+        public RiskSnapshot {
+            signals = Map.copyOf(signals);
+        }
+    }
+
     /** Actions recorded for {@code agentId} since it was first seen (0 if unknown). */
     public long recordedActions(String agentId) {
         AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));

@@ -3,6 +3,7 @@ package dev.agentsre.cost;
 import dev.agentsre.event.BudgetPeriodRolledOver;
 import dev.agentsre.event.BudgetStateChanged;
 import dev.agentsre.event.CostAlertRaised;
+import dev.agentsre.event.CostCharged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
@@ -363,15 +364,19 @@ public final class CostGuard {
         putIfPositive(parts, "cache_read_tokens", cost.cacheReadNanos());
         putIfPositive(parts, "cache_write_tokens", cost.cacheWriteNanos());
         putIfPositive(parts, "output_tokens", cost.outputNanos());
-        return record(agentId, taskId, null, cost.totalNanos(), parts);
+        return record(agentId, taskId, null, cost.totalNanos(), parts, model);
     }
 
     /** Charges after a reservation's commit. */
     List<CostAlert> charge(String agentId, String taskId, long nanos, String chargeId) {
-        return record(agentId, taskId, chargeId, nanos, Map.of());
+        return record(agentId, taskId, chargeId, nanos, Map.of(), null);
     }
 
     private List<CostAlert> record(String agentId, String taskId, String chargeId, long nanos, Map<String, Long> parts) {
+        return record(agentId, taskId, chargeId, nanos, parts, null);
+    }
+
+    private List<CostAlert> record(String agentId, String taskId, String chargeId, long nanos, Map<String, Long> parts, String model) {
         Check.notBlank("agentId", agentId);
         Check.notBlank("taskId", taskId);
         if (chargeId != null && chargeIds.putIfAbsent(agentId + '\u0000' + taskId + '\u0000' + chargeId, Boolean.TRUE) != null) {
@@ -397,6 +402,9 @@ public final class CostGuard {
             alerts = scopes.agent.checkAnomalies(this, taskId, nanos, now, alerts);
         }
         scopes.agent.lastActivityMillis = now;
+        if (eventBus.listenerCount() > 0 && eventBus.hasListeners(CostCharged.class)) {
+            eventBus.publish(new CostCharged(Instant.ofEpochMilli(now), agentId, taskId, scopes.agent.tenant, model, Money.toUsd(nanos)));
+        }
         if (alerts == null) {
             return List.of();
         }

@@ -198,6 +198,22 @@ class RogueAgentDetectorTest {
     }
 
     @Test
+    void aRiskSnapshotNeitherChainsNorQuarantines() {
+        RogueAgentDetector detector = detector(RogueDetectorConfig.builder().quarantineRiskLevel(RiskLevel.CRITICAL));
+        detector.registerCapabilityProfile("agent", Set.of("search_kb"));
+        for (int i = 0; i < 3; i++) {
+            detector.recordAction("agent", "x", "http_post", clock.instant());
+        }
+        RogueAgentDetector.RiskSnapshot snapshot = detector.riskSnapshot("agent");
+        assertThat(snapshot.riskLevel()).isEqualTo(RiskLevel.HIGH);
+        assertThat(snapshot.signals().get(Signal.CAPABILITY)).isCloseTo(0.7, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(snapshot.quarantined()).isFalse();
+        assertThat(detector.history("agent")).isEmpty();
+        assertThat(detector.agents()).containsExactly("agent");
+        assertThat(detector.riskSnapshot("unknown")).isNull();
+    }
+
+    @Test
     void releaseEndsAQuarantineAndAutoReleaseWaitsForACalmPeriod() {
         RogueAgentDetector manual = detector(RogueDetectorConfig.builder().deniedTools(Set.of("shell_exec")));
         manual.recordAction("a", "run", "shell_exec", clock.instant());

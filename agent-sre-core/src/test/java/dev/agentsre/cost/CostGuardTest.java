@@ -284,6 +284,27 @@ class CostGuardTest {
     }
 
     @Test
+    void chargesArePublishedOnlyToThoseWhoListen() {
+        CostGuard guard = guard().tenantOf(a -> "acme").priceTable(PriceTable.defaults()).build();
+        guard.recordCost("a", "t1", 0.25); // the CostEvent listener of this test hears it
+        List<dev.agentsre.event.CostCharged> charges = events.stream().filter(e -> e instanceof dev.agentsre.event.CostCharged)
+                .map(e -> (dev.agentsre.event.CostCharged) e).collect(Collectors.toList());
+        assertThat(charges).singleElement().satisfies(c -> {
+            assertThat(c.usd()).isEqualByComparingTo("0.25");
+            assertThat(c.tenant()).isEqualTo("acme");
+            assertThat(c.model()).isNull();
+        });
+        guard.recordUsage("a", "t2", "gpt-4o", TokenUsage.of(1_000_000, 0));
+        assertThat(events).filteredOn(e -> e instanceof dev.agentsre.event.CostCharged c && "gpt-4o".equals(c.model())).hasSize(1);
+
+        SreEventBus quiet = new SreEventBus();
+        quiet.subscribe(BudgetStateChanged.class, e -> { });
+        CostGuard unobserved = CostGuard.builder().clock(clock).eventBus(quiet).build();
+        assertThat(quiet.hasListeners(dev.agentsre.event.CostCharged.class)).isFalse();
+        assertThat(unobserved.recordCost("a", "t1", 0.25)).isEmpty();
+    }
+
+    @Test
     void recordUsagePricesTokensWithTheTable() {
         CostGuard guard = guard().priceTable(PriceTable.defaults()).build();
         guard.recordUsage("a", "t1", "gpt-4o-2024-08-06", TokenUsage.openAi(10_000, 1_000, 4_000, 0));
