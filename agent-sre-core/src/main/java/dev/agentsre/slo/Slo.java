@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * stopped firing, then a {@link SloStatusChanged} if the status changed. Transitions are claimed
  * atomically, so concurrent evaluations report each transition once. {@link #recordEvent(boolean)}
  * evaluates by itself at most once per {@code evaluationInterval} (default 1 s), so events flow
- * without a scheduler; code that records on the budget directly calls {@link #evaluate()}.
+ * without a scheduler; code that records on the budget directly calls {@link #evaluate()}. A failure
+ * of that automatic evaluation (a custom indicator that throws) is logged, never thrown into the
+ * caller: the event itself is recorded.
  *
  * <p><b>Thread safety and memory.</b> Thread-safe. Beyond its indicators and budget an SLO holds
  * two words of state.
@@ -59,6 +61,8 @@ public final class Slo {
     private final AtomicReference<SloStatus> status = new AtomicReference<>(SloStatus.UNKNOWN);
     private final AtomicLong firingMask = new AtomicLong();
     private final AtomicLong nextEvaluationMillis = new AtomicLong(Long.MIN_VALUE);
+    private volatile boolean evaluationFailureLogged;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Slo.class);
 
     private Slo(Builder b) {
         this.name = Check.notBlank("name", b.name);
@@ -95,7 +99,17 @@ public final class Slo {
         long next = nextEvaluationMillis.get();
         long now = clock.millis();
         if (now >= next && nextEvaluationMillis.compareAndSet(next, now + evaluationIntervalMillis)) {
-            evaluate();
+            try {
+                evaluate();
+            } catch (RuntimeException e) {
+                // The event is recorded; a failing indicator must not break the agent's call.
+                // Explicit evaluate() calls still see the exception.
+                if (!evaluationFailureLogged) {
+                    evaluationFailureLogged = true;
+                    LOG.warn("SLO '{}' could not be evaluated after recording an event; the event was recorded "
+                            + "(further failures are not logged)", name, e);
+                }
+            }
         }
     }
 

@@ -203,6 +203,27 @@ class SloTest {
     }
 
     @Test
+    void aThrowingCustomIndicatorDoesNotBreakRecordEventButExplicitEvaluationReportsIt() {
+        Sli broken = new Sli("broken", 0.9, "1h") {
+            @Override
+            public SliValue collect() {
+                throw new IllegalStateException("indicator bug");
+            }
+
+            @Override
+            public boolean hasData() {
+                return true;
+            }
+        };
+        Slo slo = Slo.builder("s").indicator(broken).errorBudget(ErrorBudget.builder().total(0.01).clock(clock).build())
+                .evaluationInterval(Duration.ZERO).build();
+        slo.recordEvent(true);
+        slo.recordEvent(false);
+        assertThat(slo.errorBudget().totalEvents()).isEqualTo(2);
+        assertThatThrownBy(slo::evaluate).isInstanceOf(IllegalStateException.class).hasMessage("indicator bug");
+    }
+
+    @Test
     void buildValidationNamesTheField() {
         assertThatThrownBy(() -> Slo.builder("s").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("errorBudget");
