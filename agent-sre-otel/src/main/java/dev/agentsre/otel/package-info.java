@@ -1,6 +1,7 @@
 /**
- * OpenTelemetry (and, optionally, Micrometer) export of Agent SRE signals. This module depends on
- * the OpenTelemetry API only; bring your own SDK. The exporters arrive with the telemetry issue,
- * once every core capability they export exists.
+ * OpenTelemetry export of Agent SRE signals. Depends on the OpenTelemetry API only: pass your SDK's
+ * {@code OpenTelemetry} to {@link dev.agentsre.otel.AgentSreTelemetry}. Every instrument's name,
+ * unit and attributes are defined once, in {@link dev.agentsre.otel.TelemetryNames}, which also
+ * generates {@code docs/telemetry.md}.
  */
 package dev.agentsre.otel;
