@@ -68,6 +68,9 @@ public final class ErrorBudget {
     private final Clock clock;
     private final RollingCounter coarse;
     private final RollingCounter fine;
+    // Lifetime totals, for exporters: a metrics backend computes burn rates across JVMs from these.
+    private final java.util.concurrent.atomic.LongAdder lifetimeEvents = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder lifetimeBad = new java.util.concurrent.atomic.LongAdder();
 
     private ErrorBudget(Builder b) {
         this.total = Check.openRange("total", b.total, 0.0, 1.0);
@@ -97,6 +100,10 @@ public final class ErrorBudget {
         long now = clock.millis();
         coarse.record(now, !good);
         fine.record(now, !good);
+        lifetimeEvents.increment();
+        if (!good) {
+            lifetimeBad.increment();
+        }
     }
 
     /**
@@ -113,6 +120,18 @@ public final class ErrorBudget {
         long now = clock.millis();
         coarse.record(now, good + bad, bad);
         fine.record(now, good + bad, bad);
+        lifetimeEvents.add(good + bad);
+        lifetimeBad.add(bad);
+    }
+
+    /** Events recorded since the budget was created (monotonic; for exporters and metrics backends). */
+    public long lifetimeEvents() {
+        return lifetimeEvents.sum();
+    }
+
+    /** Bad events recorded since the budget was created (monotonic). */
+    public long lifetimeBadEvents() {
+        return lifetimeBad.sum();
     }
 
     /** Events recorded in the budget window. */

@@ -224,6 +224,18 @@ class ErrorBudgetTest {
     }
 
     @Test
+    void lifetimeTotalsKeepCountingAfterTheWindowForgets() {
+        ErrorBudget budget = budget995();
+        budget.recordEvents(90, 10);
+        budget.recordEvent(false);
+        clock.advance(Duration.ofDays(40));
+        budget.recordEvent(true);
+        assertThat(budget.totalEvents()).isEqualTo(1);
+        assertThat(budget.lifetimeEvents()).isEqualTo(102);
+        assertThat(budget.lifetimeBadEvents()).isEqualTo(11);
+    }
+
+    @Test
     void snapshotAgreesWithTheIndividualQueries() {
         ErrorBudget budget = budget995();
         record(budget, 990, 10);

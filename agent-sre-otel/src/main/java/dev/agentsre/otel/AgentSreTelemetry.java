@@ -212,6 +212,13 @@ public final class AgentSreTelemetry implements AutoCloseable {
                 }
             }
         }));
+        observableCounter(TelemetryNames.SLO_EVENTS, m -> each(slos, slo -> {
+            ErrorBudget budget = slo.errorBudget();
+            long bad = budget.lifetimeBadEvents();
+            m.record(budget.lifetimeEvents() - bad, attributes(TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.AGENT_ID, slo.agentId(),
+                    TelemetryNames.OUTCOME, "good"));
+            m.record(bad, attributes(TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.AGENT_ID, slo.agentId(), TelemetryNames.OUTCOME, "bad"));
+        }));
         gauge(TelemetryNames.SLI_VALUE, m -> each(slos, slo -> {
             for (Sli sli : slo.indicators()) {
                 if (sli.hasData()) {

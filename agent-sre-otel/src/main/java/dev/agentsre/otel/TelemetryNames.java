@@ -65,6 +65,10 @@ public final class TelemetryNames {
     /** Indicator compliance. */
     public static final InstrumentSpec SLI_COMPLIANCE = gauge("agentsre.sli.compliance", "1",
             "Share of an indicator's samples in its window that met the target, 0..1", "Slo", SLO_NAME, SLI_NAME, AGENT_ID);
+    /** Good and bad events counted by an SLO's error budget: what a metrics backend computes burn rates from. */
+    public static final InstrumentSpec SLO_EVENTS = counter("agentsre.slo.events", "{event}",
+            "Events recorded by an SLO's error budget, by outcome (good, bad); burn rates across JVMs are computed from it",
+            "Slo", SLO_NAME, AGENT_ID, OUTCOME);
     /** Burn-rate alerts that fired or resolved. */
     public static final InstrumentSpec SLO_ALERTS = counter("agentsre.slo.alerts", "{alert}",
             "Burn-rate alert transitions", "SreEventBus", SLO_NAME, AGENT_ID, ALERT_NAME, ALERT_SEVERITY, TRANSITION);
@@ -122,7 +126,7 @@ public final class TelemetryNames {
 
     /** Every instrument, in documentation order. */
     public static final List<InstrumentSpec> ALL = List.of(SLO_STATUS, SLO_BUDGET_REMAINING, SLO_BURN_RATE, SLI_VALUE, SLI_COMPLIANCE,
-            SLO_ALERTS, BREAKER_STATE, BREAKER_CALLS, BREAKER_FAILURE_RATE, BREAKER_TRANSITIONS, COST_SPEND, COST_UTILISATION,
+            SLO_EVENTS, SLO_ALERTS, BREAKER_STATE, BREAKER_CALLS, BREAKER_FAILURE_RATE, BREAKER_TRANSITIONS, COST_SPEND, COST_UTILISATION,
             COST_BUDGET_STATE, COST_ALERTS, ROGUE_RISK_LEVEL, ROGUE_SIGNAL_SCORE, ROGUE_QUARANTINED, ROGUE_QUARANTINES, CHAOS_FAULTS,
             CHAOS_STATE, CHAOS_RESILIENCE);
 

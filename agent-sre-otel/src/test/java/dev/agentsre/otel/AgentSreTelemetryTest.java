@@ -138,6 +138,8 @@ class AgentSreTelemetryTest {
                 .isCloseTo(0.9, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(value(m.get("agentsre.sli.compliance"), "slo.name", "reliability", "sli.name", "task_success_rate", "agent.id", "researcher"))
                 .isCloseTo(0.9, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(value(m.get("agentsre.slo.events"), "slo.name", "reliability", "agent.id", "researcher", "outcome", "good")).isEqualTo(90);
+        assertThat(value(m.get("agentsre.slo.events"), "slo.name", "reliability", "agent.id", "researcher", "outcome", "bad")).isEqualTo(10);
         assertThat(value(m.get("agentsre.slo.alerts"), "slo.name", "reliability", "agent.id", "researcher", "alert.name", "fast_burn",
                 "alert.severity", "critical", "transition", "fired")).isEqualTo(1);
 
