@@ -1,0 +1,243 @@
+package dev.agentsre.otel;
+
+import dev.agentsre.anomaly.RogueAgentDetector;
+import dev.agentsre.anomaly.Signal;
+import dev.agentsre.breaker.BreakerSnapshot;
+import dev.agentsre.breaker.CircuitBreaker;
+import dev.agentsre.breaker.CircuitBreakerRegistry;
+import dev.agentsre.breaker.CircuitState;
+import dev.agentsre.chaos.ChaosExperiment;
+import dev.agentsre.chaos.ExperimentState;
+import dev.agentsre.chaos.ResilienceScore;
+import dev.agentsre.cost.BudgetSnapshot;
+import dev.agentsre.cost.BudgetState;
+import dev.agentsre.cost.CostGuard;
+import dev.agentsre.slo.BurnRateAlert;
+import dev.agentsre.slo.ErrorBudget;
+import dev.agentsre.slo.Sli;
+import dev.agentsre.slo.Slo;
+import dev.agentsre.time.Durations;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bound components and how each observed instrument reads them, independent of the metrics
+ * library: OpenTelemetry and Micrometer exporters both turn these readings into their own
+ * measurements. Every read is guarded: a failing component is logged and skipped.
+ */
+final class Readings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Readings.class);
+
+    /** Receives one measurement: a value and its attributes as key/value pairs (null values are left out). */
+    @FunctionalInterface
+    interface Sink {
+        void record(double value, String... keyValues);
+    }
+
+    final List<Slo> slos = new CopyOnWriteArrayList<>();
+    final List<CircuitBreakerRegistry> registries = new CopyOnWriteArrayList<>();
+    final List<CircuitBreaker> breakers = new CopyOnWriteArrayList<>();
+    final List<CostGuard> guards = new CopyOnWriteArrayList<>();
+    final List<RogueAgentDetector> detectors = new CopyOnWriteArrayList<>();
+    final List<ChaosExperiment> experiments = new CopyOnWriteArrayList<>();
+    private volatile boolean warned;
+
+    /** The instruments this class can read (every observed gauge and counter of the table). */
+    static final List<InstrumentSpec> OBSERVED = List.of(TelemetryNames.SLO_STATUS, TelemetryNames.SLO_BUDGET_REMAINING,
+            TelemetryNames.SLO_BURN_RATE, TelemetryNames.SLI_VALUE, TelemetryNames.SLI_COMPLIANCE, TelemetryNames.SLO_EVENTS,
+            TelemetryNames.BREAKER_STATE, TelemetryNames.BREAKER_CALLS, TelemetryNames.BREAKER_FAILURE_RATE,
+            TelemetryNames.COST_UTILISATION, TelemetryNames.COST_BUDGET_STATE, TelemetryNames.ROGUE_RISK_LEVEL,
+            TelemetryNames.ROGUE_SIGNAL_SCORE, TelemetryNames.ROGUE_QUARANTINED, TelemetryNames.CHAOS_STATE,
+            TelemetryNames.CHAOS_RESILIENCE);
+
+    /** Emits every current value of {@code spec}. */
+    void read(InstrumentSpec spec, Sink sink) {
+        safely(() -> readUnguarded(spec, sink));
+    }
+
+    private void readUnguarded(InstrumentSpec spec, Sink m) {
+        switch (spec.name()) {
+            case "agentsre.slo.status":
+                each(slos, slo -> m.record(slo.status().code(), sloKeys(slo)));
+                break;
+            case "agentsre.slo.error_budget.remaining":
+                each(slos, slo -> m.record(slo.errorBudget().remainingPercent(), sloKeys(slo)));
+                break;
+            case "agentsre.slo.burn_rate":
+                each(slos, slo -> {
+                    ErrorBudget budget = slo.errorBudget();
+                    for (BurnRateAlert alert : budget.alerts()) {
+                        m.record(budget.burnRate(alert.longWindow()), burnKeys(slo, alert, alert.longWindow()));
+                        if (alert.shortWindow() != null) {
+                            m.record(budget.burnRate(alert.shortWindow()), burnKeys(slo, alert, alert.shortWindow()));
+                        }
+                    }
+                });
+                break;
+            case "agentsre.sli.value":
+                each(slos, slo -> eachIndicator(slo, sli -> m.record(sli.currentValue(), sliKeys(slo, sli))));
+                break;
+            case "agentsre.sli.compliance":
+                each(slos, slo -> eachIndicator(slo, sli -> m.record(sli.compliance(), sliKeys(slo, sli))));
+                break;
+            case "agentsre.slo.events":
+                each(slos, slo -> {
+                    ErrorBudget budget = slo.errorBudget();
+                    long bad = budget.lifetimeBadEvents();
+                    m.record(budget.lifetimeEvents() - bad, TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.AGENT_ID, slo.agentId(),
+                            TelemetryNames.OUTCOME, "good");
+                    m.record(bad, TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.AGENT_ID, slo.agentId(), TelemetryNames.OUTCOME, "bad");
+                });
+                break;
+            case "agentsre.breaker.state":
+                eachBreaker(b -> {
+                    CircuitState current = b.state();
+                    for (CircuitState s : CircuitState.values()) {
+                        m.record(s == current ? 1 : 0, TelemetryNames.AGENT_ID, b.agentId(), TelemetryNames.STATE, lower(s));
+                    }
+                });
+                break;
+            case "agentsre.breaker.calls":
+                eachBreaker(b -> {
+                    BreakerSnapshot s = b.snapshot();
+                    m.record(s.successfulCalls(), TelemetryNames.AGENT_ID, b.agentId(), TelemetryNames.OUTCOME, "success");
+                    m.record(s.failedCalls(), TelemetryNames.AGENT_ID, b.agentId(), TelemetryNames.OUTCOME, "failure");
+                    m.record(s.slowCalls(), TelemetryNames.AGENT_ID, b.agentId(), TelemetryNames.OUTCOME, "slow");
+                    m.record(s.ignoredCalls(), TelemetryNames.AGENT_ID, b.agentId(), TelemetryNames.OUTCOME, "ignored");
+                    m.record(s.rejectedCalls(), TelemetryNames.AGENT_ID, b.agentId(), TelemetryNames.OUTCOME, "rejected");
+                });
+                break;
+            case "agentsre.breaker.failure_rate":
+                eachBreaker(b -> {
+                    double rate = b.snapshot().failureRate();
+                    if (!Double.isNaN(rate)) {
+                        m.record(rate, TelemetryNames.AGENT_ID, b.agentId());
+                    }
+                });
+                break;
+            case "agentsre.cost.budget.utilisation":
+                eachBudget(s -> {
+                    if (!Double.isNaN(s.utilisation())) {
+                        m.record(s.utilisation(), TelemetryNames.SCOPE_ATTRIBUTE, lower(s.scope()), TelemetryNames.OWNER, s.owner());
+                    }
+                });
+                break;
+            case "agentsre.cost.budget.state":
+                eachBudget(s -> {
+                    for (BudgetState state : BudgetState.values()) {
+                        m.record(state == s.state() ? 1 : 0, TelemetryNames.SCOPE_ATTRIBUTE, lower(s.scope()), TelemetryNames.OWNER, s.owner(),
+                                TelemetryNames.STATE, lower(state));
+                    }
+                });
+                break;
+            case "agentsre.rogue.risk_level":
+                eachRisk(r -> m.record(r.riskLevel().ordinal(), TelemetryNames.AGENT_ID, r.agentId()));
+                break;
+            case "agentsre.rogue.signal_score":
+                eachRisk(r -> {
+                    for (Signal signal : Signal.values()) {
+                        m.record(r.signals().getOrDefault(signal, 0.0), TelemetryNames.AGENT_ID, r.agentId(), TelemetryNames.SIGNAL, lower(signal));
+                    }
+                });
+                break;
+            case "agentsre.rogue.quarantined":
+                eachRisk(r -> m.record(r.quarantined() ? 1 : 0, TelemetryNames.AGENT_ID, r.agentId()));
+                break;
+            case "agentsre.chaos.experiment.state":
+                each(experiments, e -> {
+                    ExperimentState current = e.state();
+                    for (ExperimentState s : ExperimentState.values()) {
+                        m.record(s == current ? 1 : 0, TelemetryNames.EXPERIMENT, e.name(), TelemetryNames.STATE, lower(s));
+                    }
+                });
+                break;
+            case "agentsre.chaos.resilience_score":
+                each(experiments, e -> {
+                    ResilienceScore score = e.resilience();
+                    if (score != null) {
+                        m.record(score.overall(), TelemetryNames.EXPERIMENT, e.name());
+                    }
+                });
+                break;
+            default:
+                throw new IllegalArgumentException("not an observed instrument: " + spec.name());
+        }
+    }
+
+    private void eachIndicator(Slo slo, Consumer<Sli> action) {
+        for (Sli sli : slo.indicators()) {
+            safely(() -> {
+                if (sli.hasData()) {
+                    action.accept(sli);
+                }
+            });
+        }
+    }
+
+    private void eachBreaker(Consumer<CircuitBreaker> action) {
+        each(breakers, action);
+        each(registries, registry -> registry.all().forEach(b -> safely(() -> action.accept(b))));
+    }
+
+    private void eachBudget(Consumer<BudgetSnapshot> action) {
+        each(guards, guard -> {
+            safely(() -> action.accept(guard.organizationSnapshot()));
+            for (String agent : guard.agents()) {
+                safely(() -> action.accept(guard.snapshot(agent)));
+            }
+        });
+    }
+
+    private void eachRisk(Consumer<RogueAgentDetector.RiskSnapshot> action) {
+        each(detectors, detector -> {
+            for (String agent : detector.agents()) {
+                RogueAgentDetector.RiskSnapshot snapshot = detector.riskSnapshot(agent);
+                if (snapshot != null) {
+                    safely(() -> action.accept(snapshot));
+                }
+            }
+        });
+    }
+
+    private <T> void each(List<T> items, Consumer<T> action) {
+        for (T item : items) {
+            safely(() -> action.accept(item));
+        }
+    }
+
+    void safely(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | LinkageError e) {
+            if (!warned) {
+                warned = true;
+                LOG.warn("Agent SRE telemetry export failed; the agent is unaffected (further failures at DEBUG)", e);
+            } else {
+                LOG.debug("Agent SRE telemetry export failed", e);
+            }
+        }
+    }
+
+    private static String[] sloKeys(Slo slo) {
+        return new String[] {TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.AGENT_ID, slo.agentId()};
+    }
+
+    private static String[] sliKeys(Slo slo, Sli sli) {
+        return new String[] {TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.SLI_NAME, sli.name(), TelemetryNames.AGENT_ID, slo.agentId()};
+    }
+
+    private static String[] burnKeys(Slo slo, BurnRateAlert alert, Duration window) {
+        return new String[] {TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.AGENT_ID, slo.agentId(), TelemetryNames.ALERT_NAME,
+                alert.name(), TelemetryNames.WINDOW, Durations.format(window)};
+    }
+
+    static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
