@@ -1,0 +1,170 @@
+package dev.agentsre.otel;
+
+import dev.agentsre.anomaly.RogueAgentDetector;
+import dev.agentsre.breaker.CircuitBreaker;
+import dev.agentsre.breaker.CircuitBreakerRegistry;
+import dev.agentsre.chaos.ChaosExperiment;
+import dev.agentsre.cost.CostGuard;
+import dev.agentsre.event.SreEvent;
+import dev.agentsre.event.SreEventBus;
+import dev.agentsre.slo.Slo;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Exports the same signals as {@link AgentSreTelemetry} through Micrometer, under the same names
+ * (Micrometer's dotted convention; each registry renders them its way) and the attribute keys as
+ * tags. Needs {@code micrometer-core} on the class path (an optional dependency of this module).
+ *
+ * <pre>{@code
+ * new AgentSreMeterBinder().bind(bus).bind(slo).bind(breakers).bind(costGuard).bindTo(meterRegistry);
+ * }</pre>
+ *
+ * <p>Event counters are incremented as events arrive. Observed values are read from the components
+ * into one gauge or function counter per series; series that appear later (a new agent) are found
+ * when {@link #refresh()} runs, which every gauge read does at most once a second. A series whose
+ * component is gone reports NaN (and is skipped by most registries). Exporting never throws into an
+ * agent's call.
+ */
+public final class AgentSreMeterBinder implements MeterBinder {
+
+    private static final long REFRESH_MILLIS = 1_000;
+
+    private final Readings readings = new Readings();
+    private final List<SreEventBus> buses = new CopyOnWriteArrayList<>();
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
+    private volatile long lastRefresh;
+
+    /** Counts the events of {@code bus}. */
+    public AgentSreMeterBinder bind(SreEventBus bus) {
+        buses.add(Objects.requireNonNull(bus, "bus"));
+        MeterRegistry bound = registry;
+        if (bound != null) {
+            subscribe(bus, bound);
+        }
+        return this;
+    }
+
+    /** Observes an SLO. */
+    public AgentSreMeterBinder bind(Slo slo) {
+        readings.slos.add(Objects.requireNonNull(slo, "slo"));
+        return this;
+    }
+
+    /** Observes every breaker of a registry. */
+    public AgentSreMeterBinder bind(CircuitBreakerRegistry breakers) {
+        readings.registries.add(Objects.requireNonNull(breakers, "breakers"));
+        return this;
+    }
+
+    /** Observes one breaker. */
+    public AgentSreMeterBinder bind(CircuitBreaker breaker) {
+        readings.breakers.add(Objects.requireNonNull(breaker, "breaker"));
+        return this;
+    }
+
+    /** Observes a cost guard's budgets. */
+    public AgentSreMeterBinder bind(CostGuard guard) {
+        readings.guards.add(Objects.requireNonNull(guard, "guard"));
+        return this;
+    }
+
+    /** Observes a rogue detector's agents. */
+    public AgentSreMeterBinder bind(RogueAgentDetector detector) {
+        readings.detectors.add(Objects.requireNonNull(detector, "detector"));
+        return this;
+    }
+
+    /** Observes a chaos experiment. */
+    public AgentSreMeterBinder bind(ChaosExperiment experiment) {
+        readings.experiments.add(Objects.requireNonNull(experiment, "experiment"));
+        return this;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry meterRegistry) {
+        this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+        buses.forEach(bus -> subscribe(bus, meterRegistry));
+        refresh();
+    }
+
+    /** Reads every bound component now, registering meters for new series. */
+    public void refresh() {
+        MeterRegistry bound = registry;
+        if (bound == null) {
+            return;
+        }
+        lastRefresh = System.currentTimeMillis();
+        series.values().forEach(s -> s.seen = false);
+        for (InstrumentSpec spec : Readings.OBSERVED) {
+            readings.read(spec, (value, keyValues) -> {
+                Tags tags = tags(keyValues);
+                Series s = series.computeIfAbsent(spec.name() + tags, k -> register(bound, spec, tags));
+                s.value = value;
+                s.seen = true;
+            });
+        }
+        series.values().forEach(s -> {
+            if (!s.seen) {
+                s.value = Double.NaN;
+            }
+        });
+    }
+
+    private Series register(MeterRegistry bound, InstrumentSpec spec, Tags tags) {
+        Series s = new Series();
+        if (spec.kind() == InstrumentSpec.Kind.COUNTER) {
+            FunctionCounter.builder(spec.name(), s, this::read).description(spec.description()).baseUnit(baseUnit(spec))
+                    .tags(tags).register(bound);
+        } else {
+            Gauge.builder(spec.name(), s, this::read).description(spec.description()).baseUnit(baseUnit(spec)).tags(tags).register(bound);
+        }
+        return s;
+    }
+
+    private double read(Series s) {
+        if (System.currentTimeMillis() - lastRefresh >= REFRESH_MILLIS) {
+            readings.safely(this::refresh);
+        }
+        return s.value;
+    }
+
+    private void subscribe(SreEventBus bus, MeterRegistry bound) {
+        bus.subscribe(SreEvent.class, event -> readings.safely(() -> EventCounts.count(event, (spec, amount, keyValues) ->
+                Counter.builder(spec.name()).description(spec.description()).baseUnit(baseUnit(spec)).tags(tags(keyValues))
+                        .register(bound).increment(amount))));
+    }
+
+    private static String baseUnit(InstrumentSpec spec) {
+        String unit = spec.unit();
+        return unit.equals("1") || unit.startsWith("{") ? null : unit;
+    }
+
+    private static Tags tags(String... keyValues) {
+        List<Tag> tags = new ArrayList<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (keyValues[i + 1] != null) {
+                tags.add(Tag.of(keyValues[i], keyValues[i + 1]));
+            }
+        }
+        return Tags.of(tags);
+    }
+
+    /** The latest value of one series. */
+    private static final class Series {
+        volatile double value = Double.NaN;
+        volatile boolean seen;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.agentsre.otel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentsre.breaker.CircuitBreakerConfig;
+import dev.agentsre.breaker.CircuitBreakerRegistry;
+import dev.agentsre.cost.CostGuard;
+import dev.agentsre.event.SreEventBus;
+import dev.agentsre.slo.ErrorBudget;
+import dev.agentsre.slo.Slo;
+import dev.agentsre.time.ManualClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class AgentSreMeterBinderTest {
+
+    private final ManualClock clock = ManualClock.at(Instant.parse("2026-09-01T10:00:00Z"));
+
+    @Test
+    void theSameSignalsUnderTheSameNamesInMicrometer() {
+        SreEventBus bus = new SreEventBus();
+        Slo slo = Slo.builder("reliability").agentId("researcher").errorBudget(ErrorBudget.builder().target(0.99).clock(clock).build())
+                .eventBus(bus).build();
+        slo.errorBudget().recordEvents(98, 2);
+        slo.evaluate();
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(1).clock(clock).build(), bus);
+        CostGuard guard = CostGuard.builder().clock(clock).eventBus(bus).perAgentDailyLimit(10).build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(bus).bind(slo).bind(breakers).bind(guard);
+        binder.bindTo(registry);
+
+        breakers.get("writer").recordFailure();   // an event after binding, and a new series
+        guard.recordCost("researcher", "t1", 2.50);
+        binder.refresh();
+
+        assertThat(registry.get("agentsre.slo.status").tags("slo.name", "reliability").gauge().value()).isEqualTo(4);
+        assertThat(registry.get("agentsre.slo.error_budget.remaining").gauge().value()).isZero();
+        assertThat(registry.get("agentsre.slo.events").tags("outcome", "bad").functionCounter().count()).isEqualTo(2);
+        assertThat(registry.get("agentsre.breaker.state").tags("agent.id", "writer", "state", "open").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("agentsre.breaker.transitions").tags("agent.id", "writer", "to", "open").counter().count()).isEqualTo(1);
+        assertThat(registry.get("agentsre.cost.spend").tags("agent.id", "researcher").counter().count()).isEqualTo(2.5);
+        assertThat(registry.get("agentsre.cost.budget.utilisation").tags("budget.owner", "researcher").gauge().value()).isEqualTo(0.25);
+        assertThat(registry.get("agentsre.cost.spend").counter().getId().getBaseUnit()).isEqualTo("USD");
+    }
+}
