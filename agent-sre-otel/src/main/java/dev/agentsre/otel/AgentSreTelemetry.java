@@ -28,7 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Exports Agent SRE signals through the OpenTelemetry API: counters driven by the events of an
  * {@link SreEventBus}, and gauges observed from the components' snapshots when metrics are
- * collected. Instrument names, units and attributes are those of {@link TelemetryNames}.
+ * collected. Instrument names, units and attributes are those of {@link TelemetryNames}. Burn-rate
+ * alerts starting and stopping, SLO status changes and quarantines are also emitted as log records
+ * (Logs Bridge API), so they show up next to the application's own logs.
  *
  * <pre>{@code
  * AgentSreTelemetry telemetry = AgentSreTelemetry.create(openTelemetrySdk)   // or noop(), or global()
@@ -44,6 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class AgentSreTelemetry implements AutoCloseable {
 
     private final Meter meter;
+    private final io.opentelemetry.api.logs.Logger logs;
     private final Readings readings = new Readings();
     private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
     private final Map<String, LongCounter> longCounters = new HashMap<>();
@@ -52,6 +55,7 @@ public final class AgentSreTelemetry implements AutoCloseable {
     private AgentSreTelemetry(OpenTelemetry openTelemetry) {
         this.meter = Objects.requireNonNull(openTelemetry, "openTelemetry").meterBuilder(TelemetryNames.SCOPE)
                 .setInstrumentationVersion(version()).build();
+        this.logs = openTelemetry.getLogsBridge().loggerBuilder(TelemetryNames.SCOPE).setInstrumentationVersion(version()).build();
         spend = meter.counterBuilder(TelemetryNames.COST_SPEND.name()).ofDoubles().setUnit(TelemetryNames.COST_SPEND.unit())
                 .setDescription(TelemetryNames.COST_SPEND.description()).build();
         for (InstrumentSpec spec : List.of(TelemetryNames.SLO_ALERTS, TelemetryNames.BREAKER_TRANSITIONS, TelemetryNames.COST_ALERTS,
@@ -87,7 +91,10 @@ public final class AgentSreTelemetry implements AutoCloseable {
     /** Counts the events of {@code bus}: SLO alerts, breaker transitions, spend, cost alerts, quarantines, faults. */
     public AgentSreTelemetry bind(SreEventBus bus) {
         Objects.requireNonNull(bus, "bus");
-        registrations.add(bus.subscribe(SreEvent.class, event -> readings.safely(() -> EventCounts.count(event, this::add))));
+        registrations.add(bus.subscribe(SreEvent.class, event -> readings.safely(() -> {
+            EventCounts.count(event, this::add);
+            log(event);
+        })));
         return this;
     }
 
@@ -140,6 +147,37 @@ public final class AgentSreTelemetry implements AutoCloseable {
             }
         }
         registrations.clear();
+    }
+
+    /** Alert starts and stops, SLO status changes and quarantines also go out as log records. */
+    private void log(SreEvent event) {
+        io.opentelemetry.api.logs.Severity severity;
+        String body;
+        Attributes attributes;
+        if (event instanceof dev.agentsre.event.BurnRateAlertFired f) {
+            severity = f.alert().severity() == dev.agentsre.slo.AlertSeverity.CRITICAL
+                    ? io.opentelemetry.api.logs.Severity.ERROR : io.opentelemetry.api.logs.Severity.WARN;
+            body = "SLO " + f.sloName() + ": burn-rate alert " + f.alert().name() + " fired (" + String.format("%.1fx", f.longWindowRate()) + ")";
+            attributes = attributes(TelemetryNames.SLO_NAME, f.sloName(), TelemetryNames.AGENT_ID, f.agentId(), TelemetryNames.ALERT_NAME,
+                    f.alert().name(), TelemetryNames.TRANSITION, "fired");
+        } else if (event instanceof dev.agentsre.event.BurnRateAlertResolved r) {
+            severity = io.opentelemetry.api.logs.Severity.INFO;
+            body = "SLO " + r.sloName() + ": burn-rate alert " + r.alert().name() + " resolved";
+            attributes = attributes(TelemetryNames.SLO_NAME, r.sloName(), TelemetryNames.AGENT_ID, r.agentId(), TelemetryNames.ALERT_NAME,
+                    r.alert().name(), TelemetryNames.TRANSITION, "resolved");
+        } else if (event instanceof dev.agentsre.event.SloStatusChanged c) {
+            severity = c.current().isWorseThan(c.previous()) ? io.opentelemetry.api.logs.Severity.WARN : io.opentelemetry.api.logs.Severity.INFO;
+            body = "SLO " + c.sloName() + ": " + c.previous() + " -> " + c.current();
+            attributes = attributes(TelemetryNames.SLO_NAME, c.sloName(), TelemetryNames.AGENT_ID, c.agentId(), TelemetryNames.STATE,
+                    Readings.lower(c.current()));
+        } else if (event instanceof dev.agentsre.event.AgentQuarantined q) {
+            severity = io.opentelemetry.api.logs.Severity.ERROR;
+            body = "agent " + q.agentId() + " quarantined (" + q.riskLevel() + "): " + String.join("; ", q.reasons());
+            attributes = attributes(TelemetryNames.AGENT_ID, q.agentId());
+        } else {
+            return;
+        }
+        logs.logRecordBuilder().setTimestamp(event.timestamp()).setSeverity(severity).setBody(body).setAllAttributes(attributes).emit();
     }
 
     private void add(InstrumentSpec counter, double amount, String... keyValues) {

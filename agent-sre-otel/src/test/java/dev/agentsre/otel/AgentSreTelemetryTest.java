@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,8 +43,13 @@ class AgentSreTelemetryTest {
 
     private final ManualClock clock = ManualClock.at(Instant.parse("2026-09-01T10:00:00Z"));
     private final InMemoryMetricReader reader = InMemoryMetricReader.create();
+    private final io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter logs =
+            io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter.create();
     private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build()).build();
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
+            .setLoggerProvider(io.opentelemetry.sdk.logs.SdkLoggerProvider.builder()
+                    .addLogRecordProcessor(io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor.create(logs)).build())
+            .build();
     private final SreEventBus bus = new SreEventBus();
     private final AgentSreTelemetry telemetry = AgentSreTelemetry.create(sdk).bind(bus);
 
@@ -172,6 +178,14 @@ class AgentSreTelemetryTest {
                 "chaos.target", "search")).isEqualTo(3);
         assertThat(value(m.get("agentsre.chaos.experiment.state"), "chaos.experiment", "drill", "state", "completed")).isEqualTo(1);
         assertThat(value(m.get("agentsre.chaos.resilience_score"), "chaos.experiment", "drill")).isEqualTo(50.0);
+
+        List<String> bodies = logs.getFinishedLogRecordItems().stream().map(r -> r.getBodyValue().asString()).collect(Collectors.toList());
+        assertThat(bodies).contains("SLO reliability: HEALTHY -> WARNING", "SLO reliability: WARNING -> EXHAUSTED")
+                .anyMatch(b -> b.startsWith("SLO reliability: burn-rate alert fast_burn fired ("))
+                .anyMatch(b -> b.equals("SLO reliability: burn-rate alert fast_burn resolved"))
+                .anyMatch(b -> b.startsWith("agent researcher quarantined (HIGH): ") && b.contains("shell_exec is on the denied list"));
+        assertThat(logs.getFinishedLogRecordItems()).filteredOn(r -> r.getBodyValue().asString().contains("fast_burn fired"))
+                .singleElement().satisfies(r -> assertThat(r.getSeverity()).isEqualTo(io.opentelemetry.api.logs.Severity.ERROR));
     }
 
     @Test

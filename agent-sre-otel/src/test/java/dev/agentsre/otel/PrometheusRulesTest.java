@@ -107,6 +107,19 @@ class PrometheusRulesTest {
     }
 
     @Test
+    void fleetArtifactsAreWrittenFromOpenSloDefinitions(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("slos.yaml");
+        Files.writeString(yaml, String.join("\n", "apiVersion: openslo/v1", "kind: SLO", "metadata:", "  name: reliability",
+                "spec:", "  service: researcher", "  indicatorRef: task_success_rate", "  timeWindow:", "    - duration: 7d",
+                "      isRolling: true", "  objectives:", "    - target: 0.99", ""));
+        FleetArtifacts.main(new String[] {yaml.toString(), dir.resolve("out").toString()});
+        String rules = Files.readString(dir.resolve("out/agentsre-rules.yml"));
+        // a 7-day budget scales the fast-burn windows to 14m and 1m10s
+        assertThat(rules).contains("agentsre:slo_error_ratio:rate14m", "agentsre:slo_error_ratio:rate1m10s", "> 0.144");
+        assertThat(new ObjectMapper().readTree(dir.resolve("out/agentsre-dashboard.json").toFile()).get("panels")).hasSize(5);
+    }
+
+    @Test
     void theDashboardQueriesOnlyExportedMetricsAndRecordedRatios() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(GrafanaDashboard.generate("Agent SRE", List.of(slo)));
         assertThat(dashboard.get("title").asText()).isEqualTo("Agent SRE");
