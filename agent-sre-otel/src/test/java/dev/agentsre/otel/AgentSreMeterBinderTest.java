@@ -43,4 +43,22 @@ class AgentSreMeterBinderTest {
         assertThat(registry.get("agentsre.cost.budget.utilisation").tags("budget.owner", "researcher").gauge().value()).isEqualTo(0.25);
         assertThat(registry.get("agentsre.cost.spend").counter().getId().getBaseUnit()).isEqualTo("USD");
     }
+
+    @Test
+    void everyInstrumentOfTheTableIsThereAfterTheScriptedScenario() {
+        SreEventBus bus = new SreEventBus();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TelemetryScenario scenario = new TelemetryScenario(bus, clock).build();
+        AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(bus).bind(scenario.slo).bind(scenario.breakers).bind(scenario.guard)
+                .bind(scenario.detector).bind(scenario.experiment);
+        binder.bindTo(registry);
+        scenario.run();
+        binder.refresh();
+        java.util.Set<String> names = registry.getMeters().stream().map(meter -> meter.getId().getName()).collect(java.util.stream.Collectors.toSet());
+        assertThat(names).containsAll(TelemetryNames.ALL.stream().map(InstrumentSpec::name).collect(java.util.stream.Collectors.toList()));
+        assertThat(registry.get("agentsre.rogue.risk_level").tags("agent.id", "researcher").gauge().value()).isEqualTo(2);
+        assertThat(registry.get("agentsre.chaos.faults_injected").tags("chaos.target", "search").counter().count()).isEqualTo(3);
+        assertThat(registry.get("agentsre.chaos.resilience_score").gauge().value()).isEqualTo(50.0);
+        assertThat(registry.get("agentsre.cost.budget.state").tags("budget.owner", "researcher", "state", "killed").gauge().value()).isEqualTo(1);
+    }
 }

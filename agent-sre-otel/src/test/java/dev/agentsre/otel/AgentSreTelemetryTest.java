@@ -2,21 +2,12 @@ package dev.agentsre.otel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.anomaly.RogueDetectorConfig;
 import dev.agentsre.breaker.CircuitBreakerConfig;
 import dev.agentsre.breaker.CircuitBreakerRegistry;
-import dev.agentsre.chaos.ChaosExperiment;
-import dev.agentsre.chaos.Fault;
-import dev.agentsre.chaos.ResilienceScore;
-import dev.agentsre.cost.CostGuard;
-import dev.agentsre.cost.PriceTable;
-import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Sli;
 import dev.agentsre.slo.SliValue;
-import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
 import dev.agentsre.time.ManualClock;
 import io.opentelemetry.api.common.AttributeKey;
@@ -34,7 +25,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,49 +71,9 @@ class AgentSreTelemetryTest {
 
     @Test
     void everyInstrumentIsExportedWithItsValueAfterAScriptedScenario() {
-        // SLO: 100 tasks, 10 failed, on a 99% target -> exhausted; the success-rate indicator at 0.9.
-        var success = Slis.taskSuccessRate().target(0.99).clock(clock).build();
-        Slo slo = Slo.builder("reliability").agentId("researcher").indicator(success)
-                .errorBudget(ErrorBudget.builder().target(0.99).clock(clock).build())
-                .eventBus(bus).evaluationInterval(Duration.ZERO).build();
-        for (int i = 0; i < 100; i++) {
-            boolean ok = i % 10 != 0;
-            slo.recordEvent(ok);
-            success.record(ok);
-        }
-        // Breakers: "writer" trips after 2 failures, then rejects once; "reader" tracks a failure-rate window.
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.builder()
-                .defaultConfig(CircuitBreakerConfig.builder().failureThreshold(2).clock(clock).build())
-                .config("windowed", CircuitBreakerConfig.builder().failureRateThreshold(50).countBasedWindow(10).minimumCalls(5)
-                        .clock(clock).build())
-                .eventBus(bus).build();
-        breakers.get("reader", "windowed");
-        breakers.get("reader").recordSuccess();
-        breakers.get("writer").recordFailure();
-        breakers.get("writer").recordFailure();
-        breakers.get("writer").tryAcquirePermission();
-        // Cost: $3.00 for a tenant's agent, then a priced gpt-4o call that kills its $5 day.
-        CostGuard guard = CostGuard.builder().clock(clock).eventBus(bus).perAgentDailyLimit(5.00).tenantOf(a -> "acme")
-                .priceTable(PriceTable.defaults()).build();
-        guard.recordCost("researcher", "t1", 3.00);
-        guard.recordUsage("researcher", "t2", "gpt-4o", TokenUsage.of(800_000, 0)); // $2.00
-        // Rogue detector: a denied tool.
-        RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().deniedTools(Set.of("shell_exec"))
-                .clock(clock).build(), bus);
-        detector.recordAction("researcher", "run", "shell_exec", clock.instant());
-        // Chaos: every 2nd call fails, 6 calls, then completed with a score.
-        ChaosExperiment experiment = ChaosExperiment.builder("drill").fault(Fault.errorInjection("search", "boom", 1.0).everyNth(2))
-                .clock(clock).eventBus(bus).build();
-        experiment.start();
-        for (int i = 0; i < 6; i++) {
-            try {
-                experiment.injector().wrap("search", () -> "ok").call();
-            } catch (Exception expected) {
-                // injected
-            }
-        }
-        experiment.complete(ResilienceScore.of(1.0, 0.5));
-        telemetry.bind(slo).bind(breakers).bind(guard).bind(detector).bind(experiment);
+        TelemetryScenario scenario = new TelemetryScenario(bus, clock).build();
+        scenario.run();
+        telemetry.bind(scenario.slo).bind(scenario.breakers).bind(scenario.guard).bind(scenario.detector).bind(scenario.experiment);
 
         Map<String, MetricData> m = collect();
         assertThat(m.keySet()).containsAll(TelemetryNames.ALL.stream().map(InstrumentSpec::name).collect(Collectors.toList()));

@@ -1,0 +1,85 @@
+package dev.agentsre.otel;
+
+import dev.agentsre.anomaly.RogueAgentDetector;
+import dev.agentsre.anomaly.RogueDetectorConfig;
+import dev.agentsre.breaker.CircuitBreakerConfig;
+import dev.agentsre.breaker.CircuitBreakerRegistry;
+import dev.agentsre.chaos.ChaosExperiment;
+import dev.agentsre.chaos.Fault;
+import dev.agentsre.chaos.ResilienceScore;
+import dev.agentsre.cost.CostGuard;
+import dev.agentsre.cost.PriceTable;
+import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.event.SreEventBus;
+import dev.agentsre.slo.AggregateSli;
+import dev.agentsre.slo.ErrorBudget;
+import dev.agentsre.slo.Slis;
+import dev.agentsre.slo.Slo;
+import dev.agentsre.time.ManualClock;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The scripted scenario both exporters are tested on: an exhausted SLO, a tripped and a windowed
+ * breaker, a tenant's agent killed by a priced model call, a denied tool, a chaos drill.
+ */
+final class TelemetryScenario {
+
+    final SreEventBus bus;
+    final ManualClock clock;
+    Slo slo;
+    CircuitBreakerRegistry breakers;
+    CostGuard guard;
+    RogueAgentDetector detector;
+    ChaosExperiment experiment;
+
+    TelemetryScenario(SreEventBus bus, ManualClock clock) {
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    /** Builds the components; call {@link #run()} once listeners are bound. */
+    TelemetryScenario build() {
+        AggregateSli success = Slis.taskSuccessRate().target(0.99).clock(clock).build();
+        slo = Slo.builder("reliability").agentId("researcher").indicator(success)
+                .errorBudget(ErrorBudget.builder().target(0.99).clock(clock).build())
+                .eventBus(bus).evaluationInterval(Duration.ZERO).build();
+        breakers = CircuitBreakerRegistry.builder()
+                .defaultConfig(CircuitBreakerConfig.builder().failureThreshold(2).clock(clock).build())
+                .config("windowed", CircuitBreakerConfig.builder().failureRateThreshold(50).countBasedWindow(10).minimumCalls(5)
+                        .clock(clock).build())
+                .eventBus(bus).build();
+        guard = CostGuard.builder().clock(clock).eventBus(bus).perAgentDailyLimit(5.00).tenantOf(a -> "acme")
+                .priceTable(PriceTable.defaults()).build();
+        detector = new RogueAgentDetector(RogueDetectorConfig.builder().deniedTools(Set.of("shell_exec")).clock(clock).build(), bus);
+        experiment = ChaosExperiment.builder("drill").fault(Fault.errorInjection("search", "boom", 1.0).everyNth(2))
+                .clock(clock).eventBus(bus).build();
+        return this;
+    }
+
+    /** The day's script. */
+    void run() {
+        AggregateSli success = (AggregateSli) slo.indicator("task_success_rate");
+        for (int i = 0; i < 100; i++) {                 // 100 tasks, 10 failed, on a 99% target: exhausted
+            boolean ok = i % 10 != 0;
+            slo.recordEvent(ok);
+            success.record(ok);
+        }
+        breakers.get("reader", "windowed").recordSuccess();
+        breakers.get("writer").recordFailure();        // "writer" trips after 2 failures and rejects once
+        breakers.get("writer").recordFailure();
+        breakers.get("writer").tryAcquirePermission();
+        guard.recordCost("researcher", "t1", 3.00);     // $3, then a $2 gpt-4o call kills the $5 day
+        guard.recordUsage("researcher", "t2", "gpt-4o", TokenUsage.of(800_000, 0));
+        detector.recordAction("researcher", "run", "shell_exec", clock.instant());
+        experiment.start();                             // every 2nd of 6 calls fails
+        for (int i = 0; i < 6; i++) {
+            try {
+                experiment.injector().wrap("search", () -> "ok").call();
+            } catch (Exception expected) {
+                // injected
+            }
+        }
+        experiment.complete(ResilienceScore.of(1.0, 0.5));
+    }
+}
