@@ -9,7 +9,7 @@ import java.time.Instant;
  * {@link SloEvent}) whose permitted types are immutable records. Events are published
  * synchronously on an {@link SreEventBus}.
  */
-public sealed interface SreEvent permits SloEvent, BreakerEvent, CostEvent, RogueEvent, ChaosEvent {
+public sealed interface SreEvent permits SloEvent, BreakerEvent, CostEvent, RogueEvent, ChaosEvent, PipelineEvent {
 
     /** When the event happened, read from the emitting component's clock. */
     Instant timestamp();
