@@ -81,14 +81,33 @@ public final class CanonicalJson {
         return sha256Hex(write(value));
     }
 
-    /** A 64-bit hash of the canonical JSON of {@code value} (the first 8 bytes of its SHA-256). */
+    /**
+     * A fast, non-cryptographic 64-bit hash of {@code value}: equal values (equal canonical JSON) hash
+     * equally. Strings are hashed directly; anything else through its canonical JSON. Used to tell
+     * repeated tool arguments apart on the hot path, where a SHA-256 and a digest lookup per call cost
+     * several hundred nanoseconds; never for integrity (the assessment chain uses {@link #sha256}).
+     */
     public static long hash64(Object value) {
-        byte[] digest = sha256Bytes(write(value));
-        long h = 0;
-        for (int i = 0; i < 8; i++) {
-            h = (h << 8) | (digest[i] & 0xff);
+        if (value instanceof CharSequence) {
+            return hash64(STRING_SEED, (CharSequence) value);
         }
-        return h;
+        return hash64(JSON_SEED, write(value));
+    }
+
+    private static final long STRING_SEED = 0x9E3779B97F4A7C15L;
+    private static final long JSON_SEED = 0xC2B2AE3D27D4EB4FL;
+
+    // FNV-1a over the UTF-16 code units, then the MurmurHash3 finaliser for avalanche.
+    private static long hash64(long seed, CharSequence text) {
+        long h = seed ^ 0xcbf29ce484222325L;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            h = (h ^ text.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
     }
 
     /** SHA-256 of a string's UTF-8 bytes, hex-encoded. */

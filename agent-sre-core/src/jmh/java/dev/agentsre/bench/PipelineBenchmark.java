@@ -1,0 +1,138 @@
+package dev.agentsre.bench;
+
+import dev.agentsre.AgentSre;
+import dev.agentsre.anomaly.RogueAgentDetector;
+import dev.agentsre.anomaly.RogueDetectorConfig;
+import dev.agentsre.breaker.CircuitBreakerConfig;
+import dev.agentsre.breaker.CircuitBreakerRegistry;
+import dev.agentsre.chaos.ChaosExperiment;
+import dev.agentsre.chaos.Fault;
+import dev.agentsre.cost.CostGuard;
+import dev.agentsre.event.SreEventBus;
+import dev.agentsre.event.TaskRefused;
+import dev.agentsre.slo.ErrorBudget;
+import dev.agentsre.slo.ExhaustionAction;
+import dev.agentsre.slo.Slis;
+import dev.agentsre.slo.Slo;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * The overhead of one guarded task with every in-memory component on: an SLO with a success-rate and
+ * a latency indicator, a circuit breaker, a cost guard (reserve before, commit after, three budgets),
+ * a rogue detector seeing the task's one tool call, and a chaos experiment configured but idle.
+ * {@code direct} runs the same body (one tool call) without the pipeline; the overhead is the
+ * difference. Trace capture is left out: it serialises every call to JSON on disk (see the replay
+ * benchmark). Each thread is its own agent ({@code ownAgent}) or all share one ({@code sharedAgent}).
+ * System clock. The run fails if any task was refused, so every measured call took the full path.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+public abstract class PipelineBenchmark {
+
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+    private AgentSre sre;
+    private final AtomicLong refused = new AtomicLong();
+
+    @Setup
+    public void setUp() {
+        SreEventBus bus = new SreEventBus();
+        bus.subscribe(TaskRefused.class, e -> refused.incrementAndGet());
+        Slo slo = Slo.builder("fleet-reliability")
+                .indicator(Slis.taskSuccessRate().build())
+                .indicator(Slis.responseLatency().build())
+                .errorBudget(ErrorBudget.builder().total(0.01).exhaustionAction(ExhaustionAction.THROTTLE).build())
+                .eventBus(bus).build();
+        sre = AgentSre.builder()
+                .eventBus(bus)
+                .slo(slo)
+                .breakers(CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(5).build(), bus))
+                .costGuard(CostGuard.builder().perTaskLimit(1_000).perAgentDailyLimit(1e9).orgMonthlyBudget(9e9)
+                        .autoThrottle(true).anomalyDetection(true).eventBus(bus).build())
+                .rogueDetector(new RogueAgentDetector(RogueDetectorConfig.builder().build(), bus))
+                .chaos(ChaosExperiment.builder("idle").fault(Fault.errorInjection("search", "timeout", 0.5)).eventBus(bus).build())
+                .build();
+    }
+
+    @TearDown(Level.Trial)
+    public void checkNothingWasRefused() {
+        if (refused.get() > 0) {
+            throw new IllegalStateException(refused.get() + " tasks were refused; the benchmark did not measure the full path");
+        }
+    }
+
+    /** Per-thread agent and task ids and tool arguments, built up front. */
+    @State(Scope.Thread)
+    public static class Ids {
+        final String[] tasks = new String[1024];
+        final String[] queries = new String[4096];
+        String agent;
+        int next;
+
+        @Setup
+        public void setUp() {
+            agent = "agent-" + THREAD_IDS.getAndIncrement();
+            for (int i = 0; i < tasks.length; i++) {
+                tasks[i] = "task-" + i;
+            }
+            for (int i = 0; i < queries.length; i++) {
+                queries[i] = "query " + i;
+            }
+        }
+
+        int next() {
+            return next++;
+        }
+    }
+
+    private static String search(String query) {
+        return query;
+    }
+
+    @Benchmark
+    public String direct(Ids ids) {
+        int n = ids.next();
+        return search(ids.queries[n & 4095]);
+    }
+
+    @Benchmark
+    public String ownAgent(Ids ids) throws Exception {
+        return guarded(ids.agent, ids);
+    }
+
+    @Benchmark
+    public String sharedAgent(Ids ids) throws Exception {
+        return guarded("shared-agent", ids);
+    }
+
+    private String guarded(String agent, Ids ids) throws Exception {
+        int n = ids.next();
+        String query = ids.queries[n & 4095];
+        return sre.agent(agent).task(ids.tasks[n & 1023]).estimatedCost(0.002)
+                .call(ctx -> ctx.tool("search", query, () -> search(query)));
+    }
+
+    /** One thread. */
+    @Threads(1)
+    public static class T1 extends PipelineBenchmark {
+    }
+
+    /** Two threads (the machine has two cores). */
+    @Threads(2)
+    public static class T2 extends PipelineBenchmark {
+    }
+}
