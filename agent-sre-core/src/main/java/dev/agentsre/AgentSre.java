@@ -357,6 +357,10 @@ public final class AgentSre {
     }
 
     private List<Slo> slosOf(String agentId) {
+        List<Slo> cached = slosByAgent.get(agentId); // a plain get first: computeIfAbsent's lambda allocates
+        if (cached != null) {
+            return cached;
+        }
         return slosByAgent.computeIfAbsent(agentId, id -> {
             List<Slo> mine = new ArrayList<>();
             for (Slo slo : slos) {

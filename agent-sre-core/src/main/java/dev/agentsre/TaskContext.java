@@ -8,7 +8,7 @@ import dev.agentsre.internal.Money;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
 import java.math.BigDecimal;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,8 +27,11 @@ public final class TaskContext implements AgentCalls {
     private final AgentCalls recorder;
     private final ChaosInjector chaos;
     private final PriceTable prices;
-    private final AtomicLong costNanos = new AtomicLong();
-    private final AtomicLong tokens = new AtomicLong();
+    // Field updaters rather than two AtomicLongs: a context is made per task, and this saves 32 bytes each.
+    private static final AtomicLongFieldUpdater<TaskContext> COST = AtomicLongFieldUpdater.newUpdater(TaskContext.class, "costNanos");
+    private static final AtomicLongFieldUpdater<TaskContext> TOKENS = AtomicLongFieldUpdater.newUpdater(TaskContext.class, "tokens");
+    private volatile long costNanos;
+    private volatile long tokens;
     private volatile boolean costReported;
 
     TaskContext(String agentId, String taskId, AgentSre sre, AgentCalls recorder, ChaosInjector chaos, PriceTable prices) {
@@ -52,27 +55,27 @@ public final class TaskContext implements AgentCalls {
 
     /** Adds {@code usd} to the task's cost (a tool's fee, a call priced elsewhere). */
     public void reportCost(double usd) {
-        costNanos.addAndGet(Money.toNanos("usd", usd));
+        COST.addAndGet(this, Money.toNanos("usd", usd));
         costReported = true;
     }
 
     /** Adds a model call's token usage (priced with the price table when {@code model} is known to it). */
     public void reportTokens(String model, TokenUsage usage) {
         Check.notNull("usage", usage);
-        tokens.addAndGet(usage.totalTokens());
+        TOKENS.addAndGet(this, usage.totalTokens());
         if (prices != null && model != null && prices.find(model).isPresent()) {
-            costNanos.addAndGet(Money.toNanos("cost", prices.cost(model, usage)));
+            COST.addAndGet(this, Money.toNanos("cost", prices.cost(model, usage)));
             costReported = true;
         }
     }
 
     /** The task's reported cost so far. */
     public BigDecimal costUsd() {
-        return Money.toUsd(costNanos.get());
+        return Money.toUsd(costNanos);
     }
 
     long costNanos() {
-        return costNanos.get();
+        return costNanos;
     }
 
     boolean costReported() {
@@ -80,7 +83,7 @@ public final class TaskContext implements AgentCalls {
     }
 
     long tokens() {
-        return tokens.get();
+        return tokens;
     }
 
     @Override
