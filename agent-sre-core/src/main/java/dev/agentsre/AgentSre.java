@@ -267,7 +267,7 @@ public final class AgentSre {
             this.capture = traceStore == null ? null : ReplayEngine.captureBuilder(agentId).store(traceStore).clock(clock)
                     .priceTable(costGuard == null ? null : costGuard.priceTable()).start();
             AgentCalls calls = capture != null ? capture : Direct.INSTANCE;
-            this.context = new TaskContext(agentId, taskId, AgentSre.this, calls, chaos == null ? null : chaos.injector(),
+            this.context = new TaskContext(agentId, taskId, AgentSre.this, calls, chaosFor(agentId),
                     costGuard == null ? null : costGuard.priceTable());
             this.start = clock.millis();
         }
@@ -354,6 +354,14 @@ public final class AgentSre {
                     break; // the caller records other indicators
             }
         }
+    }
+
+    /** The experiment's injector, when it targets every agent or this one. */
+    private dev.agentsre.chaos.ChaosInjector chaosFor(String agentId) {
+        if (chaos == null || (chaos.targetAgent() != null && !chaos.targetAgent().equals(agentId))) {
+            return null;
+        }
+        return chaos.injector();
     }
 
     private List<Slo> slosOf(String agentId) {
@@ -508,7 +516,7 @@ public final class AgentSre {
             return this;
         }
 
-        /** Injects this experiment's faults into the tasks' calls while it runs. */
+        /** Injects this experiment's faults into the calls of its target agent's tasks (every agent's, when it has none) while it runs. */
         public Builder chaos(ChaosExperiment experiment) {
             this.chaos = experiment;
             return this;

@@ -357,6 +357,19 @@ class AgentSreTest {
     }
 
     @Test
+    void chaosOnlyReachesTheExperimentsTargetAgent() throws Exception {
+        ChaosExperiment outage = ChaosExperiment.builder("outage").targetAgent("victim")
+                .fault(Fault.errorInjection("gpt-4o", "service_unavailable", 1.0)).duration(Duration.ofMinutes(10)).clock(clock).build();
+        AgentSre sre = AgentSre.builder().clock(clock).chaos(outage).build();
+        outage.start();
+
+        String bystander = sre.agent("bystander").task("t").call(ctx -> ctx.llm("gpt-4o", "q", () -> "answer"));
+        assertThat(bystander).isEqualTo("answer");
+        assertThatThrownBy(() -> sre.agent("victim").task("t").call(ctx -> ctx.llm("gpt-4o", "q", () -> "answer")))
+                .isInstanceOf(InjectedFaultException.class);
+    }
+
+    @Test
     void everyTaskIsCapturedWhenAStoreIsConfigured(@TempDir Path dir) throws Exception {
         TraceStore store = TraceStore.directory(dir);
         AgentSre sre = AgentSre.builder().clock(clock).traceStore(store).build();
