@@ -116,6 +116,25 @@ final class AgentBehaviour {
         return checkCapability(tool, at);
     }
 
+    /**
+     * Forgets the recent actions (the entropy/repeat/cycle window, the current frequency window and
+     * the capability violations) but keeps the long-term frequency baseline: after a release the
+     * agent is judged on what it does next, not re-quarantined for the loop that got it quarantined.
+     */
+    void forgetRecentActions() {
+        int w = toolRing.length;
+        while (filled > 0) {
+            int oldest = (head - filled + w) % w;
+            forget(toolRing[oldest], keyRing[oldest]);
+            filled--;
+        }
+        java.util.Arrays.fill(runs, 0);
+        bucketCount = 0;
+        java.util.Arrays.fill(violationTools, null);
+        deniedToolUsedAt = Long.MIN_VALUE;
+        deniedToolName = null;
+    }
+
     private void countForFrequency(long at) {
         long index = Math.floorDiv(at, windowMillis);
         if (bucketIndex == Long.MIN_VALUE) {

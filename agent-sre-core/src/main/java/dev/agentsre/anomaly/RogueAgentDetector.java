@@ -202,7 +202,11 @@ public final class RogueAgentDetector {
         return quarantined;
     }
 
-    /** Ends the quarantine of {@code agentId}; returns whether it was quarantined. */
+    /**
+     * Ends the quarantine of {@code agentId} (an operator's decision that it is fixed) and forgets its
+     * recent actions, so the loop that got it quarantined does not quarantine it again on its next
+     * action; its frequency baseline and assessment chain are kept. Returns whether it was quarantined.
+     */
     public boolean release(String agentId) {
         AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
         if (behaviour == null) {
@@ -214,6 +218,7 @@ public final class RogueAgentDetector {
             }
             behaviour.quarantined = false;
             behaviour.calmSince = Long.MIN_VALUE;
+            behaviour.forgetRecentActions();
         }
         eventBus.publish(new AgentReleased(clock.instant(), agentId, "released manually"));
         return true;

@@ -237,6 +237,32 @@ class RogueAgentDetectorTest {
     }
 
     @Test
+    void aReleasedAgentIsJudgedOnWhatItDoesNextNotOnTheLoopThatGotItQuarantined() {
+        RogueAgentDetector detector = detector(RogueDetectorConfig.builder().quarantineRiskLevel(RiskLevel.HIGH));
+        for (int i = 0; i < 20; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            detector.recordAction("a", "search", "search_kb", clock.instant(), Map.of("q", "same"));
+        }
+        assertThat(detector.isQuarantined("a")).isTrue();
+        assertThat(detector.assess("a").riskLevel().atLeast(RiskLevel.HIGH)).isTrue();
+        List<RogueAssessment> chainBefore = detector.history("a");
+
+        detector.release("a");
+        clock.advance(Duration.ofMinutes(1));
+        detector.recordAction("a", "search", "search_kb", clock.instant(), Map.of("q", "something new"));
+
+        assertThat(detector.isQuarantined("a")).isFalse();
+        assertThat(detector.assess("a").riskLevel()).isEqualTo(RiskLevel.LOW);
+        assertThat(detector.history("a")).startsWith(chainBefore.toArray(RogueAssessment[]::new)); // the chain is kept
+        // the same loop again is caught again
+        for (int i = 0; i < 20; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            detector.recordAction("a", "search", "search_kb", clock.instant(), Map.of("q", "same"));
+        }
+        assertThat(detector.isQuarantined("a")).isTrue();
+    }
+
+    @Test
     void assessmentsFormATamperEvidentChain() {
         RogueAgentDetector detector = detector(RogueDetectorConfig.builder().deniedTools(Set.of("shell_exec")));
         for (int i = 0; i < 5; i++) {
