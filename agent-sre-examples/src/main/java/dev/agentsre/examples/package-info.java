@@ -1,2 +1,2 @@
-/** Runnable examples of every capability, and the {@link dev.agentsre.examples.Demo}. */
+/** Runnable examples of every capability, and the {@link dev.agentsre.examples.FleetDrill} demo. */
 package dev.agentsre.examples;

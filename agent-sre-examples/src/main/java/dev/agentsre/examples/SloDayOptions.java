@@ -3,14 +3,14 @@ package dev.agentsre.examples;
 import java.io.PrintStream;
 
 /**
- * Command-line flags of the {@link Demo}: {@code --seed N}, {@code --hours N}, {@code --help}.
+ * Command-line flags of the {@link SloDayExample}: {@code --seed N}, {@code --hours N}, {@code --help}.
  * A bad flag is an {@link IllegalArgumentException} whose message says which.
  */
-public final class DemoOptions {
+public final class SloDayOptions {
 
     /** Usage text printed by {@code --help} and after a bad flag. */
     public static final String USAGE = String.join(System.lineSeparator(),
-            "usage: demo [--seed N] [--hours N] [--help]",
+            "usage: slo-day [--seed N] [--hours N] [--help]",
             "  --seed N    random seed of the simulated traffic (default 42)",
             "  --hours N   simulated hours to run, 1..168 (default 24)",
             "  --help      print this help and exit");
@@ -19,12 +19,12 @@ public final class DemoOptions {
     private int hours = 24;
     private boolean help;
 
-    private DemoOptions() {
+    private SloDayOptions() {
     }
 
     /** Parses the command line. */
-    public static DemoOptions parse(String... args) {
-        DemoOptions options = new DemoOptions();
+    public static SloDayOptions parse(String... args) {
+        SloDayOptions options = new SloDayOptions();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {

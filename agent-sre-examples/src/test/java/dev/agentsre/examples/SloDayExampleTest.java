@@ -9,12 +9,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class DemoTest {
+class SloDayExampleTest {
 
     @Test
     void theOutageFiresThePageAndTheDayEndsRecovered() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Demo.Result result = new Demo(new PrintStream(buffer, true, StandardCharsets.UTF_8), DemoOptions.parse("--seed", "7")).run();
+        SloDayExample.Result result = new SloDayExample(new PrintStream(buffer, true, StandardCharsets.UTF_8), SloDayOptions.parse("--seed", "7")).run();
         String output = buffer.toString(StandardCharsets.UTF_8);
 
         assertThat(result.tasks).isEqualTo(24 * 360);
@@ -28,17 +28,17 @@ class DemoTest {
     void theSameSeedGivesTheSameRun() {
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        new Demo(new PrintStream(a, true, StandardCharsets.UTF_8), DemoOptions.parse("--seed", "3", "--hours", "12")).run();
-        new Demo(new PrintStream(b, true, StandardCharsets.UTF_8), DemoOptions.parse("--seed", "3", "--hours", "12")).run();
+        new SloDayExample(new PrintStream(a, true, StandardCharsets.UTF_8), SloDayOptions.parse("--seed", "3", "--hours", "12")).run();
+        new SloDayExample(new PrintStream(b, true, StandardCharsets.UTF_8), SloDayOptions.parse("--seed", "3", "--hours", "12")).run();
         assertThat(a.toString(StandardCharsets.UTF_8)).isEqualTo(b.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void badFlagsAreRejectedWithAMessage() {
-        assertThatThrownBy(() -> DemoOptions.parse("--colour")).hasMessageContaining("--colour");
-        assertThatThrownBy(() -> DemoOptions.parse("--hours", "0")).hasMessageContaining("--hours");
-        assertThatThrownBy(() -> DemoOptions.parse("--seed", "abc")).hasMessageContaining("abc");
-        assertThatThrownBy(() -> DemoOptions.parse("--seed")).hasMessageContaining("needs a value");
-        assertThat(DemoOptions.parse("--help").help()).isTrue();
+        assertThatThrownBy(() -> SloDayOptions.parse("--colour")).hasMessageContaining("--colour");
+        assertThatThrownBy(() -> SloDayOptions.parse("--hours", "0")).hasMessageContaining("--hours");
+        assertThatThrownBy(() -> SloDayOptions.parse("--seed", "abc")).hasMessageContaining("abc");
+        assertThatThrownBy(() -> SloDayOptions.parse("--seed")).hasMessageContaining("needs a value");
+        assertThat(SloDayOptions.parse("--help").help()).isTrue();
     }
 }

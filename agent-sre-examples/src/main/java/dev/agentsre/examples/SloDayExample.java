@@ -19,40 +19,40 @@ import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
 /**
- * The demo behind the README's run command: a simulated day of a code-review agent on a virtual
+ * A simulated day of one code-review agent's SLO on a virtual
  * clock, with 29 days of history behind it, an LLM provider outage at 10:00 and a latency
  * regression in the afternoon. It prints every SLO alert and status change as it happens and an
  * hourly table of the error budget. Runs in about a second; no network.
  */
-public final class Demo {
+public final class SloDayExample {
 
     private static final Instant START = Instant.parse("2026-11-02T00:00:00Z");
     private static final Duration TASK_INTERVAL = Duration.ofSeconds(10);
 
     private final PrintStream out;
-    private final DemoOptions options;
+    private final SloDayOptions options;
 
-    Demo(PrintStream out, DemoOptions options) {
+    SloDayExample(PrintStream out, SloDayOptions options) {
         this.out = out;
         this.options = options;
     }
 
-    /** Entry point; see {@link DemoOptions#USAGE}. Exits with status 2 on a bad flag. */
+    /** Entry point; see {@link SloDayOptions#USAGE}. Exits with status 2 on a bad flag. */
     public static void main(String[] args) {
-        DemoOptions options;
+        SloDayOptions options;
         try {
-            options = DemoOptions.parse(args);
+            options = SloDayOptions.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("demo: " + e.getMessage());
-            DemoOptions.printUsage(System.err);
+            System.err.println("slo-day: " + e.getMessage());
+            SloDayOptions.printUsage(System.err);
             System.exit(2);
             return;
         }
         if (options.help()) {
-            DemoOptions.printUsage(System.out);
+            SloDayOptions.printUsage(System.out);
             return;
         }
-        new Demo(System.out, options).run();
+        new SloDayExample(System.out, options).run();
     }
 
     /** Runs the simulation and returns what it observed. */
