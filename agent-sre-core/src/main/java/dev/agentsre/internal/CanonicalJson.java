@@ -58,7 +58,7 @@ public final class CanonicalJson {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(names.get(i)).toString()).append(':');
+                appendString(names.get(i), out).append(':');
                 writeSorted(node.get(names.get(i)), out);
             }
             out.append('}');
@@ -71,10 +71,46 @@ public final class CanonicalJson {
                 writeSorted(node.get(i), out);
             }
             out.append(']');
+        } else if (node.isTextual()) {
+            appendString(node.textValue(), out);
+        } else if (node.isBoolean() || node.isNull() || node.isInt() || node.isLong()) {
+            out.append(node.asText());
         } else {
-            out.append(node.toString());
+            out.append(node.toString()); // other numbers and binary: exactly as Jackson writes them
         }
     }
+
+    /**
+     * Appends {@code text} as a JSON string escaped exactly as Jackson's default generator does
+     * (quote and backslash escaped, short escapes for backspace, tab, newline, form feed and carriage
+     * return, a four-digit unicode escape for other control characters, everything else as is), but
+     * without the generator that Jackson's {@code JsonNode.toString()} creates on every call.
+     */
+    static StringBuilder appendString(String text, StringBuilder out) {
+        out.append('"');
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /** SHA-256 of the canonical JSON of {@code value}, hex-encoded. */
     public static String sha256(Object value) {

@@ -24,6 +24,30 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void stringsAreEscapedExactlyAsJacksonEscapesThem() {
+        // stored traces are matched by hashes of this text, so it must not drift from what Jackson wrote before
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0x250; c++) {
+            every.append(c);
+        }
+        for (String text : List.of(every.toString(), "", "plain", "quote \" and \\ backslash", "emoji \uD83D\uDE80 and \u2028",
+                "tab\tnew\nline\r\u0000\u001f\u007f")) {
+            assertThat(CanonicalJson.appendString(text, new StringBuilder()).toString())
+                    .isEqualTo(com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString());
+        }
+    }
+
+    @Test
+    void scalarsAreWrittenAsJacksonWritesThem() {
+        com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        for (com.fasterxml.jackson.databind.JsonNode node : List.of(f.numberNode(Integer.MIN_VALUE), f.numberNode(Long.MAX_VALUE),
+                f.numberNode(0.1), f.numberNode(1e300), f.numberNode(new java.math.BigDecimal("12.3400")), f.booleanNode(true),
+                f.nullNode(), f.textNode("x\u0001"))) {
+            assertThat(CanonicalJson.write(node)).isEqualTo(node.toString());
+        }
+    }
+
+    @Test
     void equalValuesHashEquallyWhateverTheirKeyOrder() {
         Map<String, Object> first = new LinkedHashMap<>();
         first.put("q", "refunds");
