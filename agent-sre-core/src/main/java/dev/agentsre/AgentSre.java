@@ -266,7 +266,7 @@ public final class AgentSre {
             this.breaker = breaker;
             this.capture = traceStore == null ? null : ReplayEngine.captureBuilder(agentId).store(traceStore).clock(clock)
                     .priceTable(costGuard == null ? null : costGuard.priceTable()).start();
-            AgentCalls calls = capture != null ? capture : Direct.INSTANCE;
+            AgentCalls calls = capture != null ? capture : AgentCalls.direct();
             this.context = new TaskContext(agentId, taskId, AgentSre.this, calls, chaosFor(agentId),
                     costGuard == null ? null : costGuard.priceTable());
             this.start = clock.millis();
@@ -422,41 +422,6 @@ public final class AgentSre {
                 break; // ALERT: the event is the action
         }
         eventBus.publish(new ExhaustionActionTaken(clock.instant(), agentId, change.sloName(), change.exhaustionAction(), apply));
-    }
-
-    /** Calls that just call (no trace store configured). */
-    private enum Direct implements AgentCalls {
-        INSTANCE;
-
-        @Override
-        public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call, Function<? super T, TokenUsage> usage) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T, E extends Exception> T tool(String name, Object arguments, Call<T, E> call) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T, E extends Exception> T delegate(String agent, Object request, Call<T, E> call) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T> T decision(String name, T value) {
-            return value;
-        }
-
-        @Override
-        public <T> T sideEffect(String name, Supplier<T> supplier) {
-            return supplier.get();
-        }
     }
 
     /** Builder for {@link AgentSre}; every component is optional. */

@@ -31,4 +31,9 @@ public interface AgentCalls {
 
     /** A non-deterministic value (a random number, a UUID, "now"): recorded, and served from the recording on replay. */
     <T> T sideEffect(String name, Supplier<T> supplier);
+
+    /** Calls that just run: no capture, no replay. For agent code written against {@code AgentCalls} when nothing records it. */
+    static AgentCalls direct() {
+        return DirectCalls.INSTANCE;
+    }
 }

@@ -42,11 +42,11 @@ public final class FleetDrillOptions {
             String flag = args[i];
             switch (flag) {
                 case "--help", "-h" -> options.help = true;
-                case "--seed" -> options.seed = parseLong(flag, value(args, ++i, flag));
-                case "--agents" -> options.agents = (int) inRange(flag, parseLong(flag, value(args, ++i, flag)), 4, 50);
-                case "--hours" -> options.hours = (int) inRange(flag, parseLong(flag, value(args, ++i, flag)), 2, 168);
-                case "--out" -> options.out = Path.of(value(args, ++i, flag));
-                case "--prometheus" -> options.prometheusPort = (int) inRange(flag, parseLong(flag, value(args, ++i, flag)), 1, 65_535);
+                case "--seed" -> options.seed = Flags.parseLong(flag, Flags.value(args, ++i, flag));
+                case "--agents" -> options.agents = (int) Flags.inRange(flag, Flags.parseLong(flag, Flags.value(args, ++i, flag)), 4, 50);
+                case "--hours" -> options.hours = (int) Flags.inRange(flag, Flags.parseLong(flag, Flags.value(args, ++i, flag)), 2, 168);
+                case "--out" -> options.out = Path.of(Flags.value(args, ++i, flag));
+                case "--prometheus" -> options.prometheusPort = (int) Flags.inRange(flag, Flags.parseLong(flag, Flags.value(args, ++i, flag)), 1, 65_535);
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
             }
         }
@@ -85,27 +85,5 @@ public final class FleetDrillOptions {
 
     static void printUsage(PrintStream out) {
         out.println(USAGE);
-    }
-
-    private static String value(String[] args, int index, String flag) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[index];
-    }
-
-    private static long parseLong(String flag, String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a whole number, got '" + text + "'");
-        }
-    }
-
-    private static long inRange(String flag, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
     }
 }

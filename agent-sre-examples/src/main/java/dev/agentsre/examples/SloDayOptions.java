@@ -33,10 +33,10 @@ public final class SloDayOptions {
                     options.help = true;
                     break;
                 case "--seed":
-                    options.seed = parseLong(arg, value(args, ++i, arg));
+                    options.seed = Flags.parseLong(arg, Flags.value(args, ++i, arg));
                     break;
                 case "--hours":
-                    long hours = parseLong(arg, value(args, ++i, arg));
+                    long hours = Flags.parseLong(arg, Flags.value(args, ++i, arg));
                     if (hours < 1 || hours > 168) {
                         throw new IllegalArgumentException("--hours must be between 1 and 168, got " + hours);
                     }
@@ -66,20 +66,5 @@ public final class SloDayOptions {
 
     static void printUsage(PrintStream out) {
         out.println(USAGE);
-    }
-
-    private static String value(String[] args, int index, String flag) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[index];
-    }
-
-    private static long parseLong(String flag, String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a whole number, got '" + text + "'");
-        }
     }
 }

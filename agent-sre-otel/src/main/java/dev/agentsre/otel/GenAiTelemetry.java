@@ -98,7 +98,7 @@ public final class GenAiTelemetry {
 
     /** Calls that just call: for tracing an agent without capturing it. */
     public static AgentCalls passThrough() {
-        return PassThrough.INSTANCE;
+        return AgentCalls.direct();
     }
 
     private <T, E extends Exception> T span(String agentId, String operation, String spanName, Attributes attributes,
@@ -206,40 +206,6 @@ public final class GenAiTelemetry {
         @Override
         public <T> T sideEffect(String name, Supplier<T> supplier) {
             return calls.sideEffect(name, supplier);
-        }
-    }
-
-    private enum PassThrough implements AgentCalls {
-        INSTANCE;
-
-        @Override
-        public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call, Function<? super T, TokenUsage> usage) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T, E extends Exception> T tool(String name, Object arguments, Call<T, E> call) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T, E extends Exception> T delegate(String agent, Object request, Call<T, E> call) throws E {
-            return call.call();
-        }
-
-        @Override
-        public <T> T decision(String name, T value) {
-            return value;
-        }
-
-        @Override
-        public <T> T sideEffect(String name, Supplier<T> supplier) {
-            return supplier.get();
         }
     }
 }
