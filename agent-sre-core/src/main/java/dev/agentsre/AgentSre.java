@@ -14,7 +14,6 @@ import dev.agentsre.event.TaskRefused;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import dev.agentsre.replay.AgentCalls;
-import dev.agentsre.replay.Call;
 import dev.agentsre.replay.ReplayEngine;
 import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.replay.TraceStore;
@@ -23,7 +22,6 @@ import dev.agentsre.slo.ExhaustionAction;
 import dev.agentsre.slo.PercentileSli;
 import dev.agentsre.slo.Sli;
 import dev.agentsre.slo.Slo;
-import dev.agentsre.cost.TokenUsage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +35,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The guarded-call pipeline: one object that composes the SLOs, circuit breakers, cost guard,
@@ -185,7 +182,7 @@ public final class AgentSre {
         public <T> T call(TaskBody<T> body) throws Exception {
             Check.notNull("body", body);
             Admission admission = admit(agentId, taskId, estimate);
-            return admission.run(body::run);
+            return admission.run(body);
         }
 
         /**
@@ -272,20 +269,16 @@ public final class AgentSre {
             this.start = clock.millis();
         }
 
-        <T> T run(Call<T, Exception> bodyCall) throws Exception {
+        <T> T run(TaskBody<T> body) throws Exception {
             T result;
             try {
-                result = bodyCall.call();
+                result = body.run(context);
             } catch (Exception | Error failure) {
                 finish(failure);
                 throw failure;
             }
             finish(null);
             return result;
-        }
-
-        <T> T run(TaskBodyCall<T> body) throws Exception {
-            return run(() -> body.run(context));
         }
 
         <T> CompletionStage<T> runAsync(Function<TaskContext, ? extends CompletionStage<T>> body) {
@@ -324,12 +317,6 @@ public final class AgentSre {
                 capture.close();
             }
         }
-    }
-
-    /** Runs a task body against a context. */
-    @FunctionalInterface
-    private interface TaskBodyCall<T> {
-        T run(TaskContext context) throws Exception;
     }
 
     private static void feed(Sli sli, boolean ok, long millis, double cost, long tokens) {

@@ -37,7 +37,6 @@ import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.ExhaustionAction;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
-import dev.agentsre.slo.SloStatus;
 import dev.agentsre.time.ManualClock;
 import io.opentelemetry.exporter.logging.LoggingMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
@@ -45,11 +44,8 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -224,7 +220,8 @@ public final class FleetDrill {
                     stats.failed++;
                 }
                 if (broken) {
-                    capturedTraceId[0] = traces.list().isEmpty() ? null : traces.list().get(0);
+                    List<String> captured = traces.list(); // emptied at the start, so this is the one task captured
+                    capturedTraceId[0] = captured.isEmpty() ? null : captured.get(0);
                     agentSlos.get(agent).recordEvent(false); // the capturing pipeline has no SLOs of its own
                     fleetSlo.recordEvent(false);
                 }
