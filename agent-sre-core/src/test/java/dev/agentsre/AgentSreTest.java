@@ -158,12 +158,14 @@ class AgentSreTest {
         Slo fleetSlo = Slo.builder("fleet").indicator(Slis.taskSuccessRate().clock(clock).build())
                 .errorBudget(ErrorBudget.builder().total(0.1).clock(clock).build()).clock(clock).build();
         Slo other = slo("other", ExhaustionAction.ALERT);
-        AgentSre sre = AgentSre.builder().clock(clock).slo(fleetSlo).slo(other).build();
+        Slo mine = slo("a", ExhaustionAction.ALERT);
+        AgentSre sre = AgentSre.builder().clock(clock).slo(other).slo(fleetSlo).slo(mine).build();
 
         sre.agent("a").task("1").call(ctx -> 1);
         sre.agent("b").task("2").call(ctx -> 2);
 
         assertThat(fleetSlo.errorBudget().lifetimeEvents()).isEqualTo(2);
+        assertThat(mine.errorBudget().lifetimeEvents()).isEqualTo(1); // an agent's own SLO and the fleet's both count
         assertThat(other.errorBudget().lifetimeEvents()).isZero();
     }
 
