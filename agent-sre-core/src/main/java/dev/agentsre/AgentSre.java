@@ -81,7 +81,6 @@ public final class AgentSre {
 
     private final Clock clock;
     private final SreEventBus eventBus;
-    private final List<Slo> slos;
     private final CircuitBreakerRegistry breakers;
     private final CostGuard costGuard;
     private final RogueAgentDetector rogueDetector;
@@ -96,22 +95,18 @@ public final class AgentSre {
     private AgentSre(Builder b) {
         this.clock = Check.notNull("clock", b.clock);
         this.eventBus = b.eventBus == null ? new SreEventBus() : b.eventBus;
-        this.slos = List.copyOf(b.slos);
-        // Computed once from the SLOs, so the lookup per task allocates nothing and the map is bounded
-        // by the number of SLOs, however many agent ids pass through.
-        List<Slo> fleetWide = new ArrayList<>();
+        List<Slo> slos = List.copyOf(b.slos);
+        // Grouped once, so the lookup per task allocates nothing and the map is bounded by the number
+        // of SLOs, however many agent ids pass through.
+        this.fleetWideSlos = slos.stream().filter(slo -> slo.agentId() == null).toList();
         Map<String, List<Slo>> byAgent = new java.util.HashMap<>();
         for (Slo slo : slos) {
-            if (slo.agentId() == null) {
-                fleetWide.add(slo);
-            } else {
-                byAgent.computeIfAbsent(slo.agentId(), id -> new ArrayList<>()).add(slo);
+            if (slo.agentId() != null) {
+                byAgent.computeIfAbsent(slo.agentId(), id -> new ArrayList<>(fleetWideSlos)).add(slo);
             }
         }
-        byAgent.values().forEach(list -> list.addAll(fleetWide));
-        this.fleetWideSlos = List.copyOf(fleetWide);
-        this.slosByAgent = Map.copyOf(byAgent.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-                e -> List.copyOf(e.getValue()))));
+        byAgent.replaceAll((agent, own) -> List.copyOf(own));
+        this.slosByAgent = Map.copyOf(byAgent);
         this.breakers = b.breakers;
         this.costGuard = b.costGuard;
         this.rogueDetector = b.rogueDetector;

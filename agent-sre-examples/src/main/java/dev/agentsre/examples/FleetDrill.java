@@ -157,8 +157,8 @@ public final class FleetDrill {
         AgentSre capturing = AgentSre.builder().clock(clock).eventBus(captureBus).breakers(breakers).costGuard(costGuard)
                 .rogueDetector(rogue).traceStore(traces).build();
         traces.list().forEach(traces::delete); // the drill's own directory: start each run empty
-        String[] capturedTraceId = new String[1];
-        captureBus.subscribe(dev.agentsre.event.TaskRefused.class, e -> data.refusals++);
+        String capturedTraceId = null;
+        captureBus.subscribe(TaskRefused.class, e -> data.refusals++);
 
         // ---- export: every metric of every component through the OTel SDK
         SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();
@@ -167,7 +167,7 @@ public final class FleetDrill {
                 .bind(rogue).bind(chaos);
         agentSlos.values().forEach(telemetry::bind);
 
-        listen(bus, clock, data);
+        listen(bus, data);
 
         // ---- 29 quiet days of history behind every SLO, one batch every 10 minutes (fine enough for the 5m/1h alert windows)
         for (int batch = 0; batch < 29 * 24 * 6; batch++) {
@@ -221,7 +221,7 @@ public final class FleetDrill {
                 }
                 if (broken) {
                     List<String> captured = traces.list(); // emptied at the start, so this is the one task captured
-                    capturedTraceId[0] = captured.isEmpty() ? null : captured.get(0);
+                    capturedTraceId = captured.isEmpty() ? null : captured.get(0);
                     agentSlos.get(agent).recordEvent(false); // the capturing pipeline has no SLOs of its own
                     fleetSlo.recordEvent(false);
                 }
@@ -234,11 +234,11 @@ public final class FleetDrill {
             if (minute % SAMPLE_EVERY.toMinutes() == 0 || minute == minutes - 1) {
                 fleetSlo.evaluate();
                 agentSlos.values().forEach(Slo::evaluate);
-                data.samples.add(sample(clock.instant(), data, fleetSlo, agentSlos, costGuard, breakers));
+                data.samples.add(sample(clock.instant(), data, fleetSlo, agentSlos));
             }
         }
 
-        data.replay = capturedTraceId[0] == null ? null : replayOffline(traces, capturedTraceId[0], fakes, clock);
+        data.replay = capturedTraceId == null ? null : replayOffline(traces, capturedTraceId, fakes, clock);
         for (String agent : data.agents) {
             FleetReport.AgentStats stats = data.stats.get(agent);
             stats.sloStatus = agentSlos.get(agent).evaluate();
@@ -285,7 +285,7 @@ public final class FleetDrill {
                 .eventBus(bus).clock(clock).build();
     }
 
-    private void listen(SreEventBus bus, ManualClock clock, FleetReport.Data data) {
+    private void listen(SreEventBus bus, FleetReport.Data data) {
         bus.subscribe(BurnRateAlertFired.class, e -> data.incident(e.timestamp(), "alert", String.format("%s: %s fired (burn %.1fx over %s)",
                 e.sloName(), e.alert().name(), e.longWindowRate(), dev.agentsre.time.Durations.format(e.alert().longWindow())), out));
         bus.subscribe(BurnRateAlertResolved.class, e -> data.incident(e.timestamp(), "alert", e.sloName() + ": " + e.alert().name()
@@ -310,8 +310,7 @@ public final class FleetDrill {
         bus.subscribe(CostCharged.class, e -> data.stats.get(e.agentId()).spendUsd = data.stats.get(e.agentId()).spendUsd.add(e.usd()));
     }
 
-    private static FleetReport.Sample sample(Instant at, FleetReport.Data data, Slo fleetSlo, Map<String, Slo> agentSlos,
-                                             CostGuard guard, CircuitBreakerRegistry breakers) {
+    private static FleetReport.Sample sample(Instant at, FleetReport.Data data, Slo fleetSlo, Map<String, Slo> agentSlos) {
         Map<String, Double> budget = new LinkedHashMap<>();
         Map<String, Double> spend = new LinkedHashMap<>();
         for (String agent : data.agents) {
