@@ -9,7 +9,8 @@ import java.time.Instant;
  * {@link SloEvent}) whose permitted types are immutable records. Events are published
  * synchronously on an {@link SreEventBus}.
  */
-public sealed interface SreEvent permits SloEvent, BreakerEvent, CostEvent, RogueEvent, ChaosEvent, PipelineEvent {
+public sealed interface SreEvent permits SloEvent, BreakerEvent, CostEvent, RogueEvent, ChaosEvent, PipelineEvent,
+        DeliveryEvent {
 
     /** When the event happened, read from the emitting component's clock. */
     Instant timestamp();

@@ -1,0 +1,45 @@
+package dev.agentsre.internal;
+
+import dev.agentsre.event.SreEvent;
+import dev.agentsre.event.SreEventBus;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes a component's events in the order of its transitions without running listeners under the
+ * component's lock: the transition enqueues its event while it holds the lock, and after releasing it
+ * calls {@link #drain()}, which publishes the queue on one thread at a time. When two threads race,
+ * the one already draining publishes the other's events too (in order); nothing is lost or reordered.
+ * Memory: the events waiting, at most the transitions in flight.
+ */
+public final class OrderedEvents {
+
+    private final SreEventBus bus;
+    private final Queue<SreEvent> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    /** Publishing to {@code bus}. */
+    public OrderedEvents(SreEventBus bus) {
+        this.bus = Check.notNull("bus", bus);
+    }
+
+    /** Queues an event; call while holding the lock that orders the transitions. */
+    public void enqueue(SreEvent event) {
+        pending.add(event);
+    }
+
+    /** Publishes every queued event, unless another thread is already doing it. Call without holding the lock. */
+    public void drain() {
+        while (!pending.isEmpty() && draining.compareAndSet(false, true)) {
+            try {
+                SreEvent event;
+                while ((event = pending.poll()) != null) {
+                    bus.publish(event);
+                }
+            } finally {
+                draining.set(false);
+            }
+        }
+    }
+}
