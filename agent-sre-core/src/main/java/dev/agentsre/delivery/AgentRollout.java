@@ -246,6 +246,7 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
             throw new IllegalArgumentException("steps are required: at least one shadow, canary or pause step");
         }
         this.layout = new MetricLayout(b.scoreDirections, b.signals);
+        this.noiseFloorRate = b.noiseFloorRate;
         this.steps = resolveSteps(b.steps);
         this.triggers = List.copyOf(b.triggers);
         validateTriggers();
@@ -258,7 +259,6 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
         this.routingKey = b.routingKey;
         this.copier = b.copier;
         this.comparator = b.comparator;
-        this.noiseFloorRate = b.noiseFloorRate;
         this.scorers = List.copyOf(b.scorers);
         int trafficSteps = (int) steps.stream().filter(s -> s.kind() != RolloutStep.Kind.PAUSE).count();
         this.analysis = new Analysis(layout, noiseFloorRate > 0, NOISE_FLOOR_MIN_SAMPLES, b.effectSize, b.burnIn, b.concentration,
