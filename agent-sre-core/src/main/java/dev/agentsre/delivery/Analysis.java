@@ -302,7 +302,11 @@ final class Analysis {
             return Long.toString((long) value);
         }
         double abs = Math.abs(value);
-        return abs >= 100 ? String.format(Locale.ROOT, "%.1f", value)
+        String text = abs >= 100 ? String.format(Locale.ROOT, "%.1f", value)
                 : abs >= 0.01 ? String.format(Locale.ROOT, "%.4g", value) : String.format(Locale.ROOT, "%.3g", value);
+        if (text.contains("e") || !text.contains(".")) {
+            return text;
+        }
+        return new java.math.BigDecimal(text).stripTrailingZeros().toPlainString();
     }
 }

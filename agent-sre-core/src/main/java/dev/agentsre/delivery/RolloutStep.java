@@ -220,7 +220,7 @@ public final class RolloutStep {
     public String toString() {
         StringBuilder out = new StringBuilder(kind.name().toLowerCase(java.util.Locale.ROOT));
         if (kind != Kind.PAUSE) {
-            out.append(' ').append(Math.round(weight * 10_000) / 100.0).append('%');
+            out.append(' ').append(AgentRolloutSpec.percent(weight));
         }
         if (duration != null) {
             out.append(" for ").append(Durations.format(duration));
