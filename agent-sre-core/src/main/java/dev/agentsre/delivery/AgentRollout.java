@@ -3,7 +3,6 @@ package dev.agentsre.delivery;
 import dev.agentsre.AgentSre;
 import dev.agentsre.cost.BudgetAction;
 import dev.agentsre.cost.CostGuard;
-import dev.agentsre.cost.CostReservation;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.delivery.stats.ErrorCountTest;
 import dev.agentsre.delivery.stats.MixtureSprt;
@@ -12,19 +11,11 @@ import dev.agentsre.event.AgentQuarantined;
 import dev.agentsre.event.CostAlertRaised;
 import dev.agentsre.event.RolloutRolledBack;
 import dev.agentsre.event.RolloutStateChanged;
-import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.TaskRefused;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import dev.agentsre.internal.OrderedEvents;
-import dev.agentsre.replay.AgentCalls;
-import dev.agentsre.replay.Redactor;
-import dev.agentsre.replay.ReplayEngine;
-import dev.agentsre.replay.ReplayOptions;
-import dev.agentsre.replay.Span;
-import dev.agentsre.replay.SpanKind;
-import dev.agentsre.replay.Trace;
 import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.slo.Comparison;
 import dev.agentsre.time.Durations;
@@ -32,19 +23,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -180,29 +168,22 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
     private final boolean automaticRollback;
     private final InconclusiveAction onInconclusive;
     private final Function<? super Req, String> routingKey;
-    private final UnaryOperator<Req> copier;
-    private final OutputComparator<Res> comparator;
     private final double noiseFloorRate;
     private final List<Scorer<Req, Res>> scorers;
     private final MetricLayout layout;
     private final Analysis analysis;
     private final DeploymentFreeze freeze;
-    private final Executor shadowExecutor;
     private final ExecutorService ownedExecutor;
-    private final Semaphore shadowSlots;
-    private final long shadowTimeoutMillis;
-    private final int maxShadowSteps;
     private final CostGuard shadowGuard;
     private final String shadowScope;
-    private final double shadowEstimate;
     private final PriceTable prices;
+    private final Shadows<Req, Res> shadows;
     private final long evaluationIntervalMillis;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final SreEventBus eventBus;
     private final OrderedEvents events;
     private final long seed;
-    private final ReplayOptions shadowReplay;
 
     private final ReentrantLock transitions = new ReentrantLock();
     private final ReentrantLock evaluating = new ReentrantLock();
@@ -212,9 +193,6 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
     private final LongAdder baselineCalls = new LongAdder();
     private final LongAdder candidateCalls = new LongAdder();
     private final LongAdder unkeyed = new LongAdder();
-    private final AtomicLong shadowIds = new AtomicLong();
-    private final AtomicLong shadowsSeen = new AtomicLong();
-    private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
     private final List<SreEventBus.Subscription> subscriptions = new ArrayList<>();
     private final AtomicBoolean failureLogged = new AtomicBoolean();
     private volatile ScheduledFuture<?> tick;
@@ -257,24 +235,20 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
         this.automaticRollback = b.automaticRollback;
         this.onInconclusive = b.onInconclusive;
         this.routingKey = b.routingKey;
-        this.copier = b.copier;
-        this.comparator = b.comparator;
         this.scorers = List.copyOf(b.scorers);
         int trafficSteps = (int) steps.stream().filter(s -> s.kind() != RolloutStep.Kind.PAUSE).count();
         this.analysis = new Analysis(layout, noiseFloorRate > 0, NOISE_FLOOR_MIN_SAMPLES, b.effectSize, b.burnIn, b.concentration,
                 b.sloTarget, trafficSteps, b.consecutiveErrorLimit);
         this.freeze = b.freeze;
-        boolean shadows = steps.stream().anyMatch(s -> s.kind() == RolloutStep.Kind.SHADOW);
-        if (b.shadowExecutor != null || !shadows) {
+        boolean shadowSteps = steps.stream().anyMatch(s -> s.kind() == RolloutStep.Kind.SHADOW);
+        Executor shadowExecutor;
+        if (b.shadowExecutor != null || !shadowSteps) {
             this.ownedExecutor = null;
-            this.shadowExecutor = b.shadowExecutor;
+            shadowExecutor = b.shadowExecutor == null ? Runnable::run : b.shadowExecutor; // unused without shadow steps
         } else {
             this.ownedExecutor = Executors.newFixedThreadPool(b.maxShadowConcurrency, daemonThreads("agentsre-shadow-" + name));
-            this.shadowExecutor = ownedExecutor;
+            shadowExecutor = ownedExecutor;
         }
-        this.shadowSlots = new Semaphore(b.maxShadowConcurrency);
-        this.shadowTimeoutMillis = b.shadowTimeout.toMillis();
-        this.maxShadowSteps = b.maxShadowSteps;
         this.shadowScope = "shadow:" + name;
         if (b.shadowGuard != null) {
             this.shadowGuard = b.shadowGuard;
@@ -284,13 +258,14 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
         } else {
             this.shadowGuard = null;
         }
-        this.shadowEstimate = b.shadowEstimate;
         this.prices = b.prices != null ? b.prices : shadowGuard != null && shadowGuard.priceTable() != null ? shadowGuard.priceTable()
                 : PriceTable.defaults();
+        this.shadows = new Shadows<>(new ShadowHost(), agentId, baseline, candidate, b.copier, b.comparator, noiseFloorRate, layout,
+                shadowExecutor, b.maxShadowConcurrency, b.shadowTimeout.toMillis(), b.maxShadowSteps, shadowGuard, shadowScope,
+                b.shadowEstimate, prices, clock);
         this.evaluationIntervalMillis = b.evaluationInterval.toMillis();
         this.scheduler = b.scheduler;
         this.seed = Routing.seed(name);
-        this.shadowReplay = ReplayOptions.keyed().withClock(clock);
         subscribeToCandidateSignals();
     }
 
@@ -346,7 +321,7 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
         if (Routing.inside(bucket, p.candidateThreshold)) {
             outcome = serve(Variant.CANDIDATE, run, request);
         } else if (p.shadowThreshold != Routing.NONE && Routing.inside(bucket, p.shadowThreshold) && run != null && run.shadow != null) {
-            outcome = serveShadowed(run, request);
+            outcome = shadows.serve(run, request);
         } else {
             outcome = serve(Variant.BASELINE, run, request);
         }
@@ -500,233 +475,49 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ shadows
-
-    private VersionRunner.Observation serveShadowed(StepRun run, Req request) {
-        ShadowStats stats = run.shadow;
-        stats.selected.incrementAndGet();
-        if (closed || shadowExecutor == null || !shadowSlots.tryAcquire()) {
-            stats.skippedBusy.incrementAndGet();
+    /** What the shadows call back into; an inner class so that none of it is public. */
+    private final class ShadowHost implements Shadows.Host<Req> {
+        @Override
+        public VersionRunner.Observation serveBaseline(StepRun run, Req request) {
             return serve(Variant.BASELINE, run, request);
         }
-        boolean handedOff = false;
-        CostReservation reservation = null;
-        try {
-            long id = shadowIds.incrementAndGet();
-            if (shadowGuard != null) {
-                CostReservation r = shadowGuard.reserve(shadowScope, "shadow-" + id, shadowEstimate);
-                if (!r.isGranted()) {
-                    stats.skippedBudget.incrementAndGet();
-                    return serve(Variant.BASELINE, run, request);
-                }
-                reservation = r;
-            }
-            Req copy;
-            Req noiseCopy;
-            try {
-                copy = copier.apply(request);
-                noiseCopy = noiseSampled() ? copier.apply(request) : null;
-            } catch (RuntimeException e) {
-                logFailure("copying a request for its shadow", e);
-                stats.skippedRecording.incrementAndGet();
-                return serve(Variant.BASELINE, run, request);
-            }
-            TraceCapture capture = ReplayEngine.captureBuilder(agentId).clock(clock).maxSteps(maxShadowSteps).start();
-            RecordingCalls[] recording = new RecordingCalls[1];
+
+        @Override
+        public void countBaseline() {
             baselineCalls.increment();
-            VersionRunner.Observation base = baseline.serve(request, inner -> recording[0] = new RecordingCalls(capture, inner), prices, clock);
-            double[] baseScores = scores(request, base);
-            record(run, Variant.BASELINE, base, baseScores);
-            capture.close();
-            if (recording[0] == null || recording[0].broken()) {
-                stats.skippedRecording.incrementAndGet();
-                return base;
-            }
-            Trace trace = capture.trace();
-            Flight flight = new Flight(id, run, request, copy, noiseCopy, trace, base, baseScores, reservation, clock.millis());
-            flights.put(id, flight);
-            try {
-                shadowExecutor.execute(() -> runShadow(flight));
-                handedOff = true;
-                stats.started.incrementAndGet();
-            } catch (RejectedExecutionException e) {
-                flights.remove(id);
-                stats.skippedBusy.incrementAndGet();
-            }
-            return base;
-        } finally {
-            if (!handedOff) {
-                if (reservation != null) {
-                    reservation.release();
-                }
-                shadowSlots.release();
-            }
         }
-    }
 
-    private boolean noiseSampled() {
-        if (noiseFloorRate <= 0) {
-            return false;
+        @Override
+        public double[] scores(Req request, VersionRunner.Observation outcome) {
+            return AgentRollout.this.scores(request, outcome);
         }
-        // Exactly noiseFloorRate of the shadows, evenly spread: shadow n is sampled when floor((n+1)r) > floor(nr).
-        long n = shadowsSeen.getAndIncrement();
-        return Math.floor((n + 1) * noiseFloorRate) > Math.floor(n * noiseFloorRate);
-    }
 
-    /** Runs on the shadow executor. */
-    private void runShadow(Flight flight) {
-        long costNanos = 0;
-        try {
-            ShadowCalls calls = new ShadowCalls(ReplayEngine.replay(flight.trace, shadowReplay), prices, Redactor.defaults());
-            VersionRunner.Observation shadow = candidate.shadow(flight.copy, calls, clock);
-            costNanos += shadow.costNanos;
-            VersionRunner.Observation again = null;
-            ShadowCalls againCalls = null;
-            if (flight.noiseCopy != null) {
-                againCalls = new ShadowCalls(ReplayEngine.replay(flight.trace, shadowReplay), prices, Redactor.defaults());
-                again = baseline.shadow(flight.noiseCopy, againCalls, clock);
-                costNanos += again.costNanos;
-            }
-            if (flight.claim()) {
-                recordShadow(flight, shadow, calls, again, againCalls);
-            }
-        } catch (RuntimeException | Error e) {
-            logFailure("running a shadow", e);
-        } finally {
-            settle(flight.reservation, costNanos);
-            flights.remove(flight.id);
-            shadowSlots.release();
+        @Override
+        public void record(StepRun run, Variant variant, VersionRunner.Observation outcome, double[] scores) {
+            AgentRollout.this.record(run, variant, outcome, scores);
         }
-        Phase p = phase;
-        if (p.running()) {
-            checkTriggers(p.run, triggers);
-        }
-    }
 
-    private void settle(CostReservation reservation, long costNanos) {
-        if (reservation == null) {
-            return;
+        @Override
+        public void recordScores(Cohort cohort, double[] scores) {
+            AgentRollout.this.recordScores(cohort, scores);
         }
-        try {
-            reservation.commit(Money.toUsd(costNanos));
-        } catch (RuntimeException e) {
-            logFailure("charging a shadow to its budget", e);
-        }
-    }
 
-    private void recordShadow(Flight flight, VersionRunner.Observation shadow, ShadowCalls calls, VersionRunner.Observation again,
-                              ShadowCalls againCalls) {
-        StepRun run = flight.run;
-        ShadowStats stats = run.shadow;
-        VersionRunner.Observation base = flight.base;
-        stats.toolsNotRecorded.addAndGet(calls.notRecorded());
-        run.candidate.record(shadow.ok(), shadow.latencyMs, shadow.costUsd(), shadow.tokens);
-        double[] shadowScores = scores(flight.request, shadow);
-        recordScores(run.candidate, shadowScores);
-        double[] differences = new double[layout.slots()];
-        Arrays.fill(differences, Double.NaN);
-        differences[MetricLayout.LATENCY] = shadow.latencyMs - base.latencyMs;
-        differences[MetricLayout.LOG_LATENCY] = Math.log1p(Math.max(0, shadow.latencyMs)) - Math.log1p(Math.max(0, base.latencyMs));
-        differences[MetricLayout.COST] = shadow.costUsd() - base.costUsd();
-        differences[MetricLayout.TOKENS] = shadow.tokens - base.tokens;
-        differences[MetricLayout.ERROR] = (shadow.ok() ? 0 : 1) - (base.ok() ? 0 : 1);
-        if (shadowScores != null && flight.baseScores != null) {
-            for (int i = 0; i < shadowScores.length; i++) {
-                if (Double.isFinite(shadowScores[i]) && Double.isFinite(flight.baseScores[i])) {
-                    differences[layout.scoreSlot(scorers.get(i).metric)] = shadowScores[i] - flight.baseScores[i];
-                }
+        @Override
+        public int scoreSlot(int scorer) {
+            return layout.scoreSlot(scorers.get(scorer).metric);
+        }
+
+        @Override
+        public void shadowFinished() {
+            Phase p = phase;
+            if (p.running()) {
+                checkTriggers(p.run, triggers);
             }
         }
-        List<ToolCall> baseTools = toolCalls(flight.trace);
-        OutputComparison ab = compare(stats, flight.request, base, baseTools, shadow, calls.toolCalls());
-        OutputComparison aa = again == null ? null : compare(stats, flight.request, base, baseTools, again, againCalls.toolCalls());
-        stats.record(differences, ab, aa);
-    }
 
-    private void recordShadowTimeout(Flight flight) {
-        StepRun run = flight.run;
-        run.shadow.timeouts.incrementAndGet();
-        run.candidate.record(false, shadowTimeoutMillis, 0, 0);
-        double[] differences = new double[layout.slots()];
-        Arrays.fill(differences, Double.NaN);
-        differences[MetricLayout.ERROR] = 1 - (flight.base.ok() ? 0 : 1);
-        differences[MetricLayout.LATENCY] = shadowTimeoutMillis - flight.base.latencyMs;
-        differences[MetricLayout.LOG_LATENCY] = Math.log1p(shadowTimeoutMillis) - Math.log1p(Math.max(0, flight.base.latencyMs));
-        run.shadow.record(differences, OutputComparison.different("the candidate did not finish within " + shadowTimeoutMillis + " ms"), null);
-    }
-
-    @SuppressWarnings("unchecked")
-    private OutputComparison compare(ShadowStats stats, Req request, VersionRunner.Observation base, List<ToolCall> baseTools,
-                               VersionRunner.Observation other, List<ToolCall> otherTools) {
-        if (!base.ok() && !other.ok()) {
-            return new OutputComparison(1.0, true, "both failed");
-        }
-        if (!base.ok()) {
-            return OutputComparison.different("the baseline failed: " + base.failure);
-        }
-        if (!other.ok()) {
-            return OutputComparison.different("the shadow failed: " + other.failure);
-        }
-        try {
-            return comparator.compare(new VersionOutput<>(request, (Res) base.value, null, baseTools),
-                    new VersionOutput<>(request, (Res) other.value, null, otherTools));
-        } catch (Exception | Error e) {
-            stats.comparatorErrors.incrementAndGet();
-            logFailure("comparing a shadow's output", e);
-            return null;
-        }
-    }
-
-    /** The top-level tool calls and delegations of a recorded run. */
-    private static List<ToolCall> toolCalls(Trace trace) {
-        List<ToolCall> calls = new ArrayList<>();
-        for (Span span : trace.spans()) {
-            if (span.parentStep() == 0 && (span.kind() == SpanKind.TOOL || span.kind() == SpanKind.DELEGATE)) {
-                calls.add(new ToolCall(span.name(), span.request()));
-            }
-        }
-        return calls;
-    }
-
-    private void expireShadows(long now) {
-        for (Flight flight : flights.values()) {
-            if (now - flight.startMillis >= shadowTimeoutMillis && flight.claim()) {
-                recordShadowTimeout(flight);
-            }
-        }
-    }
-
-    /** A shadow in flight. */
-    private final class Flight {
-        final long id;
-        final StepRun run;
-        final Req request;
-        final Req copy;
-        final Req noiseCopy;
-        final Trace trace;
-        final VersionRunner.Observation base;
-        final double[] baseScores;
-        final CostReservation reservation;
-        final long startMillis;
-        private final AtomicBoolean done = new AtomicBoolean();
-
-        Flight(long id, StepRun run, Req request, Req copy, Req noiseCopy, Trace trace, VersionRunner.Observation base, double[] baseScores,
-               CostReservation reservation, long startMillis) {
-            this.id = id;
-            this.run = run;
-            this.request = request;
-            this.copy = copy;
-            this.noiseCopy = noiseCopy;
-            this.trace = trace;
-            this.base = base;
-            this.baseScores = baseScores;
-            this.reservation = reservation;
-            this.startMillis = startMillis;
-        }
-
-        /** Whether this thread is the one to record the shadow's outcome (its result, or its timeout). */
-        boolean claim() {
-            return done.compareAndSet(false, true);
+        @Override
+        public void logFailure(String what, Throwable e) {
+            AgentRollout.this.logFailure(what, e);
         }
     }
 
@@ -902,7 +693,7 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
             return;
         }
         long now = clock.millis();
-        expireShadows(now);
+        shadows.expire(now);
         if (checkTriggers(p.run, triggers)) {
             return;
         }
@@ -1166,6 +957,7 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        shadows.close();
         cancelTick();
         synchronized (subscriptions) {
             subscriptions.forEach(SreEventBus.Subscription::close);

@@ -31,19 +31,19 @@ class RolloutMemoryTest {
         rollout.start();
         serve(rollout, 0, 1_000, clock);
         long afterShadowStart = retainedSize(rollout, clock);
-        serve(rollout, 1_000, 20_000, clock); // 19,000 more shadowed calls
+        serve(rollout, 1_000, 6_000, clock); // 5,000 more shadowed calls
         long shadowFull = retainedSize(rollout, clock);
         clock.advance(Duration.ofHours(1));
         rollout.evaluate();
-        serve(rollout, 20_000, 60_000, clock);
+        serve(rollout, 6_000, 26_000, clock);
         clock.advance(Duration.ofHours(1));
         rollout.evaluate();
-        serve(rollout, 60_000, 100_000, clock);
+        serve(rollout, 26_000, 46_000, clock);
         long full = retainedSize(rollout, clock);
         assertThat(rollout.status().step()).isEqualTo(2);
 
-        System.out.printf("AgentRollout (3 steps, 2 triggers, noise floor): %,d bytes in the shadow step, %,d after 19,000 more shadowed "
-                + "calls, %,d after 100,000 calls through all steps%n", afterShadowStart, shadowFull, full);
+        System.out.printf("AgentRollout (3 steps, 2 triggers, noise floor): %,d bytes in the shadow step, %,d after 5,000 more shadowed "
+                + "calls, %,d after 46,000 calls through all steps%n", afterShadowStart, shadowFull, full);
         assertThat(shadowFull).as("nothing grows with shadowed calls").isEqualTo(afterShadowStart);
         assertThat(full).isLessThan(LIMIT);
     }

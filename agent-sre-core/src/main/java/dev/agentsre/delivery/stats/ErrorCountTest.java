@@ -19,7 +19,7 @@ package dev.agentsre.delivery.stats;
  * chance, and a test against the wrong ρ0 would eventually reject a healthy candidate. The share is
  * measured over about 1/p times more calls than there are errors, so its own noise is negligible. The
  * concentration {@code k} = {@value #DEFAULT_CONCENTRATION} detects a 5 % vs 1 % error rate at a 10 %
- * canary in a median of about 1,300 calls in our simulations (90th percentile about 3,100).
+ * canary in a median of about 1,500 calls in our simulations (90th percentile about 3,200).
  *
  * <p>Stateless and thread-safe; O(1) (four log-gamma evaluations).
  */

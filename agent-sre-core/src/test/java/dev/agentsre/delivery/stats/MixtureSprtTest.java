@@ -72,6 +72,8 @@ class MixtureSprtTest {
                 }
             }
         }
+        System.out.printf("paired mSPRT, no difference: %d of %d runs found a regression (%.1f %%), alpha 5 %%%n", regressions, runs,
+                100.0 * regressions / runs);
         assertThat((double) regressions / runs).isLessThanOrEqualTo(ALPHA);
     }
 
@@ -85,6 +87,8 @@ class MixtureSprtTest {
                 regressions++;
             }
         }
+        System.out.printf("two-sample mSPRT, equal latency: %d of %d runs found a regression (%.1f %%), alpha 5 %%%n", regressions, runs,
+                100.0 * regressions / runs);
         assertThat((double) regressions / runs).isLessThanOrEqualTo(ALPHA);
         for (int run = 0; run < 50; run++) {
             int at = firstRegression(new SplittableRandom(1_000 + run), Math.log(1.2), 20_000);
