@@ -186,7 +186,8 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
     private final long seed;
 
     private final ReentrantLock transitions = new ReentrantLock();
-    private final ReentrantLock evaluating = new ReentrantLock();
+    /** Set while one thread evaluates; a flag, not a lock, so that no lock is held while listeners run. */
+    private final AtomicBoolean evaluating = new AtomicBoolean();
     private volatile Phase phase = Phase.PENDING;
     private volatile Evidence evidence;
     private final AtomicLong nextEvaluation = new AtomicLong(Long.MIN_VALUE);
@@ -464,13 +465,13 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
     private void afterCall() {
         long now = clock.millis();
         long next = nextEvaluation.get();
-        if (now >= next && nextEvaluation.compareAndSet(next, now + evaluationIntervalMillis) && evaluating.tryLock()) {
+        if (now >= next && nextEvaluation.compareAndSet(next, now + evaluationIntervalMillis) && evaluating.compareAndSet(false, true)) {
             try {
-                evaluateLocked();
+                evaluateOnce();
             } catch (RuntimeException e) {
                 logFailure("evaluating", e);
             } finally {
-                evaluating.unlock();
+                evaluating.set(false);
             }
         }
     }
@@ -611,10 +612,13 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
      * @throws DeploymentFrozenException while deployments of the agent are frozen
      */
     public void promote() {
-        Phase p = phase;
-        requireInStep(p, "promote()");
-        if (!advance(p, clock.millis(), "promoted by hand", true)) {
-            promote(); // the phase moved under us (a step advanced or a trigger fired): decide again
+        while (true) {
+            Phase p = phase;
+            requireInStep(p, "promote()");
+            if (advance(p, clock.millis(), "promoted by hand", true)) {
+                return;
+            }
+            // the phase moved under us (a step advanced, a pause, a trigger): decide again on the new one
         }
     }
 
@@ -673,21 +677,23 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
     /**
      * Checks the triggers, expires overdue shadows, and advances, rolls back or pauses the current step
      * as its duration, samples and gates say. Runs by itself after calls (at most once per evaluation
-     * interval) and on the scheduler's ticks.
+     * interval) and on the scheduler's ticks. When another thread is evaluating at that moment, this
+     * call returns without evaluating again.
      *
      * @return the state afterwards
      */
     public RolloutState evaluate() {
-        evaluating.lock();
-        try {
-            evaluateLocked();
-        } finally {
-            evaluating.unlock();
+        if (evaluating.compareAndSet(false, true)) {
+            try {
+                evaluateOnce();
+            } finally {
+                evaluating.set(false);
+            }
         }
         return phase.state;
     }
 
-    private void evaluateLocked() {
+    private void evaluateOnce() {
         Phase p = phase;
         if (!p.running()) {
             return;

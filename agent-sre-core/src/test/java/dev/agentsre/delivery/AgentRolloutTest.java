@@ -418,6 +418,42 @@ class AgentRolloutTest {
     }
 
     @Test
+    void racingTransitionsPublishTheirEventsInTransitionOrder() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            events.clear();
+            AgentRollout<String, String> rollout = AgentRollout.<String, String>builder("race-" + round).agent("bot")
+                    .baseline("v3", answering("a")).candidate("v4", answering("b"))
+                    .steps(RolloutStep.canary(0.1).duration("1h"), RolloutStep.canary(0.2).duration("1h"), RolloutStep.canary(0.3).duration("1h"),
+                            RolloutStep.canary(0.4).duration("1h"), RolloutStep.canary(0.5).duration("1h"))
+                    .clock(clock).eventBus(bus).build();
+            rollout.start();
+            Race.run(8, thread -> {
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        switch ((thread + i) % 4) {
+                            case 0 -> rollout.promote();
+                            case 1 -> rollout.pause();
+                            case 2 -> rollout.resume();
+                            default -> rollout.call("s" + i, "q");
+                        }
+                    } catch (IllegalStateException expected) {
+                        // paused, not paused, or already promoted: the race decides
+                    }
+                }
+                rollout.rollback("end of round");
+            });
+            RolloutState last = RolloutState.PENDING;
+            for (DeliveryEvent e : events) {
+                RolloutState from = e instanceof RolloutRolledBack r ? r.from() : ((RolloutStateChanged) e).from();
+                RolloutState to = e instanceof RolloutRolledBack ? RolloutState.ROLLED_BACK : ((RolloutStateChanged) e).to();
+                assertThat(from).as("round %d: an event out of order in %s", round, events).isEqualTo(last);
+                last = to;
+            }
+            assertThat(last).isEqualTo(rollout.state());
+        }
+    }
+
+    @Test
     void theRoutingDecisionAloneAndOutcomesReportedByAGuard() {
         AgentRollout<String, String> rollout = rollout(answering("a"), answering("b"))
                 .steps(RolloutStep.canary(0.5).duration("1h").gate(Gate.atMost(RolloutMetrics.ERROR_RATE, 0.1)))
