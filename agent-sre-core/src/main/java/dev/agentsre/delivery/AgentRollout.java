@@ -1190,7 +1190,8 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ...: a library's own threads never keep the JVM alive. */
+    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
         AtomicLong count = new AtomicLong();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());

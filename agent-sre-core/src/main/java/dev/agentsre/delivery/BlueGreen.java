@@ -92,11 +92,8 @@ public final class BlueGreen<Req, Res> implements AutoCloseable {
         this.eventBus = b.eventBus == null ? new SreEventBus() : b.eventBus;
         this.events = new OrderedEvents(eventBus);
         this.ownsScheduler = b.scheduler == null;
-        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "agentsre-bluegreen-" + b.name);
-            t.setDaemon(true);
-            return t;
-        }) : b.scheduler;
+        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(AgentRollout.daemonThreads("agentsre-bluegreen-" + b.name))
+                : b.scheduler;
         this.intervalMillis = b.interval.toMillis();
         this.validationTimeoutMillis = b.validationTimeout.toMillis();
         this.drainTimeoutMillis = b.drainTimeout.toMillis();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentsre.internal.CanonicalJson;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +23,7 @@ final class Comparators {
 
     private static void flatten(String path, JsonNode node, Set<String> ignored, Map<String, JsonNode> out) {
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 String child = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
                 if (!ignored.contains(field.getKey()) && !ignored.contains(child)) {
                     flatten(child, field.getValue(), ignored, out);
