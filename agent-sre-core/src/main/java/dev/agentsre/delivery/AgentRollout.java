@@ -1515,7 +1515,11 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
             return this;
         }
 
-        /** Where shadows run (default: a fixed pool of {@code maxShadowConcurrency} daemon threads, shut down by close()). */
+        /**
+         * Where shadows run (default: a fixed pool of {@code maxShadowConcurrency} daemon threads, shut down by
+         * close()). It must run tasks on threads of its own: one that runs them on the calling thread makes
+         * every shadowed caller wait for the candidate.
+         */
         public Builder<Req, Res> shadowExecutor(Executor executor) {
             this.shadowExecutor = Check.notNull("executor", executor);
             return this;
