@@ -1,26 +1,24 @@
 package dev.agentsre;
 
 import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.breaker.CircuitBreaker;
 import dev.agentsre.breaker.CircuitBreakerRegistry;
 import dev.agentsre.chaos.ChaosExperiment;
-import dev.agentsre.cost.BudgetAction;
+import dev.agentsre.chaos.ChaosInjector;
 import dev.agentsre.cost.CostGuard;
-import dev.agentsre.cost.CostReservation;
 import dev.agentsre.event.ExhaustionActionTaken;
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.TaskRefused;
+import dev.agentsre.guard.CallGuard;
+import dev.agentsre.guard.CallKind;
+import dev.agentsre.guard.GuardedCall;
+import dev.agentsre.guard.GuardedTask;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
-import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.ReplayEngine;
 import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.replay.TraceStore;
-import dev.agentsre.slo.AggregateSli;
 import dev.agentsre.slo.ExhaustionAction;
-import dev.agentsre.slo.PercentileSli;
-import dev.agentsre.slo.Sli;
 import dev.agentsre.slo.Slo;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,64 +31,80 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The guarded-call pipeline: one object that composes the SLOs, circuit breakers, cost guard,
- * rogue-agent detector, replay recorder and chaos experiments around every agent task.
+ * rogue-agent detector, task limits, replay recorder, chaos experiments and your own
+ * {@link CallGuard}s around every agent task <em>and every call the task makes</em>.
  *
  * <pre>{@code
  * AgentSre sre = AgentSre.builder().eventBus(bus).slo(slo).breakers(fleet).costGuard(guard)
- *         .rogueDetector(detector).traceStore(store).build();
- * Answer a = sre.agent("research-agent").task("t-42").estimatedCost(1.50).call(ctx -> agent.run(q, ctx));
+ *         .rogueDetector(detector).dependencyBreakers(CircuitBreakerRegistry.of(providerConfig, bus))
+ *         .taskLimits(TaskLimits.builder().maxToolCalls(200).maxDuration(Duration.ofMinutes(5)).build())
+ *         .build();
+ * Answer a = sre.agent("research-agent").task("t-42").estimatedCost(0.10)
+ *         .call(ctx -> ctx.llm("gpt-4o", prompt, () -> model.chat(prompt), Answer::usage));
  * }</pre>
  *
- * <p><b>Pre-flight</b>, in order, each refusal a {@link TaskRefusedException} (the body does not run,
- * nothing stays held, a {@link TaskRefused} event is published): the agent is quarantined
- * ({@link QuarantinedException}); it is throttled by an exhausted SLO or its budget
- * ({@link ThrottledException}, with {@code retryAfter}); the estimate does not fit a budget or a kill
- * switch is on ({@link BudgetExceededException}); its circuit is open ({@link CircuitOpenRefusedException}).
+ * <p><b>The guard chain</b>, outermost first (each a {@link CallGuard}; see {@code docs/pipeline.md}):
+ * your guards in the order added; SLO accounting; task limits; quarantine and capability; SLO
+ * throttle; budget; the agent's breaker; dependency breakers; then, around the callee itself, the
+ * trace capture and the chaos injector. At the door ({@code beforeTask}) a refusal is a
+ * {@link TaskRefusedException} and the body does not run; in flight ({@code beforeCall}) the refused
+ * call does not run and the refusal is thrown from it. Either way a {@link TaskRefused} event is
+ * published and everything taken is given back.
  *
- * <p><b>Execution</b>: the body gets a {@link TaskContext} whose calls go through the chaos injector,
- * the trace capture and, for tool calls, the rogue detector, and which collects cost and tokens.
- *
- * <p><b>Post-flight</b>: the breaker records the outcome and duration; every SLO of the agent (and
- * every SLO without an agent) records a good or bad event; built-in indicators are fed by name —
- * {@code task_success_rate} the outcome, {@code error_rate} its opposite, {@code response_latency*}
- * the duration in ms, {@code cost_per_task} the cost, {@code token_usage} the tokens; the cost
- * reservation is committed with the reported cost (the estimate when the task reported none); the
- * trace is written. The body's result is returned, or its exception rethrown unchanged.
+ * <p><b>Post-flight</b> ({@code afterTask}, reverse order, each guard isolated from the others'
+ * failures): the breaker records the outcome; the task is charged what it spent; every SLO records a
+ * good or bad event and its built-in indicators. Post-flight never changes what the body returned or
+ * threw. A task one of whose calls was refused is a failed task for the SLO even if the body caught
+ * the refusal, and counts neither way for the breaker (see {@link dev.agentsre.guard.Outcome#REFUSED}).
  *
  * <p><b>Acting on signals.</b> When an SLO becomes exhausted its {@link ExhaustionAction} is carried
  * out for its agent — THROTTLE admits one task per {@code sloThrottleInterval}, CIRCUIT_BREAK forces
  * the breaker open, FREEZE_DEPLOYMENTS raises {@link #deploymentsFrozen}, ALERT only publishes — and
- * undone when it recovers; each step publishes {@link ExhaustionActionTaken}.
+ * undone when it recovers; each step publishes {@link ExhaustionActionTaken}. The pipeline subscribes
+ * to its own bus and every SLO's; {@link #close()} unsubscribes.
  *
- * <p>Thread-safe; the pipeline itself adds about 0.7 µs and 500 B per task with every in-memory
- * component on (see the performance page). Every component is optional.
- *
- * <p><b>Memory</b>: besides the components (each bounded on its own), the pipeline holds the SLOs
- * grouped by agent (fixed at build time) and the exhaustion actions in force — at most one entry per
- * SLO with an agent. Nothing grows with the number of tasks or of distinct agent ids.
+ * <p>Thread-safe. <b>Memory</b>: besides the components (each bounded on its own), the SLOs grouped
+ * by agent (fixed at build time) and the exhaustion actions in force — at most one entry per SLO
+ * with an agent; per running task a few hundred bytes, dropped when it ends. Nothing grows with the
+ * number of tasks or of distinct agent ids.
  */
-public final class AgentSre {
+public final class AgentSre implements AutoCloseable {
 
     /** Default interval between tasks of an agent throttled by an exhausted SLO. */
     public static final Duration DEFAULT_SLO_THROTTLE_INTERVAL = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSre.class);
 
     private final Clock clock;
     private final SreEventBus eventBus;
     private final CircuitBreakerRegistry breakers;
     private final CostGuard costGuard;
-    private final RogueAgentDetector rogueDetector;
     private final TraceStore traceStore;
     private final ChaosExperiment chaos;
+    private final TaskLimits defaultLimits;
+    private final Function<GuardedCall, String> dependencyKey;
+    private final ScheduledExecutorService scheduler;
     private final long throttleIntervalMillis;
     private final Map<String, AtomicLong> sloThrottled = new ConcurrentHashMap<>();
     private final Set<String> frozen = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Slo>> slosByAgent; // agents with their own SLOs -> theirs plus the fleet-wide ones
     private final List<Slo> fleetWideSlos;
+    private final CallGuard[] guards;
+    private final BudgetGuard budgetGuard;
+    private final List<SreEventBus.Subscription> subscriptions = new ArrayList<>();
+    private final Map<CallGuard, AtomicLong> guardFailures = new ConcurrentHashMap<>();
+    private final AtomicLong failures = new AtomicLong();
 
     private AgentSre(Builder b) {
         this.clock = Check.notNull("clock", b.clock);
@@ -109,14 +123,40 @@ public final class AgentSre {
         this.slosByAgent = Map.copyOf(byAgent);
         this.breakers = b.breakers;
         this.costGuard = b.costGuard;
-        this.rogueDetector = b.rogueDetector;
         this.traceStore = b.traceStore;
         this.chaos = b.chaos;
+        this.defaultLimits = b.taskLimits.orElse(TaskLimits.NONE);
+        this.dependencyKey = b.dependencyKey;
+        this.scheduler = b.scheduler;
         this.throttleIntervalMillis = Check.positive("sloThrottleInterval", b.sloThrottleInterval).toMillis();
+
+        List<CallGuard> chain = new ArrayList<>(b.guards);
+        if (!slos.isEmpty()) {
+            chain.add(new SloGuard(this));
+        }
+        chain.add(new LimitsGuard());
+        if (b.rogueDetector != null) {
+            chain.add(new QuarantineGuard(b.rogueDetector));
+        }
+        if (!slos.isEmpty()) {
+            chain.add(new SloThrottleGuard(this));
+        }
+        this.budgetGuard = costGuard == null ? null : new BudgetGuard(costGuard);
+        if (budgetGuard != null) {
+            chain.add(budgetGuard);
+        }
+        if (breakers != null) {
+            chain.add(new AgentBreakerGuard(breakers));
+        }
+        if (b.dependencyBreakers != null) {
+            chain.add(new DependencyBreakerGuard(b.dependencyBreakers));
+        }
+        this.guards = chain.toArray(new CallGuard[0]);
+
         Map<SreEventBus, Boolean> buses = new IdentityHashMap<>();
         buses.put(eventBus, true);
         slos.forEach(slo -> buses.put(slo.eventBus(), true));
-        buses.keySet().forEach(bus -> bus.subscribe(SloStatusChanged.class, this::onSloStatus));
+        buses.keySet().forEach(bus -> subscriptions.add(bus.subscribe(SloStatusChanged.class, this::onSloStatus)));
     }
 
     /** Starts a builder; every component is optional. */
@@ -149,6 +189,28 @@ public final class AgentSre {
         return clock;
     }
 
+    /** The guard chain, outermost first: your guards, then the pipeline's own (read-only). */
+    public List<CallGuard> guardChain() {
+        return List.of(guards);
+    }
+
+    /** How often a guard's {@code afterTask}/{@code afterCall} hook has thrown (logged, never reaching the agent). */
+    public long guardFailures() {
+        return failures.get();
+    }
+
+    /**
+     * Unsubscribes everything the pipeline subscribed to (its bus and every SLO's): exhaustion
+     * actions are no longer carried out or undone. Tasks still run. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (subscriptions) {
+            subscriptions.forEach(SreEventBus.Subscription::close);
+            subscriptions.clear();
+        }
+    }
+
     /** The guarded calls of one agent. */
     public final class AgentHandle {
         private final String agentId;
@@ -174,7 +236,8 @@ public final class AgentSre {
     public final class Task {
         private final String agentId;
         private final String taskId;
-        private double estimate;
+        private long estimateNanos;
+        private TaskLimits limits = defaultLimits;
 
         private Task(String agentId, String taskId) {
             this.agentId = agentId;
@@ -183,197 +246,219 @@ public final class AgentSre {
 
         /** The estimated cost in USD, reserved against the budgets before the task runs (default 0). */
         public Task estimatedCost(double usd) {
-            Money.toNanos("estimatedCost", usd);
-            this.estimate = usd;
+            this.estimateNanos = Money.toNanos("estimatedCost", usd);
+            return this;
+        }
+
+        /** Limits of this task; the ones it leaves unset come from the pipeline's {@link Builder#taskLimits}. */
+        public Task limits(TaskLimits limits) {
+            this.limits = Check.notNull("limits", limits).orElse(defaultLimits);
             return this;
         }
 
         /**
          * Runs the task under every guard.
          *
-         * @throws TaskRefusedException if a guard refuses (the body does not run)
+         * @throws TaskRefusedException if a guard refuses at the door (the body does not run), or a
+         *     refusal of one of its calls that the body let through
          * @throws Exception whatever the body throws
          */
         public <T> T call(TaskBody<T> body) throws Exception {
             Check.notNull("body", body);
-            Admission admission = admit(agentId, taskId, estimate);
-            return admission.run(body);
-        }
-
-        /**
-         * Runs an asynchronous task: a refusal, or a body that throws, is a failed stage; post-flight
-         * runs when the stage completes.
-         */
-        public <T> CompletionStage<T> callAsync(Function<TaskContext, ? extends CompletionStage<T>> body) {
-            Check.notNull("body", body);
-            Admission admission;
-            try {
-                admission = admit(agentId, taskId, estimate);
-            } catch (TaskRefusedException refused) {
-                return CompletableFuture.failedFuture(refused);
-            }
-            return admission.runAsync(body);
-        }
-    }
-
-    // ------------------------------------------------------------------ pre-flight
-
-    private Admission admit(String agentId, String taskId, double estimate) {
-        if (rogueDetector != null && rogueDetector.isQuarantined(agentId)) {
-            throw refused(new QuarantinedException(agentId, taskId, "agent '" + agentId + "' is quarantined by the rogue-agent detector",
-                    Duration.ZERO));
-        }
-        AtomicLong gate = sloThrottled.get(agentId);
-        if (gate != null) {
-            long now = clock.millis();
-            long next = gate.get();
-            if (now < next || !gate.compareAndSet(next, now + throttleIntervalMillis)) {
-                throw refused(new ThrottledException(agentId, taskId, "agent '" + agentId + "' is throttled: an SLO's error budget is exhausted",
-                        Duration.ofMillis(Math.max(1, gate.get() - now))));
-            }
-        }
-        CostReservation reservation = null;
-        if (costGuard != null) {
-            reservation = costGuard.reserve(agentId, taskId, estimate);
-            if (!reservation.isGranted()) {
-                if (reservation.decision().action() == BudgetAction.THROTTLE) {
-                    throw refused(new ThrottledException(agentId, taskId, reservation.decision().reason(), reservation.decision().retryAfter()));
-                }
-                throw refused(new BudgetExceededException(agentId, taskId, reservation.decision().reason(), Duration.ZERO));
-            }
-        }
-        CircuitBreaker breaker = breakers == null ? null : breakers.get(agentId);
-        if (breaker != null && !breaker.tryAcquirePermission()) {
-            if (reservation != null) {
-                reservation.release();
-            }
-            Duration retry = breaker.snapshot().retryAfter();
-            throw refused(new CircuitOpenRefusedException(agentId, taskId, "the circuit breaker of agent '" + agentId + "' is "
-                    + breaker.state(), retry.isZero() ? Duration.ofMillis(1) : retry));
-        }
-        return new Admission(agentId, taskId, estimate, reservation, breaker);
-    }
-
-    private TaskRefusedException refused(TaskRefusedException e) {
-        eventBus.publish(new TaskRefused(clock.instant(), e.agentId(), e.taskId(), e.reason(), e.getMessage(), e.retryAfter()));
-        return e;
-    }
-
-    /** An admitted task: holds what pre-flight took, and does post-flight exactly once. */
-    private final class Admission {
-        private final String agentId;
-        private final String taskId;
-        private final double estimate;
-        private final CostReservation reservation;
-        private final CircuitBreaker breaker;
-        private final TraceCapture capture;
-        private final TaskContext context;
-        private final long start;
-
-        Admission(String agentId, String taskId, double estimate, CostReservation reservation, CircuitBreaker breaker) {
-            this.agentId = agentId;
-            this.taskId = taskId;
-            this.estimate = estimate;
-            this.reservation = reservation;
-            this.breaker = breaker;
-            this.capture = traceStore == null ? null : ReplayEngine.captureBuilder(agentId).store(traceStore).clock(clock)
-                    .priceTable(costGuard == null ? null : costGuard.priceTable()).start();
-            AgentCalls calls = capture != null ? capture : AgentCalls.direct();
-            this.context = new TaskContext(agentId, taskId, AgentSre.this, calls, chaosFor(agentId),
-                    costGuard == null ? null : costGuard.priceTable());
-            this.start = clock.millis();
-        }
-
-        <T> T run(TaskBody<T> body) throws Exception {
+            TaskRun run = new TaskRun(AgentSre.this, agentId, taskId, null, limits, estimateNanos);
+            run.admit(null);
+            TaskContext previous = TaskContext.enter(run.context);
             T result;
             try {
-                result = body.run(context);
-            } catch (Exception | Error failure) {
-                finish(failure);
-                throw failure;
+                result = body.run(run.context);
+            } catch (Throwable failure) {
+                TaskContext.restore(previous);
+                run.finish(failure);
+                throw TaskRun.<Exception>sneaky(failure);
             }
-            finish(null);
+            TaskContext.restore(previous);
+            run.finish(null);
             return result;
         }
 
-        <T> CompletionStage<T> runAsync(Function<TaskContext, ? extends CompletionStage<T>> body) {
-            CompletionStage<T> stage;
+        /**
+         * Runs an asynchronous task: a refusal at the door, or a body that throws, is a failed stage;
+         * post-flight runs when the stage completes. With a {@code maxDuration} the returned stage fails
+         * with a {@link TaskLimitExceededException} at the deadline if the body's stage has not completed
+         * by then (the body's stage is not cancelled; its later calls are refused).
+         */
+        public <T> CompletionStage<T> callAsync(Function<TaskContext, ? extends CompletionStage<T>> body) {
+            Check.notNull("body", body);
+            TaskRun run = new TaskRun(AgentSre.this, agentId, taskId, null, limits, estimateNanos);
             try {
-                stage = body.apply(context);
+                run.admit(null);
+            } catch (TaskRefusedException refused) {
+                return CompletableFuture.failedFuture(refused);
+            }
+            CompletionStage<T> stage;
+            TaskContext previous = TaskContext.enter(run.context);
+            try {
+                stage = body.apply(run.context);
+                if (stage == null) {
+                    throw new NullPointerException("the asynchronous body returned no stage");
+                }
             } catch (RuntimeException | Error failure) {
-                finish(failure);
+                run.finish(failure);
                 return CompletableFuture.failedFuture(failure);
+            } finally {
+                TaskContext.restore(previous);
             }
-            return stage.whenComplete((result, failure) -> finish(failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure));
-        }
-
-        private void finish(Throwable failure) {
-            boolean ok = failure == null;
-            long millis = Math.max(0, clock.millis() - start);
-            if (breaker != null) {
-                if (ok) {
-                    breaker.recordSuccess(Duration.ofMillis(millis));
+            CompletableFuture<T> done = new CompletableFuture<>();
+            ScheduledFuture<?> timeout = scheduleDeadline(run, done);
+            stage.whenComplete((result, failure) -> {
+                if (timeout != null) {
+                    timeout.cancel(false);
+                }
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                run.finish(cause);
+                if (cause != null) {
+                    done.completeExceptionally(cause);
                 } else {
-                    breaker.onError(Duration.ofMillis(millis), failure);
+                    done.complete(result);
                 }
-            }
-            double cost = context.costReported() ? Money.toDouble(context.costNanos()) : estimate;
-            for (Slo slo : slosOf(agentId)) {
-                slo.recordEvent(ok);
-                for (Sli sli : slo.indicators()) {
-                    feed(sli, ok, millis, cost, context.tokens());
-                }
-            }
-            if (reservation != null) {
-                reservation.commit(cost);
-            }
-            if (capture != null) {
-                capture.close();
-            }
+            });
+            return done;
         }
     }
 
-    private static void feed(Sli sli, boolean ok, long millis, double cost, long tokens) {
-        String name = sli.name();
-        if (sli instanceof PercentileSli && name.startsWith("response_latency")) {
-            sli.record(millis);
-        } else if (sli instanceof AggregateSli) {
-            switch (name) {
-                case "task_success_rate":
-                    ((AggregateSli) sli).record(ok);
-                    break;
-                case "error_rate":
-                    ((AggregateSli) sli).record(!ok);
-                    break;
-                case "cost_per_task":
-                    sli.record(cost);
-                    break;
-                case "token_usage":
-                    sli.record(tokens);
-                    break;
-                default:
-                    break; // the caller records other indicators
+    private ScheduledFuture<?> scheduleDeadline(TaskRun run, CompletableFuture<?> done) {
+        if (run.deadlineMillis == Long.MAX_VALUE) {
+            return null;
+        }
+        long delay = Math.max(0, run.deadlineMillis - clock.millis()) + 1; // calls are refused *after* the deadline
+        ScheduledExecutorService timer = scheduler != null ? scheduler : DeadlineTimer.INSTANCE;
+        return timer.schedule(() -> {
+            if (!done.isDone() && !run.hasEnded()) {
+                done.completeExceptionally(run.deadlinePassed());
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** The shared timer of asynchronous deadlines when no scheduler is configured: one daemon thread. */
+    private static final class DeadlineTimer {
+        static final ScheduledExecutorService INSTANCE = create();
+
+        private static ScheduledExecutorService create() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread t = new Thread(runnable, "agent-sre-deadlines");
+                t.setDaemon(true);
+                return t;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            return executor;
+        }
+    }
+
+    // ------------------------------------------------------------------ what the tasks and guards use
+
+    CallGuard[] guards() {
+        return guards;
+    }
+
+    int guardCount() {
+        return guards.length;
+    }
+
+    int guardIndex(CallGuard guard) {
+        for (int i = 0; i < guards.length; i++) {
+            if (guards[i] == guard) {
+                return i;
             }
         }
+        throw new IllegalArgumentException("guard is not in this pipeline's chain: " + guard);
+    }
+
+    TaskLimits defaultLimits() {
+        return defaultLimits;
+    }
+
+    BudgetGuard budgetGuard() {
+        return budgetGuard;
+    }
+
+    TraceStore traceStore() {
+        return traceStore;
+    }
+
+    AtomicLong sloThrottleGate(String agentId) {
+        return sloThrottled.isEmpty() ? null : sloThrottled.get(agentId);
+    }
+
+    long sloThrottleIntervalMillis() {
+        return throttleIntervalMillis;
+    }
+
+    String dependencyOf(CallFrame call) {
+        if (dependencyKey != null) {
+            return dependencyKey.apply(call);
+        }
+        return call.kind == CallKind.DELEGATE ? null : call.target;
     }
 
     /** The experiment's injector, when it targets every agent or this one. */
-    private dev.agentsre.chaos.ChaosInjector chaosFor(String agentId) {
+    ChaosInjector chaosFor(String agentId) {
         if (chaos == null || (chaos.targetAgent() != null && !chaos.targetAgent().equals(agentId))) {
             return null;
         }
         return chaos.injector();
     }
 
-    private List<Slo> slosOf(String agentId) {
+    List<Slo> slosOf(String agentId) {
         List<Slo> mine = slosByAgent.get(agentId);
         return mine != null ? mine : fleetWideSlos;
     }
 
-    void recordToolCall(String agentId, String tool, Object arguments) {
-        if (rogueDetector != null) {
-            rogueDetector.recordAction(agentId, "tool_call", tool, clock.instant(), arguments);
+    TraceCapture startCapture(String agentId) {
+        return ReplayEngine.captureBuilder(agentId).store(traceStore).clock(clock)
+                .priceTable(costGuard == null ? null : costGuard.priceTable()).start();
+    }
+
+    void closeCapture(TraceCapture capture) {
+        try {
+            capture.close();
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.warn("writing the trace {} failed; the task's result is unaffected", capture.traceId(), e);
+        }
+    }
+
+    void publishRefusal(TaskRefusedException e) {
+        eventBus.publish(new TaskRefused(clock.instant(), e.agentId(), e.taskId(), e.reason(), e.getMessage(), e.retryAfter(),
+                e.refusedCall(), e.inFlight()));
+    }
+
+    void afterTask(CallGuard guard, GuardedTask task) {
+        try {
+            guard.afterTask(task);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable failure) {
+            guardFailed(guard, "afterTask of " + task, failure);
+        }
+    }
+
+    void afterCall(CallGuard guard, GuardedCall call) {
+        try {
+            guard.afterCall(call);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable failure) {
+            guardFailed(guard, "afterCall of " + call, failure);
+        }
+    }
+
+    private void guardFailed(CallGuard guard, String where, Throwable failure) {
+        failures.incrementAndGet();
+        if (guardFailures.computeIfAbsent(guard, g -> new AtomicLong()).getAndIncrement() == 0) {
+            LOG.warn("call guard {} failed in {}; the agent's call is unaffected (further failures of this guard are logged at DEBUG)",
+                    guard, where, failure);
+        } else {
+            LOG.debug("call guard {} failed again in {}", guard, where, failure);
         }
     }
 
@@ -421,16 +506,21 @@ public final class AgentSre {
         private SreEventBus eventBus;
         private final List<Slo> slos = new ArrayList<>();
         private CircuitBreakerRegistry breakers;
+        private CircuitBreakerRegistry dependencyBreakers;
+        private Function<GuardedCall, String> dependencyKey;
         private CostGuard costGuard;
         private RogueAgentDetector rogueDetector;
         private TraceStore traceStore;
         private ChaosExperiment chaos;
+        private TaskLimits taskLimits = TaskLimits.NONE;
+        private final List<CallGuard> guards = new ArrayList<>();
+        private ScheduledExecutorService scheduler;
         private Duration sloThrottleInterval = DEFAULT_SLO_THROTTLE_INTERVAL;
 
         private Builder() {
         }
 
-        /** The clock task durations are measured with. */
+        /** The clock task durations and deadlines are measured with. */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
@@ -448,25 +538,45 @@ public final class AgentSre {
             return this;
         }
 
-        /** One circuit breaker per agent. */
+        /** One circuit breaker per agent, around each whole task. */
         public Builder breakers(CircuitBreakerRegistry breakers) {
             this.breakers = breakers;
             return this;
         }
 
-        /** Budgets; its price table prices reported token usage. */
+        /**
+         * One circuit breaker per dependency, shared by every agent: keyed by the model id or tool name
+         * of each call (see {@link #dependencyKey}). When a provider is down its calls fail fast in
+         * every agent's tasks; calls to other dependencies still run.
+         */
+        public Builder dependencyBreakers(CircuitBreakerRegistry breakers) {
+            this.dependencyBreakers = breakers;
+            return this;
+        }
+
+        /**
+         * Which dependency a call reaches, for the dependency breakers and for observers (default: the
+         * model id or tool name; none for a delegation). Return {@code null} for a call with no breaker —
+         * e.g. {@code call -> call.kind() == CallKind.LLM ? providerOf(call.target()) : null}.
+         */
+        public Builder dependencyKey(Function<GuardedCall, String> key) {
+            this.dependencyKey = Check.notNull("dependencyKey", key);
+            return this;
+        }
+
+        /** Budgets, priced with its price table, at the door and on every call. */
         public Builder costGuard(CostGuard costGuard) {
             this.costGuard = costGuard;
             return this;
         }
 
-        /** Quarantines and tool-call behaviour. */
+        /** Quarantines (at the door and in flight), capability profiles and per-task loop detection on tool calls. */
         public Builder rogueDetector(RogueAgentDetector rogueDetector) {
             this.rogueDetector = rogueDetector;
             return this;
         }
 
-        /** Captures every task into this store. */
+        /** Captures every task (its delegations nested in it) into this store. */
         public Builder traceStore(TraceStore traceStore) {
             this.traceStore = traceStore;
             return this;
@@ -475,6 +585,27 @@ public final class AgentSre {
         /** Injects this experiment's faults into the calls of its target agent's tasks (every agent's, when it has none) while it runs. */
         public Builder chaos(ChaosExperiment experiment) {
             this.chaos = experiment;
+            return this;
+        }
+
+        /** The limits of every task (a task can override them with {@code limits(...)}); default: only {@code maxDelegationDepth} 3. */
+        public Builder taskLimits(TaskLimits limits) {
+            this.taskLimits = Check.notNull("taskLimits", limits);
+            return this;
+        }
+
+        /**
+         * A call guard of your own (a policy check, telemetry, an audit log). Your guards run first
+         * (outermost), in the order added, so they see every task and call, refused ones included.
+         */
+        public Builder guard(CallGuard guard) {
+            guards.add(Check.notNull("guard", guard));
+            return this;
+        }
+
+        /** Where the deadlines of asynchronous tasks are timed (default: one shared daemon thread). */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Check.notNull("scheduler", scheduler);
             return this;
         }
 

@@ -2,13 +2,18 @@ package dev.agentsre;
 
 import java.time.Duration;
 
-/** A task refused because the rogue-agent detector has quarantined the agent. */
+/**
+ * A task or call refused because the rogue-agent detector has quarantined the agent — before the
+ * task, or while it ran (its next call is refused). A person (or the detector's auto-release)
+ * releases it, so {@link #retryAfter()} is zero.
+ */
 public final class QuarantinedException extends TaskRefusedException {
 
     private static final long serialVersionUID = 1L;
 
-    QuarantinedException(String agentId, String taskId, String message, Duration retryAfter) {
-        super(agentId, taskId, message, retryAfter);
+    /** A refusal of {@code taskId} of the quarantined {@code agentId}. */
+    public QuarantinedException(String agentId, String taskId, String message) {
+        super(agentId, taskId, message, Duration.ZERO);
     }
 
     @Override

@@ -1,143 +1,244 @@
 package dev.agentsre;
 
-import dev.agentsre.chaos.ChaosInjector;
-import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.guard.CallKind;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
+import dev.agentsre.replay.TraceCapture;
 import java.math.BigDecimal;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What a guarded task sees: the {@link AgentCalls} to make its model calls, tool calls and
- * delegations through, and where to report what they cost. Every call goes through the chaos
- * injector (when an experiment runs), the trace capture (when a store is configured) and, for tool
- * calls, the rogue-agent detector. Model calls that report their token usage are priced with the
- * cost guard's price table; {@link #reportCost} adds anything else. Used by one task.
+ * delegations through. Every call passes the pipeline's guard chain <em>before</em> it runs — task
+ * limits, quarantine and capability, budget, dependency breaker, your own guards — and is accounted
+ * <em>as soon as</em> it returns: its token usage priced and charged, its outcome seen by every
+ * guard. A refused call throws a {@link TaskRefusedException} from the call (the callee does not run);
+ * see {@code docs/pipeline.md}.
+ *
+ * <pre>{@code
+ * sre.agent("research-agent").task("t-42").call(ctx -> {
+ *     Docs docs = ctx.tool("search", Map.of("q", q), () -> search.run(q));
+ *     return ctx.llm("gpt-4o", docs, () -> llm.answer(q, docs), Answer::usage);   // priced and charged on return
+ * });
+ * }</pre>
+ *
+ * <p>Used by one task (its calls may run in parallel); thread-safe. {@link #current()} gives the
+ * context of the task running on this thread, so code the body calls (a framework's model wrapper)
+ * can route its calls through the task without being handed the context.
  */
 public final class TaskContext implements AgentCalls {
 
-    private final String agentId;
-    private final String taskId;
-    private final AgentSre sre;
-    private final AgentCalls recorder;
-    private final ChaosInjector chaos;
-    private final PriceTable prices;
-    // Field updaters rather than two AtomicLongs: a context is made per task, and this saves 32 bytes each.
-    private static final AtomicLongFieldUpdater<TaskContext> COST = AtomicLongFieldUpdater.newUpdater(TaskContext.class, "costNanos");
-    private static final AtomicLongFieldUpdater<TaskContext> TOKENS = AtomicLongFieldUpdater.newUpdater(TaskContext.class, "tokens");
-    private volatile long costNanos;
-    private volatile long tokens;
-    private volatile boolean costReported;
+    private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
 
-    TaskContext(String agentId, String taskId, AgentSre sre, AgentCalls recorder, ChaosInjector chaos, PriceTable prices) {
-        this.agentId = agentId;
-        this.taskId = taskId;
-        this.sre = sre;
-        this.recorder = recorder;
-        this.chaos = chaos;
-        this.prices = prices;
+    private final TaskRun run;
+
+    TaskContext(TaskRun run) {
+        this.run = run;
+    }
+
+    /** The context of the guarded task whose body (or delegation) is running on this thread, if any. */
+    public static Optional<TaskContext> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    /** Makes {@code context} current on this thread; returns the previous one, to restore with {@link #restore}. */
+    static TaskContext enter(TaskContext context) {
+        TaskContext previous = CURRENT.get();
+        CURRENT.set(context);
+        return previous;
+    }
+
+    static void restore(TaskContext previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
     }
 
     /** The agent running the task. */
     public String agentId() {
-        return agentId;
+        return run.agentId;
     }
 
     /** The task. */
     public String taskId() {
-        return taskId;
+        return run.taskId;
     }
 
-    /** Adds {@code usd} to the task's cost (a tool's fee, a call priced elsewhere). */
+    /** The context of the task that delegated to this one, or {@code null}. */
+    public TaskContext parent() {
+        return run.parent == null ? null : run.parent.context;
+    }
+
+    /** Delegation hops from the root task (0 for a root). */
+    public int depth() {
+        return run.depth;
+    }
+
+    /** The limits in force. */
+    public TaskLimits limits() {
+        return run.limits;
+    }
+
+    /** The task's cost so far in USD (priced usage and reported costs, its delegations included). */
+    public BigDecimal costUsd() {
+        return Money.toUsd(run.costNanos);
+    }
+
+    /** Tokens reported so far, its delegations included. */
+    public long tokens() {
+        return run.tokens;
+    }
+
+    /** Model calls started so far, its delegations included. */
+    public long modelCalls() {
+        return run.modelCalls;
+    }
+
+    /** Tool calls started so far, its delegations included. */
+    public long toolCalls() {
+        return run.toolCalls;
+    }
+
+    /**
+     * Adds {@code usd} to the task's cost (a tool's fee, a call priced elsewhere) and charges it to the
+     * agent's budgets now.
+     */
     public void reportCost(double usd) {
-        COST.addAndGet(this, Money.toNanos("usd", usd));
-        costReported = true;
-    }
-
-    /** Adds a model call's token usage (priced with the price table when {@code model} is known to it). */
-    public void reportTokens(String model, TokenUsage usage) {
-        Check.notNull("usage", usage);
-        TOKENS.addAndGet(this, usage.totalTokens());
-        if (prices != null && model != null && prices.find(model).isPresent()) {
-            COST.addAndGet(this, Money.toNanos("cost", prices.cost(model, usage)));
-            costReported = true;
+        long nanos = Money.toNanos("usd", usd);
+        BudgetGuard budget = run.sre.budgetGuard();
+        if (budget != null) {
+            budget.report(run, nanos, null);
+        } else {
+            run.addCost(nanos);
         }
     }
 
-    /** The task's reported cost so far. */
-    public BigDecimal costUsd() {
-        return Money.toUsd(costNanos);
-    }
-
-    long costNanos() {
-        return costNanos;
-    }
-
-    boolean costReported() {
-        return costReported;
-    }
-
-    long tokens() {
-        return tokens;
+    /**
+     * Adds a model call's token usage made outside {@link #llm}: counted, priced with the cost guard's
+     * price table and charged now.
+     *
+     * @throws IllegalArgumentException if the model has no price and the cost guard is strict
+     */
+    public void reportTokens(String model, TokenUsage usage) {
+        Check.notBlank("model", model);
+        Check.notNull("usage", usage);
+        BudgetGuard budget = run.sre.budgetGuard();
+        long nanos = budget == null ? 0 : budget.price(run, model, usage);
+        run.addTokens(usage.totalTokens());
+        if (budget != null) {
+            budget.report(run, nanos, model);
+        }
     }
 
     @Override
     public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call) throws E {
-        return recorder.llm(model, request, () -> throughChaos(model, call));
+        Check.notBlank("model", model);
+        Check.notNull("call", call);
+        return run.call(new CallFrame(run, CallKind.LLM, model, request, null, null), call);
     }
 
+    /** A model call whose result reports its token usage: priced and charged as soon as it returns. */
     @Override
     public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call, Function<? super T, TokenUsage> usage) throws E {
-        T result = recorder.llm(model, request, () -> throughChaos(model, call), usage);
-        TokenUsage used = usage == null ? null : usage.apply(result);
-        if (used != null) {
-            reportTokens(model, used);
-        }
-        return result;
+        Check.notBlank("model", model);
+        Check.notNull("call", call);
+        return run.call(new CallFrame(run, CallKind.LLM, model, request, null, usage), call);
+    }
+
+    /**
+     * A model call with a declared worst case — its prompt's tokens and its {@code maxOutputTokens},
+     * e.g. {@code TokenUsage.of(promptTokens, maxOutputTokens)}: the worst case's price is held
+     * against the budgets before the call runs (the call is refused if it does not fit), so even this
+     * one call cannot overshoot; the actual usage is charged when it returns.
+     */
+    public <T, E extends Exception> T llm(String model, Object request, TokenUsage worstCase, Call<T, E> call,
+                                          Function<? super T, TokenUsage> usage) throws E {
+        Check.notBlank("model", model);
+        Check.notNull("worstCase", worstCase);
+        Check.notNull("call", call);
+        return run.call(new CallFrame(run, CallKind.LLM, model, request, worstCase, usage), call);
     }
 
     @Override
     public <T, E extends Exception> T tool(String name, Object arguments, Call<T, E> call) throws E {
-        sre.recordToolCall(agentId, name, arguments);
-        return recorder.tool(name, arguments, () -> throughChaos(name, call));
+        Check.notBlank("name", name);
+        Check.notNull("call", call);
+        return run.call(new CallFrame(run, CallKind.TOOL, name, arguments, null, null), call);
     }
 
+    /**
+     * Delegates to {@code agent}: {@code call} runs as a child task of that agent through the same
+     * pipeline (its quarantine, breaker and budgets; depth + 1; its cost counted in this task's
+     * totals), and is the current {@link TaskContext} while it runs. A refusal — here, or at the
+     * child task's door — throws from this call.
+     */
     @Override
     public <T, E extends Exception> T delegate(String agent, Object request, Call<T, E> call) throws E {
-        return recorder.delegate(agent, request, () -> throughChaos(agent, call));
+        Check.notNull("call", call);
+        return delegateTo(agent, request, child -> call.call());
+    }
+
+    /**
+     * Delegates to {@code agent} with the child task's own context: {@code body} runs as a child task
+     * of that agent through the same pipeline (see {@link #delegate(String, Object, Call)}), making its
+     * calls through the context it is given.
+     *
+     * <pre>{@code
+     * Report r = ctx.delegate("analyst", question, analyst -> analyst.llm("gpt-4o", question, () -> model.chat(question)));
+     * }</pre>
+     */
+    public <T> T delegate(String agent, Object request, AgentSre.TaskBody<T> body) throws Exception {
+        Check.notNull("body", body);
+        return delegateTo(agent, request, body::run);
+    }
+
+    private <T, E extends Exception> T delegateTo(String agent, Object request, ChildBody<T, E> body) throws E {
+        Check.notBlank("agent", agent);
+        TaskRun child = run.child(agent);
+        CallFrame frame = new CallFrame(run, CallKind.DELEGATE, agent, request, null, null);
+        return run.call(frame, () -> {
+            child.admit(frame);
+            TaskContext previous = enter(child.context);
+            T result;
+            try {
+                result = body.run(child.context);
+            } catch (Throwable failure) {
+                restore(previous);
+                child.finish(failure);
+                throw TaskRun.<E>sneaky(failure);
+            }
+            restore(previous);
+            child.finish(null);
+            return result;
+        });
+    }
+
+    @FunctionalInterface
+    private interface ChildBody<T, E extends Exception> {
+        T run(TaskContext child) throws E;
     }
 
     @Override
     public <T> T decision(String name, T value) {
-        return recorder.decision(name, value);
+        TraceCapture capture = run.root.capture;
+        return capture == null ? value : capture.decision(name, value);
     }
 
     @Override
     public <T> T sideEffect(String name, Supplier<T> supplier) {
-        return recorder.sideEffect(name, supplier);
+        TraceCapture capture = run.root.capture;
+        return capture == null ? supplier.get() : capture.sideEffect(name, supplier);
     }
 
-    private <T, E extends Exception> T throughChaos(String target, Call<T, E> call) throws E {
-        if (chaos == null || !chaos.isActive()) {
-            return call.call();
-        }
-        try {
-            return chaos.wrap(target, taskId, call::call).call();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            // Either the call's own checked exception E, or an InterruptedException from an injected wait.
-            throw TaskContext.<RuntimeException>sneaky(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <X extends Throwable> X sneaky(Throwable t) throws X {
-        throw (X) t;
+    @Override
+    public String toString() {
+        return "TaskContext{" + run.agentId + "/" + run.taskId + '}';
     }
 }

@@ -3,26 +3,39 @@ package dev.agentsre;
 import java.time.Duration;
 
 /**
- * The pipeline refused to start a task; the task body did not run. Subclasses say which guard:
+ * The pipeline refused a task at the door or one of its calls in flight. One {@code catch} around
+ * {@code call(...)} handles both; the subtype says which guard refused:
  * {@link QuarantinedException}, {@link ThrottledException}, {@link BudgetExceededException},
- * {@link CircuitOpenRefusedException}.
+ * {@link CircuitOpenRefusedException}, {@link CapabilityViolationException},
+ * {@link TaskLimitExceededException}, or a user's guard ({@link GuardRefusedException}).
+ *
+ * <p>Refused at the door ({@link #inFlight()} false, {@link #refusedCall()} empty), the body did not
+ * run and nothing stays held. Refused in flight ({@link #inFlight()} true), the call named by
+ * {@link #refusedCall()} — {@code llm:gpt-4o}, {@code tool:shell_exec}, {@code delegate:agent-b} —
+ * did not run; the exception is thrown from that call inside the body. Every refusal publishes a
+ * {@link dev.agentsre.event.TaskRefused} event. No stack trace is captured: refusals are expected
+ * control flow, and cheap.
  */
-public abstract class TaskRefusedException extends RuntimeException {
+public abstract sealed class TaskRefusedException extends RuntimeException
+        permits QuarantinedException, ThrottledException, BudgetExceededException, CircuitOpenRefusedException,
+        CapabilityViolationException, TaskLimitExceededException, GuardRefusedException {
 
     private static final long serialVersionUID = 1L;
 
     private final String agentId;
     private final String taskId;
     private final Duration retryAfter;
+    private String refusedCall = "";
+    private boolean inFlight;
 
     TaskRefusedException(String agentId, String taskId, String message, Duration retryAfter) {
         super(message, null, false, false);
         this.agentId = agentId;
         this.taskId = taskId;
-        this.retryAfter = retryAfter;
+        this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
     }
 
-    /** The agent. */
+    /** The agent whose task (or call) was refused. */
     public String agentId() {
         return agentId;
     }
@@ -32,11 +45,31 @@ public abstract class TaskRefusedException extends RuntimeException {
         return taskId;
     }
 
-    /** When a retry may succeed; {@link Duration#ZERO} when unknown (a kill switch, a quarantine). */
+    /** When a retry may succeed; {@link Duration#ZERO} when unknown (a kill switch, a quarantine, a limit). */
     public Duration retryAfter() {
         return retryAfter;
     }
 
-    /** A short machine-readable reason: {@code quarantine}, {@code throttled}, {@code budget}, {@code circuit_open}. */
+    /**
+     * A short machine-readable reason: {@code quarantine}, {@code throttled}, {@code budget},
+     * {@code circuit_open}, {@code capability}, {@code task_limit}, or a user guard's own.
+     */
     public abstract String reason();
+
+    /** The refused call, {@code kind:target} ({@code llm:gpt-4o}, {@code tool:shell_exec}, {@code delegate:agent-b}); empty at the door. */
+    public String refusedCall() {
+        return refusedCall;
+    }
+
+    /** Whether the task was already running (a call refused in flight) rather than refused at the door. */
+    public boolean inFlight() {
+        return inFlight;
+    }
+
+    /** Marks this refusal as one of {@code call} in flight; called once, before it is thrown. */
+    TaskRefusedException inFlight(String call) {
+        this.refusedCall = call;
+        this.inFlight = true;
+        return this;
+    }
 }

@@ -89,7 +89,7 @@ class AgentSreTest {
         String answer = sre.agent("research-agent").task("t-1").estimatedCost(1.50).call(ctx -> {
             clock.advance(Duration.ofMillis(1_200));
             ctx.reportCost(0.25);
-            ctx.reportTokens("unknown-model", TokenUsage.of(1_000, 200));
+            ctx.reportTokens("gpt-4o-mini", TokenUsage.of(1_000, 200)); // $0.00015 + $0.00012
             return "done";
         });
 
@@ -98,10 +98,10 @@ class AgentSreTest {
         assertThat(slo.errorBudget().lifetimeBadEvents()).isZero();
         assertThat(success.currentValue()).isEqualTo(1.0);
         assertThat(latency.currentValue()).isCloseTo(1_200.0, org.assertj.core.data.Percentage.withPercentage(2)); // histogram bucket error
-        assertThat(cost.currentValue()).isEqualTo(0.25);
+        assertThat(cost.currentValue()).isCloseTo(0.25027, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(tokens.currentValue()).isEqualTo(1_200.0);
-        // the actual spend is committed, not the estimate; nothing stays reserved
-        assertThat(guard.snapshot("research-agent").spentUsd()).isEqualByComparingTo("0.25");
+        // the actual spend is charged, not the estimate; nothing stays reserved
+        assertThat(guard.snapshot("research-agent").spentUsd()).isEqualByComparingTo("0.25027");
         assertThat(guard.openReservations()).isZero();
         assertThat(fleet.get("research-agent").snapshot().successfulCalls()).isEqualTo(1);
     }
@@ -134,22 +134,24 @@ class AgentSreTest {
     }
 
     @Test
-    void aFailingBodyIsRethrownUnchangedAndCountsAgainstTheBreakerAndTheBudget() {
+    void aFailingBodyIsRethrownUnchangedAndCountsAgainstTheBreakerAndIsChargedWhatItSpent() {
         Slo slo = slo("a", ExhaustionAction.ALERT);
         CircuitBreakerRegistry fleet = breakers(2);
         CostGuard guard = costGuard().perAgentDailyLimit(100).build();
         AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).slo(slo).breakers(fleet).costGuard(guard).build();
         IllegalStateException boom = new IllegalStateException("model said no");
 
-        for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> sre.agent("a").task("t").estimatedCost(0.10).call(ctx -> {
-                throw boom;
-            })).isSameAs(boom);
-        }
+        assertThatThrownBy(() -> sre.agent("a").task("t").estimatedCost(0.10).call(ctx -> {
+            throw boom;
+        })).isSameAs(boom);
+        assertThatThrownBy(() -> sre.agent("a").task("t").estimatedCost(0.10).call(ctx -> {
+            ctx.reportCost(0.03); // it spent something before failing
+            throw boom;
+        })).isSameAs(boom);
 
         assertThat(slo.errorBudget().lifetimeBadEvents()).isEqualTo(2);
         assertThat(fleet.get("a").state()).isEqualTo(CircuitState.OPEN);
-        assertThat(guard.snapshot("a").spentUsd()).isEqualByComparingTo("0.20"); // failed work still cost money
+        assertThat(guard.snapshot("a").spentUsd()).isEqualByComparingTo("0.03"); // what it spent, never the estimate
         assertThat(guard.openReservations()).isZero();
     }
 
@@ -178,9 +180,11 @@ class AgentSreTest {
         CostGuard guard = costGuard().perAgentDailyLimit(100).build();
         AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).rogueDetector(detector).costGuard(guard).build();
 
-        // the task's own tool calls reach the detector
-        sre.agent("a").task("t-1").call(ctx -> ctx.tool("shell_exec", Map.of("cmd", "rm -rf /"), () -> "ran"));
+        // the task's own tool calls reach the detector (the denied tool is refused and recorded)
+        assertThatThrownBy(() -> sre.agent("a").task("t-1").call(ctx -> ctx.tool("shell_exec", Map.of("cmd", "rm -rf /"), () -> "ran")))
+                .isInstanceOf(CapabilityViolationException.class);
         assertThat(detector.isQuarantined("a")).isTrue();
+        refusals.clear();
 
         AtomicInteger ran = new AtomicInteger();
         assertThatThrownBy(() -> sre.agent("a").task("t-2").estimatedCost(1).call(ctx -> ran.incrementAndGet()))
@@ -262,7 +266,7 @@ class AgentSreTest {
                 });
         assertThat(ran).hasValue(0);
         assertThat(guard.openReservations()).isZero();
-        assertThat(guard.snapshot("a").spentUsd()).isEqualByComparingTo("1"); // only the task that ran
+        assertThat(guard.snapshot("a").spentUsd()).isEqualByComparingTo("0"); // the failed task reported nothing
     }
 
     @Test
@@ -271,7 +275,8 @@ class AgentSreTest {
                 .quarantineRiskLevel(RiskLevel.HIGH).clock(clock).build(), bus);
         CostGuard guard = costGuard().perTaskLimit(1).perAgentDailyLimit(100).build();
         AgentSre sre = AgentSre.builder().clock(clock).rogueDetector(detector).costGuard(guard).build();
-        sre.agent("a").task("t").call(ctx -> ctx.tool("shell_exec", "x", () -> "ran"));
+        assertThatThrownBy(() -> sre.agent("a").task("t").call(ctx -> ctx.tool("shell_exec", "x", () -> "ran")))
+                .isInstanceOf(CapabilityViolationException.class);
 
         assertThatThrownBy(() -> sre.agent("a").task("over").estimatedCost(50).call(ctx -> "ok"))
                 .isInstanceOf(QuarantinedException.class);

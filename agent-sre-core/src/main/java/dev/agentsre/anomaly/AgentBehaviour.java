@@ -13,8 +13,10 @@ import java.util.Set;
 
 /**
  * What the detector knows about one agent: the frequency baseline, the window of its last W
- * actions with running counts (for entropy, repeats and cycles), recent capability violations,
- * quarantine state and its assessment chain. Every update is O(1). Guarded by the instance lock,
+ * actions with running counts (for entropy, and for repeats and cycles of calls recorded without a
+ * task), the strongest recent loop evidence of its tasks (repeats and cycles of calls recorded with
+ * a task are judged per task, in a {@link TaskWindow}), recent capability violations, quarantine
+ * state and its assessment chain. Every update is O(1). Guarded by the instance lock,
  * held only for these few arithmetic updates, never while other code runs.
  *
  * <p>Memory: about 40 bytes per window slot plus {@value #MAX_TOOLS} tool counters and
@@ -60,6 +62,16 @@ final class AgentBehaviour {
     private final int[] runs = new int[MAX_PERIOD + 1];
     private final double[] scratch = new double[Signal.values().length]; // used under the lock only
 
+    // loops judged per task: the strongest recent evidence
+    private long taskCallSequence;
+    private double taskLoopScore;
+    private long taskLoopAt = Long.MIN_VALUE;
+    private String taskLoopTool;
+    private String taskLoopTaskId;
+    private int taskLoopRepeats;
+    private int taskLoopCyclePeriod;
+    private int taskLoopCycleRepeats;
+
     // capability
     private final long[] violationTimes = new long[MAX_VIOLATIONS];
     private final String[] violationTools = new String[MAX_VIOLATIONS];
@@ -91,13 +103,39 @@ final class AgentBehaviour {
         this.lastActivityMillis = now;
     }
 
+    /**
+     * Records one action of a task: it counts for frequency and entropy like any action, but repeats
+     * and cycles are judged in the task's own {@code window} (the agent-wide window gets a key no
+     * other call shares, so calls of separate tasks never look like a loop). Returns whether it was a
+     * capability violation.
+     */
+    boolean recordInTask(TaskWindow window, String taskId, String tool, long argumentsHash, long at) {
+        long key = argumentsHash * 0x9E3779B97F4A7C15L + toolId(tool);
+        double score = window.record(key, config);
+        if (score > 0 && (score >= taskLoopScore || at - taskLoopAt >= violationMillis)) {
+            taskLoopScore = score;
+            taskLoopAt = at;
+            taskLoopTool = tool;
+            taskLoopTaskId = taskId;
+            taskLoopRepeats = window.lastRepeats;
+            taskLoopCyclePeriod = window.lastCyclePeriod;
+            taskLoopCycleRepeats = window.lastCycleRepeats;
+        }
+        // A key of its own in the agent-wide window: only calls without a task make agent-wide loops.
+        return record(tool, 0x5BD1E995L ^ ++taskCallSequence, at, true);
+    }
+
     /** Records one action; returns whether it was a capability violation. */
     boolean record(String tool, long argumentsHash, long at) {
+        return record(tool, argumentsHash, at, false);
+    }
+
+    private boolean record(String tool, long argumentsHash, long at, boolean uniqueKey) {
         recordedActions++;
         lastActivityMillis = Math.max(lastActivityMillis, at);
         countForFrequency(at);
         int toolId = toolId(tool);
-        long key = argumentsHash * 0x9E3779B97F4A7C15L + toolId;
+        long key = uniqueKey ? Long.MIN_VALUE | argumentsHash : argumentsHash * 0x9E3779B97F4A7C15L + toolId;
         int w = toolRing.length;
         if (filled == w) {
             forget(toolRing[head], keyRing[head]);
@@ -131,6 +169,8 @@ final class AgentBehaviour {
         java.util.Arrays.fill(runs, 0);
         bucketCount = 0;
         java.util.Arrays.fill(violationTools, null);
+        taskLoopScore = 0;
+        taskLoopAt = Long.MIN_VALUE;
         deniedToolUsedAt = Long.MIN_VALUE;
         deniedToolName = null;
     }
@@ -221,7 +261,7 @@ final class AgentBehaviour {
     double risk(long now) {
         scratch[0] = frequencyScore(now, null);
         scratch[1] = entropyScore(null);
-        scratch[2] = loopScore(null);
+        scratch[2] = loopScore(now, null);
         scratch[3] = capabilityScore(now, null);
         return combine(scratch);
     }
@@ -244,7 +284,7 @@ final class AgentBehaviour {
         Map<Signal, Double> scores = new EnumMap<>(Signal.class);
         scores.put(Signal.FREQUENCY, frequencyScore(now, reasons));
         scores.put(Signal.ENTROPY, entropyScore(reasons));
-        scores.put(Signal.LOOP, loopScore(reasons));
+        scores.put(Signal.LOOP, loopScore(now, reasons));
         scores.put(Signal.CAPABILITY, capabilityScore(now, reasons));
         return scores;
     }
@@ -290,11 +330,21 @@ final class AgentBehaviour {
         return 0;
     }
 
-    private double loopScore(List<String> reasons) {
+    private double loopScore(long now, List<String> reasons) {
         int w = toolRing.length;
         double score = 0;
+        if (taskLoopScore > 0 && now - taskLoopAt < violationMillis) {
+            score = taskLoopScore;
+            if (reasons != null) {
+                reasons.add(taskLoopCyclePeriod > 0
+                        ? String.format("task '%s': a cycle of %d calls repeated %d times, ending with %s", taskLoopTaskId,
+                                taskLoopCyclePeriod, taskLoopCycleRepeats, taskLoopTool)
+                        : String.format("task '%s': %s called %d times in its last %d calls with the same arguments", taskLoopTaskId,
+                                taskLoopTool, taskLoopRepeats, w));
+            }
+        }
         if (maxKeyCount >= config.repeatThreshold) {
-            score = Math.min(0.8, 0.6 + 0.2 * (maxKeyCount - config.repeatThreshold) / Math.max(1, w - config.repeatThreshold));
+            score = Math.max(score, Math.min(0.8, 0.6 + 0.2 * (maxKeyCount - config.repeatThreshold) / Math.max(1, w - config.repeatThreshold)));
             if (reasons != null) {
                 reasons.add(String.format("%s called %d times in the last %d actions with the same arguments",
                         mostRepeatedTool(), maxKeyCount, Math.min(filled, w)));

@@ -30,6 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * detector.isQuarantined("support-agent");                 // the pipeline refuses its calls
  * }</pre>
  *
+ * <p><b>Tasks.</b> The {@code AgentSre} pipeline records the tool calls of each task through
+ * {@link #taskActions}: repeats and cycles are then judged over that task's calls only (the same
+ * popular tool called once by each of fifteen tasks is not a loop), while frequency and entropy stay
+ * per agent. Calls recorded with {@code recordAction} (no task) are judged together as before.
+ * {@link RogueDetectorConfig#enforcement()} says whether a tool outside the agent's profile is
+ * refused before it runs ({@link Enforcement#ENFORCE}, the default) or only scored.
+ *
  * <p><b>Signals</b>, each scored in [0, 1] with the evidence in words:
  * <ul>
  *   <li>{@link Signal#FREQUENCY}: calls in the current aligned bucket of {@code frequencyWindow}
@@ -39,8 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code entropyLowThreshold} (repetitive) or above {@code entropyHighThreshold} (chaotic).
  *       Up to 0.65.</li>
  *   <li>{@link Signal#LOOP}: one (tool, arguments) pair {@code repeatThreshold} times in the last W
- *       actions, or a cycle of 2-4 identical calls repeated {@code cycleRepeats} times (entropy alone
- *       misses an A/B oscillation). Calls are compared with their arguments, so a workflow that runs
+ *       calls of one task, or a cycle of 2-4 identical calls repeated {@code cycleRepeats} times
+ *       (entropy alone misses an A/B oscillation); a task's loop counts for its agent for
+ *       {@code violationWindow}. Calls are compared with their arguments, so a workflow that runs
  *       the same tools in the same order on fresh inputs is not a loop. Up to 0.8.</li>
  *   <li>{@link Signal#CAPABILITY}: tools outside the agent's profile within {@code violationWindow}:
  *       0.4 + 0.1 per violation; a tool on the denied list makes it at least 0.7 at once. Up to 1.</li>
@@ -96,6 +104,88 @@ public final class RogueAgentDetector {
         if (behaviour != null) {
             behaviour.allowedTools = tools;
         }
+    }
+
+    /** Whether {@code agentId} may use {@code tool}: in its profile, or — without a profile — not on the denied list. */
+    public boolean isAuthorised(String agentId, String tool) {
+        Check.notBlank("agentId", agentId);
+        Check.notBlank("tool", tool);
+        Set<String> profile = profiles.get(agentId);
+        return profile != null ? profile.contains(tool) : !config.deniedTools.contains(tool);
+    }
+
+    /**
+     * The recorder of one task's tool calls: loops are judged over this task's calls; frequency,
+     * entropy and capability count for the agent as with {@link #recordAction}. Made per task (by the
+     * pipeline, or by hand for agent code that runs tasks), used by that task only.
+     */
+    public TaskActions taskActions(String agentId, String taskId) {
+        return new TaskActions(Check.notBlank("agentId", agentId), Check.notBlank("taskId", taskId));
+    }
+
+    /**
+     * The tool calls of one task (see {@link #taskActions}). Its loop window is made on the first
+     * call; thread-safe (updated under the agent's lock).
+     */
+    public final class TaskActions {
+        private final String agentId;
+        private final String taskId;
+        private TaskWindow window;
+
+        private TaskActions(String agentId, String taskId) {
+            this.agentId = agentId;
+            this.taskId = taskId;
+        }
+
+        /**
+         * Records a call of {@code toolName} with {@code arguments} (compared by canonical JSON) now, and
+         * says whether the pipeline should let it run: {@link ActionVerdict#UNAUTHORISED} for a tool
+         * outside the profile when profiles are enforced (the attempt is recorded as a violation),
+         * {@link ActionVerdict#QUARANTINED} when the agent is — or by this call becomes — quarantined.
+         */
+        public ActionVerdict record(String toolName, Object arguments) {
+            Check.notBlank("toolName", toolName);
+            return recordInTask(this, toolName, arguments == null ? 0 : CanonicalJson.hash64(arguments));
+        }
+
+        /** The agent. */
+        public String agentId() {
+            return agentId;
+        }
+
+        /** The task. */
+        public String taskId() {
+            return taskId;
+        }
+    }
+
+    private ActionVerdict recordInTask(TaskActions task, String toolName, long argumentsHash) {
+        long at = clock.millis();
+        AgentBehaviour behaviour = behaviour(task.agentId, at);
+        RiskLevel quarantinedAt = null;
+        List<String> reasons = null;
+        boolean violation;
+        boolean quarantined;
+        synchronized (behaviour) {
+            if (task.window == null) {
+                task.window = new TaskWindow(config.entropyWindow);
+            }
+            violation = behaviour.recordInTask(task.window, task.taskId, toolName, argumentsHash, at);
+            if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
+                reasons = new ArrayList<>();
+                quarantinedAt = RiskLevel.of(combine(behaviour.scores(at, reasons)));
+                behaviour.quarantined = true;
+                behaviour.calmSince = Long.MIN_VALUE;
+            }
+            quarantined = behaviour.quarantined;
+        }
+        if (quarantinedAt != null) {
+            eventBus.publish(new AgentQuarantined(Instant.ofEpochMilli(at), task.agentId, quarantinedAt, reasons));
+        }
+        if (violation && config.enforcement == Enforcement.ENFORCE) {
+            return ActionVerdict.UNAUTHORISED;
+        }
+        return quarantined ? ActionVerdict.QUARANTINED : ActionVerdict.ALLOWED;
     }
 
     /** Records an action at the clock's current time. */

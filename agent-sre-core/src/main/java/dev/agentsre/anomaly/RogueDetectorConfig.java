@@ -24,6 +24,8 @@ import java.util.Set;
  *   <tr><td>{@code violationWindow}</td><td>60 s</td><td>capability violations older than this fade out</td></tr>
  *   <tr><td>{@code deniedTools}</td><td>none</td><td>tools whose use outside a profile is immediately HIGH (e.g. {@code shell_exec})</td></tr>
  *   <tr><td>{@code quarantineRiskLevel}</td><td>HIGH</td><td>risk at which an agent is quarantined</td></tr>
+ *   <tr><td>{@code enforcement}</td><td>ENFORCE</td><td>whether the pipeline refuses tool calls outside a registered
+ *       profile (or on the denied list) before they run, or only scores them ({@link Enforcement})</td></tr>
  *   <tr><td>{@code autoReleaseAfter}</td><td>off</td><td>a quarantined agent calm (below the quarantine level) this long is released</td></tr>
  *   <tr><td>{@code maxAgents}</td><td>10,000</td><td>agents tracked; idle, unquarantined ones are evicted first</td></tr>
  *   <tr><td>{@code historySize}</td><td>100</td><td>assessments kept per agent in the hash chain</td></tr>
@@ -44,6 +46,7 @@ public final class RogueDetectorConfig {
     final Duration violationWindow;
     final Set<String> deniedTools;
     final RiskLevel quarantineRiskLevel;
+    final Enforcement enforcement;
     final Duration autoReleaseAfter;
     final int maxAgents;
     final int historySize;
@@ -76,6 +79,7 @@ public final class RogueDetectorConfig {
         this.violationWindow = Check.positive("violationWindow", b.violationWindow);
         this.deniedTools = Set.copyOf(b.deniedTools);
         this.quarantineRiskLevel = Check.notNull("quarantineRiskLevel", b.quarantineRiskLevel);
+        this.enforcement = Check.notNull("enforcement", b.enforcement);
         this.autoReleaseAfter = b.autoReleaseAfter == null ? null : Check.positive("autoReleaseAfter", b.autoReleaseAfter);
         this.maxAgents = Check.positive("maxAgents", b.maxAgents);
         this.historySize = Check.positive("historySize", b.historySize);
@@ -112,6 +116,11 @@ public final class RogueDetectorConfig {
         return quarantineRiskLevel;
     }
 
+    /** Whether capability profiles are enforced on the pipeline's tool calls or only scored. */
+    public Enforcement enforcement() {
+        return enforcement;
+    }
+
     /** The clock. */
     public Clock clock() {
         return clock;
@@ -132,6 +141,7 @@ public final class RogueDetectorConfig {
         private Duration violationWindow = Duration.ofSeconds(60);
         private Set<String> deniedTools = Set.of();
         private RiskLevel quarantineRiskLevel = RiskLevel.HIGH;
+        private Enforcement enforcement = Enforcement.ENFORCE;
         private Duration autoReleaseAfter;
         private int maxAgents = 10_000;
         private int historySize = 100;
@@ -215,6 +225,15 @@ public final class RogueDetectorConfig {
         /** Risk at which an agent is quarantined. */
         public Builder quarantineRiskLevel(RiskLevel level) {
             this.quarantineRiskLevel = level;
+            return this;
+        }
+
+        /**
+         * {@link Enforcement#ENFORCE} (the default): the pipeline refuses a tool outside a registered
+         * profile before it runs; {@link Enforcement#OBSERVE}: it runs and is only scored.
+         */
+        public Builder enforcement(Enforcement enforcement) {
+            this.enforcement = enforcement;
             return this;
         }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,11 +47,12 @@ import java.util.function.Supplier;
  * {@code halfOpenTimeout} the circuit goes back to OPEN, so it is never stuck half-open. These
  * time-driven transitions happen on the next call or {@link #state()} read; no thread is needed.
  *
- * <p><b>Which call counts where.</b> The {@code execute} family remembers the state each call was
- * admitted under: an outcome only counts if that state is still current, so a slow call admitted
- * before the circuit opened cannot close it later by succeeding. Manual mode
+ * <p><b>Which call counts where.</b> The {@code execute} family and {@link #tryAcquire()} remember
+ * the state each call was admitted under: an outcome only counts if that state is still current, so
+ * a slow call admitted before the circuit opened cannot close it later by succeeding, and a success
+ * reported in HALF_OPEN only frees the probe slot its own permit took. Manual mode
  * ({@link #tryAcquirePermission()} with {@code recordSuccess}/{@code recordFailure}) applies
- * outcomes to the current state.
+ * outcomes to the current state; prefer {@link Permit}s when calls are made by hand.
  *
  * <p><b>Events.</b> Every transition publishes a {@link CircuitStateChanged} and every rejected call
  * a {@link CallRejected} on the breaker's {@link SreEventBus}; listeners cannot affect the breaker.
@@ -111,7 +113,7 @@ public final class CircuitBreaker {
      * @throws CircuitOpenException if the call is rejected (the supplier is not run)
      */
     public <T> T execute(Supplier<T> supplier) {
-        State admitted = acquire();
+        State admitted = acquireState();
         long start = startTime();
         T result;
         try {
@@ -131,7 +133,7 @@ public final class CircuitBreaker {
      * @throws Exception whatever the callable throws
      */
     public <T> T call(Callable<T> callable) throws Exception {
-        State admitted = acquire();
+        State admitted = acquireState();
         long start = startTime();
         T result;
         try {
@@ -180,7 +182,7 @@ public final class CircuitBreaker {
     public <T> CompletionStage<T> executeAsync(Supplier<? extends CompletionStage<T>> supplier) {
         State admitted;
         try {
-            admitted = acquire();
+            admitted = acquireState();
         } catch (CircuitOpenException rejected) {
             return CompletableFuture.failedFuture(rejected);
         }
@@ -228,6 +230,173 @@ public final class CircuitBreaker {
         return argument -> execute(() -> function.apply(argument));
     }
 
+    // ---------------------------------------------------------------- permits
+
+    /**
+     * Asks for permission to make one call and returns the permit it was admitted with, or
+     * {@code null} when the circuit rejects it (the rejection has been counted and published). Report
+     * the call's outcome on the permit — {@link Permit#onSuccess}, {@link Permit#onError},
+     * {@link Permit#onResult} — or {@link Permit#release()} it if the call was not made. The outcome
+     * counts against the state the call was admitted under, never a later one.
+     *
+     * <pre>{@code
+     * CircuitBreaker.Permit permit = breaker.tryAcquire();
+     * if (permit == null) return fallback();
+     * long start = System.nanoTime();
+     * try {
+     *     Reply r = client.call();
+     *     permit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+     *     return r;
+     * } catch (RuntimeException e) {
+     *     permit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+     *     throw e;
+     * }
+     * }</pre>
+     *
+     * <p>In CLOSED (and DISABLED) the permit is shared by every call admitted under that state, so
+     * acquiring allocates nothing; a HALF_OPEN permit is one probe slot, given back exactly once.
+     */
+    public Permit tryAcquire() {
+        try {
+            return permitFor(acquireState());
+        } catch (CircuitOpenException rejected) {
+            return null;
+        }
+    }
+
+    /**
+     * Like {@link #tryAcquire()} but throws the rejection.
+     *
+     * @throws CircuitOpenException if the circuit rejects the call
+     */
+    public Permit acquire() {
+        return permitFor(acquireState());
+    }
+
+    private Permit permitFor(State admitted) {
+        if (admitted instanceof HalfOpen) {
+            return new ProbePermit((HalfOpen) admitted);
+        }
+        Permit shared = admitted.permit;
+        if (shared == null) {
+            shared = new SharedPermit(admitted);
+            admitted.permit = shared; // benign race: two equal permits for one state
+        }
+        return shared;
+    }
+
+    /**
+     * The admission of one call, bound to the state it was admitted under. Report exactly one
+     * outcome per call. Thread-safe.
+     */
+    public interface Permit {
+
+        /** The state the call was admitted under: CLOSED, HALF_OPEN or DISABLED. */
+        CircuitState admittedIn();
+
+        /** The call returned normally after {@code duration} (it may be slow). */
+        void onSuccess(long duration, TimeUnit unit);
+
+        /** The call returned {@code result} after {@code duration}; the breaker's result predicate decides whether it failed. */
+        void onResult(long duration, TimeUnit unit, Object result);
+
+        /**
+         * The call threw {@code error} after {@code duration}; the configured predicates decide whether
+         * it counts as a failure, a success or neither, and a {@link RetryAfterHint} is honoured.
+         */
+        void onError(long duration, TimeUnit unit, Throwable error);
+
+        /** The call was not made: frees a half-open probe slot and counts nothing. */
+        void release();
+    }
+
+    /** The permit of every call admitted under one CLOSED or DISABLED state. */
+    private final class SharedPermit implements Permit {
+        private final State admitted;
+
+        SharedPermit(State admitted) {
+            this.admitted = admitted;
+        }
+
+        @Override
+        public CircuitState admittedIn() {
+            return admitted.kind;
+        }
+
+        @Override
+        public void onSuccess(long duration, TimeUnit unit) {
+            if (admitted.kind != CircuitState.DISABLED) {
+                record(admitted, unit.toMillis(duration), endTime(), Outcome.SUCCESS, null);
+            }
+        }
+
+        @Override
+        public void onResult(long duration, TimeUnit unit, Object result) {
+            if (admitted.kind != CircuitState.DISABLED) {
+                record(admitted, unit.toMillis(duration), endTime(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS,
+                        null);
+            }
+        }
+
+        @Override
+        public void onError(long duration, TimeUnit unit, Throwable error) {
+            Check.notNull("error", error);
+            if (admitted.kind != CircuitState.DISABLED) {
+                classifyAndRecord(admitted, unit.toMillis(duration), endTime(), error);
+            }
+        }
+
+        @Override
+        public void release() {
+            // nothing was taken
+        }
+    }
+
+    /** One half-open probe slot: its outcome (or release) is applied once. */
+    private final class ProbePermit implements Permit {
+        private final HalfOpen admitted;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        ProbePermit(HalfOpen admitted) {
+            this.admitted = admitted;
+        }
+
+        @Override
+        public CircuitState admittedIn() {
+            return CircuitState.HALF_OPEN;
+        }
+
+        @Override
+        public void onSuccess(long duration, TimeUnit unit) {
+            if (done.compareAndSet(false, true)) {
+                record(admitted, unit.toMillis(duration), endTime(), Outcome.SUCCESS, null);
+            }
+        }
+
+        @Override
+        public void onResult(long duration, TimeUnit unit, Object result) {
+            if (done.compareAndSet(false, true)) {
+                record(admitted, unit.toMillis(duration), endTime(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS,
+                        null);
+            }
+        }
+
+        @Override
+        public void onError(long duration, TimeUnit unit, Throwable error) {
+            Check.notNull("error", error);
+            if (done.compareAndSet(false, true)) {
+                classifyAndRecord(admitted, unit.toMillis(duration), endTime(), error);
+            }
+        }
+
+        @Override
+        public void release() {
+            if (done.compareAndSet(false, true) && state.get() == admitted) {
+                admitted.release();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- manual mode
 
     /**
@@ -237,7 +406,7 @@ public final class CircuitBreaker {
      */
     public boolean tryAcquirePermission() {
         try {
-            acquire();
+            acquireState();
             return true;
         } catch (CircuitOpenException rejected) {
             return false;
@@ -246,7 +415,7 @@ public final class CircuitBreaker {
 
     /** Like {@link #tryAcquirePermission()} but throws the {@link CircuitOpenException}. */
     public void acquirePermission() {
-        acquire();
+        acquireState();
     }
 
     /** Gives back a permission obtained but not used (frees a half-open probe slot). */
@@ -379,7 +548,7 @@ public final class CircuitBreaker {
 
     // ---------------------------------------------------------------- state machine
 
-    private State acquire() {
+    private State acquireState() {
         while (true) {
             State current = state.get();
             switch (current.kind) {
@@ -640,6 +809,8 @@ public final class CircuitBreaker {
     /** A state; transitions replace the object, so counters that belong to a state die with it. */
     private abstract static class State {
         final CircuitState kind;
+        /** The shared permit of a CLOSED or DISABLED state, made on first use. */
+        Permit permit;
 
         State(CircuitState kind) {
             this.kind = kind;

@@ -116,6 +116,30 @@ final class Budget {
         }
     }
 
+    /**
+     * Atomically holds {@code nanos} in {@code p} if it fits, counting {@code allowance} of what is
+     * already held as room (the caller's own hold, which its own calls may use).
+     */
+    boolean tryHold(Period p, long nanos, long allowance) {
+        if (!limited()) {
+            p.held.addAndGet(nanos);
+            return true;
+        }
+        while (true) {
+            long held = p.held.get();
+            if (p.spent.get() + held - allowance + nanos > limitNanos) {
+                return false;
+            }
+            if (p.held.compareAndSet(held, held + nanos)) {
+                if (p.spent.get() + held - allowance + nanos <= limitNanos) {
+                    return true;
+                }
+                p.held.addAndGet(-nanos);
+                return false;
+            }
+        }
+    }
+
     static void release(Period p, long nanos) {
         p.held.addAndGet(-nanos);
     }

@@ -1,11 +1,15 @@
 package dev.agentsre.cost;
 
+import dev.agentsre.BudgetExceededException;
+import dev.agentsre.ThrottledException;
 import dev.agentsre.event.BudgetPeriodRolledOver;
 import dev.agentsre.event.BudgetStateChanged;
 import dev.agentsre.event.CostAlertRaised;
 import dev.agentsre.event.CostCharged;
 import dev.agentsre.event.SreEventBus;
+import dev.agentsre.event.UnknownModelPriced;
 import dev.agentsre.internal.Check;
+import dev.agentsre.internal.InFlightCost;
 import dev.agentsre.internal.Money;
 import dev.agentsre.internal.stats.EwmaBaseline;
 import java.math.BigDecimal;
@@ -23,9 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Keeps agents within their budgets: per task, per agent per day, per tenant and for the
@@ -56,6 +66,23 @@ import java.util.function.Function;
  * {@code retryAfter} for the tasks in between. {@code checkTask} admits (it uses a throttled
  * agent's slot); use it with {@code recordCost}, or use {@code reserve} with {@code commit}.
  *
+ * <p><b>Wrapping a call</b> ({@link #execute}, {@link #call}, {@link #executeWithUsage},
+ * {@link #executeAsync}, {@link #decorateSupplier}, {@link #decorateCallable}) reserves the estimate,
+ * runs the call, commits what a function of its result says it cost (or the price of the token usage
+ * it reports), and releases the hold if the call throws — no hold can leak. A refusal is a
+ * {@link BudgetExceededException} (or a {@link ThrottledException} with {@code retryAfter}) and the
+ * call does not run.
+ *
+ * <pre>{@code
+ * Reply r = breaker.execute(() -> guard.execute("research-agent", "t-43", 0.50, () -> model.chat(p), Reply::costUsd));
+ * }</pre>
+ *
+ * <p><b>Prices.</b> Token usage is priced with {@link PriceTable#defaults()} unless another table is
+ * set. Reported tokens of a model the table does not know are an {@link IllegalArgumentException}
+ * naming the model and the closest known ids (strict, the default), or — with
+ * {@link Builder#unknownModelPrice} (or a table with a fallback price) — are priced at that price and
+ * an {@link UnknownModelPriced} event is published (lenient).
+ *
  * <p><b>Money</b> is exact: amounts are validated (NaN, infinite, negative are rejected before
  * anything changes) and accumulated in fixed point.
  *
@@ -81,6 +108,9 @@ public final class CostGuard {
     public static final double DEFAULT_THROTTLED_TASKS_PER_MINUTE = 6;
     /** Default time after which an open reservation expires. */
     public static final Duration DEFAULT_RESERVATION_TIMEOUT = Duration.ofMinutes(10);
+    private static final Budget.Period[] NO_PERIODS = new Budget.Period[0];
+    private static final Budget[] NO_BUDGETS = new Budget[0];
+
     /** Default cap on tracked agents. */
     public static final int DEFAULT_MAX_AGENTS = 10_000;
     /** Default cap on open reservations. */
@@ -111,6 +141,12 @@ public final class CostGuard {
     private final int maxAgents;
     private final int maxOpenReservations;
     private final PriceTable priceTable;
+    private final PriceTable.Rates unknownModelRates;
+    private final AtomicLong wrappedCalls = new AtomicLong();
+
+    static {
+        InFlightCost.install(new InFlight());
+    }
 
     private final Budget organization;
     private final ConcurrentHashMap<String, AgentLedger> agents = new ConcurrentHashMap<>();
@@ -152,7 +188,9 @@ public final class CostGuard {
         this.reservationTimeoutMillis = Check.positive("reservationTimeout", b.reservationTimeout).toMillis();
         this.maxAgents = Check.positive("maxAgents", b.maxAgents);
         this.maxOpenReservations = Check.positive("maxOpenReservations", b.maxOpenReservations);
-        this.priceTable = b.priceTable;
+        this.priceTable = Check.notNull("priceTable", b.priceTable);
+        ModelPrice unknown = b.unknownModelPrice != null ? b.unknownModelPrice : priceTable.fallback().orElse(null);
+        this.unknownModelRates = unknown == null ? null : new PriceTable.Rates("(unknown model)", unknown);
         this.organization = new Budget(BudgetScope.ORGANIZATION, ORGANIZATION, null, b.orgMonthlyBudget, Budget.Periodicity.MONTH, zone);
     }
 
@@ -233,7 +271,7 @@ public final class CostGuard {
             refusal = refusal(scopes, estimate);
         }
         if (refusal != null) {
-            return new CostReservation(this, id, agentId, taskId, estimate, refusal, new Budget.Period[0], now);
+            return new CostReservation(this, id, agentId, taskId, estimate, refusal, NO_PERIODS, NO_BUDGETS, null, now);
         }
         // Hold in every limited budget, most specific first; undo on the first that has no room.
         Budget[] budgets = scopes.budgets();
@@ -255,10 +293,10 @@ public final class CostGuard {
             for (int i = 0; i < held; i++) {
                 Budget.release(periods[i], estimate);
             }
-            return new CostReservation(this, id, agentId, taskId, estimate, decision, new Budget.Period[0], now);
+            return new CostReservation(this, id, agentId, taskId, estimate, decision, NO_PERIODS, NO_BUDGETS, null, now);
         }
-        CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate, decision, periods,
-                now + reservationTimeoutMillis);
+        CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate, decision, periods, budgets,
+                scopes.agent, now + reservationTimeoutMillis);
         openReservations.put(id, reservation);
         return reservation;
     }
@@ -349,22 +387,210 @@ public final class CostGuard {
 
     /**
      * Prices {@code usage} of {@code model} with the guard's {@link PriceTable} and charges it, broken
-     * down into input, cached input, cache writes and output.
+     * down into input, cached input, cache writes, output and reasoning.
      *
-     * @throws IllegalStateException if the guard has no price table
-     * @throws IllegalArgumentException if the model is unknown and the table has no fallback price
+     * @throws IllegalArgumentException if the model is unknown and the guard is strict (naming the
+     *     model and the closest known ids); nothing is charged
      */
     public List<CostAlert> recordUsage(String agentId, String taskId, String model, TokenUsage usage) {
-        if (priceTable == null) {
-            throw new IllegalStateException("recordUsage needs a price table: CostGuard.builder().priceTable(PriceTable.defaults())");
-        }
-        PriceTable.Cost cost = priceTable.price(model, usage);
+        Check.notBlank("agentId", agentId);
+        Check.notBlank("taskId", taskId);
+        Check.notNull("usage", usage);
+        PriceTable.Rates rates = rates(model);
+        PriceTable.Cost cost = rates.price(usage);
         Map<String, Long> parts = new HashMap<>();
         putIfPositive(parts, "input_tokens", cost.inputNanos());
         putIfPositive(parts, "cache_read_tokens", cost.cacheReadNanos());
         putIfPositive(parts, "cache_write_tokens", cost.cacheWriteNanos());
         putIfPositive(parts, "output_tokens", cost.outputNanos());
+        putIfPositive(parts, "reasoning_tokens", cost.reasoningNanos());
+        if (rates == unknownModelRates) {
+            publishUnknownModel(agentId, taskId, model, cost.totalNanos());
+        }
         return record(agentId, taskId, null, cost.totalNanos(), parts, model);
+    }
+
+    /**
+     * The price of {@code usage} on {@code model} in USD, by this guard's rules (its table; unknown
+     * models as configured). Charges nothing.
+     *
+     * @throws IllegalArgumentException if the model is unknown and the guard is strict
+     */
+    public BigDecimal price(String model, TokenUsage usage) {
+        Check.notNull("usage", usage);
+        return Money.toUsd(rates(model).totalNanos(usage));
+    }
+
+    /** Whether {@code model} has a price of its own in this guard's table (not the price for unknown models). */
+    public boolean knowsModel(String model) {
+        return priceTable.knows(model);
+    }
+
+    /** The rates of {@code model}: its own, or the price for unknown models in lenient mode. */
+    private PriceTable.Rates rates(String model) {
+        Check.notBlank("model", model);
+        PriceTable.Rates rates = priceTable.lookup(model);
+        if (rates != null) {
+            return rates;
+        }
+        if (unknownModelRates == null) {
+            throw priceTable.unknownModel(model);
+        }
+        return unknownModelRates;
+    }
+
+    private void publishUnknownModel(String agentId, String taskId, String model, long nanos) {
+        if (eventBus.listenerCount() > 0) {
+            eventBus.publish(new UnknownModelPriced(clock.instant(), agentId, taskId, model, Money.toUsd(nanos)));
+        }
+    }
+
+    // ------------------------------------------------------------------ wrapping calls
+
+    /**
+     * Runs {@code call} as a task of {@code agentId} under the budgets: reserves {@code estimateUsd},
+     * runs the call, commits {@code costUsd} of its result, and releases the hold if the call (or the
+     * cost function) throws.
+     *
+     * @throws BudgetExceededException if a budget refuses the estimate (the call does not run)
+     * @throws ThrottledException if the agent is throttled (the call does not run; see {@code retryAfter})
+     * @throws IllegalArgumentException for a bad id or amount, or a NaN, infinite or negative cost
+     */
+    public <T> T execute(String agentId, String taskId, double estimateUsd, Supplier<T> call, ToDoubleFunction<? super T> costUsd) {
+        Check.notNull("call", call);
+        Check.notNull("costUsd", costUsd);
+        CostReservation reservation = admit(agentId, taskId, estimateUsd);
+        try {
+            T result = call.get();
+            reservation.commit(costUsd.applyAsDouble(result));
+            return result;
+        } finally {
+            reservation.close(); // no-op after a commit; releases the hold otherwise
+        }
+    }
+
+    /**
+     * {@link #execute} for a {@link Callable}.
+     *
+     * @throws Exception whatever the call throws (the hold is released)
+     */
+    public <T> T call(String agentId, String taskId, double estimateUsd, Callable<T> call, ToDoubleFunction<? super T> costUsd)
+            throws Exception {
+        Check.notNull("call", call);
+        Check.notNull("costUsd", costUsd);
+        CostReservation reservation = admit(agentId, taskId, estimateUsd);
+        try {
+            T result = call.call();
+            reservation.commit(costUsd.applyAsDouble(result));
+            return result;
+        } finally {
+            reservation.close();
+        }
+    }
+
+    /**
+     * {@link #execute} for a model call whose result reports its token usage: commits the price of
+     * the usage on {@code model} (a {@code null} usage commits nothing).
+     *
+     * @throws IllegalArgumentException if the model has no price and the guard is strict — checked
+     *     before the call runs
+     */
+    public <T> T executeWithUsage(String agentId, String taskId, double estimateUsd, String model, Supplier<T> call,
+                                  Function<? super T, TokenUsage> usage) {
+        Check.notNull("call", call);
+        Check.notNull("usage", usage);
+        PriceTable.Rates rates = rates(model);
+        CostReservation reservation = admit(agentId, taskId, estimateUsd);
+        try {
+            T result = call.get();
+            TokenUsage used = usage.apply(result);
+            long nanos = used == null ? 0 : rates.totalNanos(used);
+            if (rates == unknownModelRates && used != null) {
+                publishUnknownModel(agentId, taskId, model, nanos);
+            }
+            reservation.commitNanos(nanos);
+            return result;
+        } finally {
+            reservation.close();
+        }
+    }
+
+    /**
+     * Starts an asynchronous call under the budgets: a refusal, or a call that throws, is a failed
+     * stage; the cost of the result is committed when the stage completes, the hold released if it
+     * fails. The returned stage completes after that.
+     */
+    public <T> CompletionStage<T> executeAsync(String agentId, String taskId, double estimateUsd,
+                                               Supplier<? extends CompletionStage<T>> call, ToDoubleFunction<? super T> costUsd) {
+        Check.notNull("call", call);
+        Check.notNull("costUsd", costUsd);
+        CostReservation reservation;
+        try {
+            reservation = admit(agentId, taskId, estimateUsd);
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(call.get(), "the asynchronous call returned no stage");
+        } catch (RuntimeException | Error e) {
+            reservation.close();
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> done = new CompletableFuture<>();
+        stage.whenComplete((result, error) -> {
+            if (error != null) {
+                reservation.close();
+                done.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                return;
+            }
+            try {
+                reservation.commit(costUsd.applyAsDouble(result));
+                done.complete(result);
+            } catch (RuntimeException | Error e) {
+                reservation.close();
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * {@code call} run under the budgets on every invocation, as a task of {@code agentId} with a
+     * task id of its own ({@code agentId#n}).
+     */
+    public <T> Supplier<T> decorateSupplier(String agentId, double estimateUsd, Supplier<T> call, ToDoubleFunction<? super T> costUsd) {
+        Check.notBlank("agentId", agentId);
+        Money.toNanos("estimateUsd", estimateUsd);
+        Check.notNull("call", call);
+        Check.notNull("costUsd", costUsd);
+        return () -> execute(agentId, nextTaskId(agentId), estimateUsd, call, costUsd);
+    }
+
+    /** {@link #decorateSupplier} for a {@link Callable}. */
+    public <T> Callable<T> decorateCallable(String agentId, double estimateUsd, Callable<T> call, ToDoubleFunction<? super T> costUsd) {
+        Check.notBlank("agentId", agentId);
+        Money.toNanos("estimateUsd", estimateUsd);
+        Check.notNull("call", call);
+        Check.notNull("costUsd", costUsd);
+        return () -> call(agentId, nextTaskId(agentId), estimateUsd, call, costUsd);
+    }
+
+    private String nextTaskId(String agentId) {
+        return agentId + "#" + wrappedCalls.incrementAndGet();
+    }
+
+    /** Reserves or throws the refusal. */
+    private CostReservation admit(String agentId, String taskId, double estimateUsd) {
+        CostReservation reservation = reserve(agentId, taskId, estimateUsd);
+        if (reservation.isGranted()) {
+            return reservation;
+        }
+        CostDecision d = reservation.decision();
+        if (d.action() == BudgetAction.THROTTLE) {
+            throw new ThrottledException(agentId, taskId, d.reason(), d.retryAfter());
+        }
+        throw new BudgetExceededException(agentId, taskId, d.reason(), Duration.ZERO);
     }
 
     /** Charges after a reservation's commit. */
@@ -555,7 +781,7 @@ public final class CostGuard {
         return openReservations.size();
     }
 
-    /** The price table, or {@code null}. */
+    /** The price table token usage is priced with ({@link PriceTable#defaults()} unless set). */
     public PriceTable priceTable() {
         return priceTable;
     }
@@ -758,7 +984,7 @@ public final class CostGuard {
     }
 
     /** Per-agent state beside its daily budget: tenant, anomaly baselines, last activity. */
-    private static final class AgentLedger {
+    static final class AgentLedger {
         final String agentId;
         final String tenant;
         final Budget daily;
@@ -845,6 +1071,151 @@ public final class CostGuard {
         }
     }
 
+    // ------------------------------------------------------------------ in flight (the AgentSre pipeline)
+
+    /** A budget's current period without allocating in the common case (no roll-over due). */
+    private Budget.Period currentFast(Budget budget, long now) {
+        Budget.Period p = budget.peek();
+        if (p != null && now >= p.startMillis && now < p.endMillis) {
+            return p;
+        }
+        return current(budget, now);
+    }
+
+    private CostDecision checkCall(CostReservation task, long taskTotal, long worstCase) {
+        long now = clock.millis();
+        Budget[] budgets = task.budgets;
+        for (int i = budgets.length - 1; i >= 0; i--) { // organisation first: its kill covers everyone
+            Budget.Period p = currentFast(budgets[i], now);
+            if (p.state.get() == BudgetState.KILLED) {
+                return CostDecision.kill(budgets[i].scope, "kill switch engaged: the " + budgets[i].describe(p));
+            }
+        }
+        if (perTaskLimitNanos != Budget.UNLIMITED && (taskTotal >= perTaskLimitNanos || taskTotal + worstCase > perTaskLimitNanos)) {
+            return CostDecision.deny(BudgetScope.TASK, "task '" + task.taskId() + "' has spent " + Money.format(taskTotal)
+                    + (worstCase > 0 ? " and its next call may cost " + Money.format(worstCase) : "")
+                    + " of its per-task limit of " + Money.format(perTaskLimitNanos));
+        }
+        for (Budget budget : budgets) {
+            Budget.Period p = currentFast(budget, now);
+            if (budget.limited() && p.spent.get() >= budget.limitNanos) {
+                return CostDecision.deny(budget.scope, "the " + budget.describe(p) + " is spent");
+            }
+        }
+        if (worstCase > 0) {
+            Budget.Period[] periods = task.heldIn();
+            long own = task.heldNanos();
+            for (int i = 0; i < budgets.length; i++) {
+                if (!budgets[i].tryHold(periods[i], worstCase, own)) {
+                    for (int j = 0; j < i; j++) {
+                        Budget.release(periods[j], worstCase);
+                    }
+                    return CostDecision.deny(budgets[i].scope, "the next call's worst case of " + Money.format(worstCase)
+                            + " does not fit the " + budgets[i].describe(periods[i]));
+                }
+            }
+        }
+        return null;
+    }
+
+    private void chargeInFlight(CostReservation task, long nanos, long release, String model, CostReservation root, long rootTotal) {
+        long now = clock.millis();
+        List<CostAlert> alerts = null;
+        Budget[] budgets = task.budgets;
+        if (nanos > 0) {
+            for (Budget budget : budgets) {
+                Budget.Period p = currentFast(budget, now);
+                p.spent.addAndGet(nanos);
+                alerts = enforce(budget, p, task.agentId(), task.taskId(), now, alerts);
+            }
+            task.drawDown(nanos);
+        }
+        if (release > 0) {
+            for (Budget.Period p : task.heldIn()) {
+                Budget.release(p, release);
+            }
+        }
+        if (nanos > 0) {
+            if (perTaskLimitNanos != Budget.UNLIMITED && rootTotal > perTaskLimitNanos && !root.overLimitAlerted) {
+                root.overLimitAlerted = true;
+                alerts = add(alerts, new CostAlert(Instant.ofEpochMilli(now), root.agentId(), root.taskId(), BudgetScope.TASK,
+                        root.agentId(), BudgetAction.ALERT, Double.NaN, Money.toUsd(rootTotal), Money.toUsd(perTaskLimitNanos),
+                        "task '" + root.taskId() + "' of agent '" + root.agentId() + "' spent " + Money.format(rootTotal)
+                                + ", over the per-task limit of " + Money.format(perTaskLimitNanos)));
+            }
+            task.ledger.lastActivityMillis = now;
+            if (eventBus.listenerCount() > 0 && eventBus.hasListeners(CostCharged.class)) {
+                eventBus.publish(new CostCharged(Instant.ofEpochMilli(now), task.agentId(), task.taskId(), task.ledger.tenant, model,
+                        Money.toUsd(nanos)));
+            }
+        }
+        publishAlerts(task.agentId(), alerts);
+    }
+
+    private void finishInFlight(CostReservation task, long extra, long ownTotal) {
+        if (extra > 0) {
+            chargeInFlight(task, extra, 0, null, task, 0);
+        }
+        if (!task.finishInFlight()) {
+            return;
+        }
+        if (anomaly.enabled) {
+            long now = clock.millis();
+            publishAlerts(task.agentId(), task.ledger.checkAnomalies(this, task.taskId(), ownTotal + extra, now, null));
+        }
+    }
+
+    private void publishAlerts(String agentId, List<CostAlert> alerts) {
+        if (alerts != null) {
+            for (CostAlert alert : alerts) {
+                eventBus.publish(new CostAlertRaised(alert.timestamp(), agentId, alert));
+            }
+        }
+    }
+
+    /** The pipeline's access to the in-flight operations (see {@link InFlightCost}). */
+    private static final class InFlight extends InFlightCost {
+        @Override
+        public long perTaskLimitNanos(CostGuard guard) {
+            return guard.perTaskLimitNanos;
+        }
+
+        @Override
+        public void requirePrice(CostGuard guard, String model) {
+            guard.rates(model);
+        }
+
+        @Override
+        public long priceNanos(CostGuard guard, String agentId, String taskId, String model, TokenUsage usage, boolean charged) {
+            PriceTable.Rates rates = guard.rates(model);
+            long nanos = rates.totalNanos(usage);
+            if (charged && rates == guard.unknownModelRates) {
+                guard.publishUnknownModel(agentId, taskId, model, nanos);
+            }
+            return nanos;
+        }
+
+        @Override
+        public CostReservation reserve(CostGuard guard, String agentId, String taskId, long estimateNanos) {
+            return guard.reserve(agentId, taskId, estimateNanos);
+        }
+
+        @Override
+        public CostDecision checkCall(CostReservation task, long taskTotalNanos, long worstCaseNanos) {
+            return task.guard().checkCall(task, taskTotalNanos, worstCaseNanos);
+        }
+
+        @Override
+        public void charge(CostReservation task, long nanos, long releaseNanos, String model, CostReservation root, long rootTotalNanos) {
+            task.guard().chargeInFlight(task, nanos, releaseNanos, model, root, rootTotalNanos);
+        }
+
+        @Override
+        public void finish(CostReservation task, long extraNanos, long ownTotalNanos) {
+            task.guard().finishInFlight(task, extraNanos, ownTotalNanos);
+        }
+    }
+
     /** Anomaly-detection settings. */
     static final class AnomalySettings {
         boolean enabled;
@@ -898,7 +1269,8 @@ public final class CostGuard {
         private Duration reservationTimeout = DEFAULT_RESERVATION_TIMEOUT;
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private int maxOpenReservations = DEFAULT_MAX_OPEN_RESERVATIONS;
-        private PriceTable priceTable;
+        private PriceTable priceTable = PriceTable.defaults();
+        private ModelPrice unknownModelPrice;
 
         private Builder() {
         }
@@ -1023,9 +1395,19 @@ public final class CostGuard {
             return this;
         }
 
-        /** Prices for {@link CostGuard#recordUsage}. */
+        /** Prices for reported token usage (default {@link PriceTable#defaults()}). */
         public Builder priceTable(PriceTable priceTable) {
-            this.priceTable = priceTable;
+            this.priceTable = Check.notNull("priceTable", priceTable);
+            return this;
+        }
+
+        /**
+         * Lenient mode: reported tokens of a model the price table does not know are priced at
+         * {@code price} (and an {@link UnknownModelPriced} event is published) instead of being an
+         * error. Off by default: an unknown model is an {@link IllegalArgumentException} at that call.
+         */
+        public Builder unknownModelPrice(ModelPrice price) {
+            this.unknownModelPrice = Check.notNull("unknownModelPrice", price);
             return this;
         }
 

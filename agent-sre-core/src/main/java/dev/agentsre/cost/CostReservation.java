@@ -4,6 +4,7 @@ import dev.agentsre.internal.Money;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,6 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A reservation never closed expires after the guard's {@code reservationTimeout}: its hold is
  * released (a later commit still charges the actual cost). Thread-safe; each reservation is closed
  * exactly once.
+ *
+ * <p>The {@code AgentSre} pipeline also charges a running task's calls against its reservation as
+ * they return ("in flight"): each charge draws the hold down by as much, so the estimate and the
+ * actual spend are never counted twice.
  */
 public final class CostReservation implements AutoCloseable {
 
@@ -46,11 +51,19 @@ public final class CostReservation implements AutoCloseable {
     private final long estimateNanos;
     private final CostDecision decision;
     private final Budget.Period[] heldIn;
+    /** The budgets of {@link #heldIn}, in the same order (agent, tenant, organisation); empty when denied. */
+    final Budget[] budgets;
+    /** The agent's ledger; null when denied. */
+    final CostGuard.AgentLedger ledger;
     private final long expiresAtMillis;
     private final AtomicReference<Status> status;
+    /** What is still held in {@link #heldIn}: the estimate, drawn down by in-flight charges. */
+    private final AtomicLong hold;
+    /** Set once the task (as a root) has been alerted for passing the per-task limit. */
+    volatile boolean overLimitAlerted;
 
     CostReservation(CostGuard guard, long id, String agentId, String taskId, long estimateNanos, CostDecision decision,
-                    Budget.Period[] heldIn, long expiresAtMillis) {
+                    Budget.Period[] heldIn, Budget[] budgets, CostGuard.AgentLedger ledger, long expiresAtMillis) {
         this.guard = guard;
         this.id = id;
         this.agentId = agentId;
@@ -58,8 +71,11 @@ public final class CostReservation implements AutoCloseable {
         this.estimateNanos = estimateNanos;
         this.decision = decision;
         this.heldIn = heldIn;
+        this.budgets = budgets;
+        this.ledger = ledger;
         this.expiresAtMillis = expiresAtMillis;
         this.status = new AtomicReference<>(decision.allowed() ? Status.OPEN : Status.DENIED);
+        this.hold = new AtomicLong(decision.allowed() ? estimateNanos : 0);
     }
 
     /** Whether the estimate is held and the task may run. */
@@ -149,7 +165,11 @@ public final class CostReservation implements AutoCloseable {
         return false;
     }
 
-    private List<CostAlert> commitNanos(long actualNanos) {
+    CostGuard guard() {
+        return guard;
+    }
+
+    List<CostAlert> commitNanos(long actualNanos) {
         if (status.get() == Status.EXPIRED && status.compareAndSet(Status.EXPIRED, Status.COMMITTED)) {
             // The hold is gone, but the work happened: charge it.
             return guard.charge(agentId, taskId, actualNanos, null);
@@ -181,8 +201,52 @@ public final class CostReservation implements AutoCloseable {
     }
 
     private void releaseHolds() {
-        for (Budget.Period period : heldIn) {
-            Budget.release(period, estimateNanos);
+        long remaining = hold.getAndSet(0);
+        if (remaining > 0) {
+            for (Budget.Period period : heldIn) {
+                Budget.release(period, remaining);
+            }
+        }
+    }
+
+    /** Draws the hold down by up to {@code nanos} (after they were charged); returns how much. */
+    long drawDown(long nanos) {
+        while (true) {
+            long current = hold.get();
+            long taken = Math.min(current, nanos);
+            if (taken <= 0) {
+                return 0;
+            }
+            if (hold.compareAndSet(current, current - taken)) {
+                for (Budget.Period period : heldIn) {
+                    Budget.release(period, taken);
+                }
+                return taken;
+            }
+        }
+    }
+
+    /** What is still held for the task itself. */
+    long heldNanos() {
+        return hold.get();
+    }
+
+    Budget.Period[] heldIn() {
+        return heldIn;
+    }
+
+    /** Ends an in-flight task: OPEN or EXPIRED becomes COMMITTED; returns false if already closed. */
+    boolean finishInFlight() {
+        while (true) {
+            Status now = status.get();
+            if (now != Status.OPEN && now != Status.EXPIRED) {
+                return false;
+            }
+            if (status.compareAndSet(now, Status.COMMITTED)) {
+                releaseHolds();
+                guard.forget(this);
+                return true;
+            }
         }
     }
 

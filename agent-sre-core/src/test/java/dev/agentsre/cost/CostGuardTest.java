@@ -312,8 +312,14 @@ class CostGuardTest {
         BudgetSnapshot snapshot = guard.snapshot("a");
         assertThat(snapshot.spentUsd()).isEqualByComparingTo("0.03");
         assertThat(snapshot.breakdown()).containsEntry("cache_read_tokens", usd("0.005"));
-        assertThatThrownBy(() -> CostGuard.builder().build().recordUsage("a", "t", "gpt-4o", TokenUsage.of(1, 1)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("price table");
+    }
+
+    @Test
+    void pricesWithTheDefaultTableUnlessToldOtherwise() {
+        CostGuard guard = guard().build();
+        assertThat(guard.priceTable()).isSameAs(PriceTable.defaults());
+        guard.recordUsage("a", "t1", "gpt-4o", TokenUsage.of(1_000_000, 0));
+        assertThat(guard.snapshot("a").spentUsd()).isEqualByComparingTo("2.50");
     }
 
     @Test

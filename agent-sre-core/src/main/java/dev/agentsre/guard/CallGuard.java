@@ -1,0 +1,56 @@
+package dev.agentsre.guard;
+
+/**
+ * One concern of the guarded pipeline, hooked into every task and every call of a task. All hooks
+ * are optional (default: do nothing). Add one with {@code AgentSre.builder().guard(...)}; guards
+ * added by the user run first (outermost), in the order added, then the pipeline's own — see
+ * {@code docs/pipeline.md}.
+ *
+ * <pre>{@code
+ * CallGuard noShellOnWeekends = new CallGuard() {
+ *     public void beforeCall(GuardedCall call) {
+ *         if (call.kind() == CallKind.TOOL && call.target().equals("shell_exec") && weekend()) {
+ *             throw call.refuse("policy", "no shell on weekends");
+ *         }
+ *     }
+ * };
+ * }</pre>
+ *
+ * <p><b>Order and pairing.</b> {@code beforeTask} and {@code beforeCall} run in chain order; a guard
+ * refuses by throwing a {@link dev.agentsre.TaskRefusedException} (build one with
+ * {@link GuardedTask#refuse} / {@link GuardedCall#refuse}), and the guards after it do not run.
+ * {@code afterTask} and {@code afterCall} run in reverse order for every guard whose
+ * {@code before...} returned normally — also when a later guard refused (outcome
+ * {@link Outcome#REFUSED}) — so a guard that took something (a hold, a permit) always gives it back.
+ *
+ * <p><b>Failures.</b> Any other exception from a {@code before...} hook fails the task or call (the
+ * callee does not run; it is rethrown to the body). An exception from an {@code after...} hook is
+ * logged and counted and never reaches the agent: an outcome has happened and cannot be undone.
+ *
+ * <p><b>Threads and state.</b> Hooks run on the thread of the task or call; calls of one task may
+ * run in parallel (an asynchronous body). Keep per-task state with {@link GuardedTask#state} (set it
+ * in {@code beforeTask}) and per-call state with {@link GuardedCall#state} (set in
+ * {@code beforeCall}, read in {@code afterCall}). Hooks are on the hot path of every call: keep them
+ * allocation-light and never block.
+ */
+public interface CallGuard {
+
+    /** Before the task's body runs (the door): refuse by throwing. */
+    default void beforeTask(GuardedTask task) {
+    }
+
+    /** After the task ended ({@link GuardedTask#outcome()}), or after a later guard refused it at the door. */
+    default void afterTask(GuardedTask task) {
+    }
+
+    /** Before a call runs: refuse by throwing. */
+    default void beforeCall(GuardedCall call) {
+    }
+
+    /**
+     * After the call returned or threw ({@link GuardedCall#outcome()}, with its duration, usage and
+     * cost), or after a later guard refused it.
+     */
+    default void afterCall(GuardedCall call) {
+    }
+}
