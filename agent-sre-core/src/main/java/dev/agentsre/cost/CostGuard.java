@@ -1092,9 +1092,11 @@ public final class CostGuard {
             }
         }
         if (perTaskLimitNanos != Budget.UNLIMITED && (taskTotal >= perTaskLimitNanos || taskTotal + worstCase > perTaskLimitNanos)) {
-            return CostDecision.deny(BudgetScope.TASK, "task '" + task.taskId() + "' has spent " + Money.format(taskTotal)
-                    + (worstCase > 0 ? " and its next call may cost " + Money.format(worstCase) : "")
-                    + " of its per-task limit of " + Money.format(perTaskLimitNanos));
+            return CostDecision.deny(BudgetScope.TASK, taskTotal >= perTaskLimitNanos
+                    ? "task '" + task.taskId() + "' has spent " + Money.format(taskTotal) + " of its per-task limit of "
+                            + Money.format(perTaskLimitNanos)
+                    : "task '" + task.taskId() + "' has spent " + Money.format(taskTotal) + "; the next call's worst case of "
+                            + Money.format(worstCase) + " would pass its per-task limit of " + Money.format(perTaskLimitNanos));
         }
         for (Budget budget : budgets) {
             Budget.Period p = currentFast(budget, now);

@@ -304,17 +304,25 @@ public final class PriceTable {
         return Optional.ofNullable(checkedOn);
     }
 
-    /** Up to {@code n} known ids and aliases closest to {@code model} (edit distance), closest first. */
+    /**
+     * Up to {@code n} known ids and aliases closest to {@code model}, closest first: the ones sharing
+     * the longest prefix with it (the same family), then by edit distance.
+     */
     public List<String> closest(String model, int n) {
         String key = normalise(Check.notBlank("model", model));
         Check.positive("n", n);
         List<String> candidates = new ArrayList<>(prices.keySet());
         candidates.addAll(aliases.keySet());
-        Map<String, Integer> distance = new java.util.HashMap<>();
+        Map<String, int[]> score = new java.util.HashMap<>();
         for (String c : candidates) {
-            distance.put(c, editDistance(key, c));
+            int prefix = 0;
+            while (prefix < Math.min(key.length(), c.length()) && key.charAt(prefix) == c.charAt(prefix)) {
+                prefix++;
+            }
+            score.put(c, new int[] {-prefix, editDistance(key, c)});
         }
-        candidates.sort(Comparator.comparing((String c) -> distance.get(c)).thenComparing(c -> c));
+        candidates.sort(Comparator.comparingInt((String c) -> score.get(c)[0]).thenComparingInt(c -> score.get(c)[1])
+                .thenComparing(c -> c));
         return List.copyOf(candidates.subList(0, Math.min(n, candidates.size())));
     }
 
