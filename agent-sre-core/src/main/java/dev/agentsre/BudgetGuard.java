@@ -51,9 +51,10 @@ final class BudgetGuard implements CallGuard {
         TaskRun run = call.run;
         long worstCase = 0;
         if (call.kind == CallKind.LLM && (call.usageFn != null || call.worstCase != null)) {
-            ledger.requirePrice(costGuard, call.target); // an unpriceable model never runs
+            Object rates = ledger.rates(costGuard, call.target); // an unpriceable model never runs
+            call.rates = rates;
             if (call.worstCase != null) {
-                worstCase = ledger.priceNanos(costGuard, run.agentId, run.taskId, call.target, call.worstCase, false);
+                worstCase = ledger.price(costGuard, rates, run.agentId, run.taskId, call.target, call.worstCase, false);
             }
         }
         CostDecision refusal = ledger.checkCall(run.reservation, run.root.costNanos, worstCase);
@@ -70,7 +71,7 @@ final class BudgetGuard implements CallGuard {
         long nanos = 0;
         TokenUsage usage = call.usage;
         if (usage != null && call.outcome == Outcome.SUCCEEDED) {
-            nanos = ledger.priceNanos(costGuard, run.agentId, run.taskId, call.target, usage, true);
+            nanos = ledger.price(costGuard, call.rates, run.agentId, run.taskId, call.target, usage, true);
             call.costNanos = nanos;
             run.addCost(nanos);
         }
@@ -102,6 +103,6 @@ final class BudgetGuard implements CallGuard {
         if (extra > 0) {
             run.addCost(extra);
         }
-        ledger.finish(reservation, extra, run.ownCostNanos - extra);
+        ledger.finish(reservation, extra, run.ownCostNanos() - extra);
     }
 }

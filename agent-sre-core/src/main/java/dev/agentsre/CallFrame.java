@@ -39,6 +39,10 @@ final class CallFrame implements GuardedCall {
     // Built-in guards' state (fields rather than slots: nothing to allocate on the hot path).
     CircuitBreaker.Permit dependencyPermit;
     long worstCaseHoldNanos;
+    /** The model's rates, resolved by the budget guard before the call. */
+    Object rates;
+    /** The pipeline's clock when the call entered the chain. */
+    long enteredMillis;
     private Object[] slots;
 
     @SuppressWarnings("unchecked")

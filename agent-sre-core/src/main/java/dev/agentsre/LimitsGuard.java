@@ -20,7 +20,7 @@ final class LimitsGuard implements CallGuard {
     public void beforeCall(GuardedCall guarded) {
         CallFrame call = (CallFrame) guarded;
         TaskRun run = call.run;
-        if (run.deadlineMillis != Long.MAX_VALUE && run.sre.clock().millis() > run.deadlineMillis) {
+        if (run.deadlineMillis != Long.MAX_VALUE && call.enteredMillis > run.deadlineMillis) {
             throw deadlineRefusal(run, run.deadlineOwner);
         }
         switch (call.kind) {

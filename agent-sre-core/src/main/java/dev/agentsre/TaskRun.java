@@ -32,8 +32,8 @@ final class TaskRun implements GuardedTask {
     private static final AtomicLongFieldUpdater<TaskRun> TOOL_CALLS = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "toolCalls");
     private static final AtomicLongFieldUpdater<TaskRun> TOKENS = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "tokens");
     private static final AtomicLongFieldUpdater<TaskRun> COST = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "costNanos");
-    private static final AtomicLongFieldUpdater<TaskRun> OWN_COST = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "ownCostNanos");
     private static final AtomicIntegerFieldUpdater<TaskRun> FINISHED = AtomicIntegerFieldUpdater.newUpdater(TaskRun.class, "finished");
+    private static final AtomicLongFieldUpdater<TaskRun> CHILD_COST = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "childCostNanos");
     private static final AtomicIntegerFieldUpdater<TaskRun> CHILDREN = AtomicIntegerFieldUpdater.newUpdater(TaskRun.class, "children");
 
     final AgentSre sre;
@@ -56,7 +56,8 @@ final class TaskRun implements GuardedTask {
     volatile long toolCalls;
     volatile long tokens;
     volatile long costNanos;
-    volatile long ownCostNanos;
+    /** The cost of finished child tasks (already in {@link #costNanos}): the task's own cost is the difference. */
+    private volatile long childCostNanos;
     volatile boolean costReported;
     private volatile int finished;
     private volatile int children;
@@ -156,6 +157,9 @@ final class TaskRun implements GuardedTask {
         for (int i = admitted - 1; i >= 0; i--) {
             sre.afterTask(guards[i], this);
         }
+        if (parent != null) {
+            CHILD_COST.addAndGet(parent, costNanos);
+        }
         if (capture != null) {
             sre.closeCapture(capture);
         }
@@ -194,6 +198,7 @@ final class TaskRun implements GuardedTask {
             throw new IllegalStateException("task '" + taskId + "' of agent '" + agentId + "' has ended; its context can make no more calls");
         }
         frame.dependency = sre.dependencyOf(frame);
+        frame.enteredMillis = sre.clock().millis();
         CallGuard[] guards = sre.guards();
         int passed = 0;
         try {
@@ -215,7 +220,7 @@ final class TaskRun implements GuardedTask {
             throw failure;
         }
         frame.started = true;
-        long start = sre.clock().millis();
+        long start = frame.enteredMillis;
         T result;
         try {
             result = invoke(frame, callee);
@@ -305,9 +310,15 @@ final class TaskRun implements GuardedTask {
         }
     }
 
+    /** What the task spent itself, its delegations' cost excluded. */
+    long ownCostNanos() {
+        return costNanos - childCostNanos;
+    }
+
     void addCost(long nanos) {
-        OWN_COST.addAndGet(this, nanos);
-        costReported = true;
+        if (!costReported) {
+            costReported = true;
+        }
         for (TaskRun t = this; t != null; t = t.parent) {
             COST.addAndGet(t, nanos);
         }

@@ -1183,8 +1183,18 @@ public final class CostGuard {
         }
 
         @Override
-        public void requirePrice(CostGuard guard, String model) {
-            guard.rates(model);
+        public Object rates(CostGuard guard, String model) {
+            return guard.rates(model);
+        }
+
+        @Override
+        public long price(CostGuard guard, Object rates, String agentId, String taskId, String model, TokenUsage usage, boolean charged) {
+            PriceTable.Rates r = (PriceTable.Rates) rates;
+            long nanos = r.totalNanos(usage);
+            if (charged && r == guard.unknownModelRates) {
+                guard.publishUnknownModel(agentId, taskId, model, nanos);
+            }
+            return nanos;
         }
 
         @Override

@@ -44,10 +44,15 @@ public abstract class InFlightCost {
     public abstract long perTaskLimitNanos(CostGuard guard);
 
     /**
-     * Throws the guard's unknown-model error if {@code model} has no price and the guard is strict;
-     * used before a call that will report tokens, so an unpriceable call never runs.
+     * The rates {@code model} is priced at by the guard's rules (an opaque handle for
+     * {@link #price}); throws the guard's unknown-model error if it has no price and the guard is
+     * strict — used before a call that will report tokens, so an unpriceable call never runs.
      */
-    public abstract void requirePrice(CostGuard guard, String model);
+    public abstract Object rates(CostGuard guard, String model);
+
+    /** Prices {@code usage} at {@code rates} (from {@link #rates}); see {@link #priceNanos} for {@code charged}. */
+    public abstract long price(CostGuard guard, Object rates, String agentId, String taskId, String model, TokenUsage usage,
+                               boolean charged);
 
     /**
      * Prices {@code usage} of {@code model} by the guard's rules; {@code charged} says the price will

@@ -1,10 +1,10 @@
 package dev.agentsre.examples;
 
+import dev.agentsre.BudgetExceededException;
 import dev.agentsre.breaker.CircuitBreaker;
 import dev.agentsre.breaker.CircuitBreakerConfig;
 import dev.agentsre.breaker.CircuitOpenException;
 import dev.agentsre.cost.CostGuard;
-import dev.agentsre.cost.CostReservation;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.time.ManualClock;
@@ -13,7 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Quick start: wrap a model call in a circuit breaker and a cost guard, with no other machinery.
+ * Quick start: wrap a model call in a circuit breaker and a cost guard, with no other machinery and
+ * no manual reserve, commit or release.
  * The model fails for a stretch (the breaker opens and later fails fast), then a loop of expensive
  * calls runs into the per-agent daily budget.
  */
@@ -32,7 +33,6 @@ public final class QuickStartExample {
                 .failureThreshold(3).recoveryTimeout(Duration.ofSeconds(30)).clock(clock).build());
         CostGuard guard = CostGuard.builder().perTaskLimit(0.50).perAgentDailyLimit(5.00)
                 .priceTable(PriceTable.defaults()).clock(clock).build();
-        PriceTable prices = guard.priceTable();
 
         int answered = 0;
         int failed = 0;
@@ -41,24 +41,19 @@ public final class QuickStartExample {
         for (int task = 0; task < 120; task++) {
             boolean providerDown = task >= 10 && task < 20;
             TokenUsage usage = task < 60 ? TokenUsage.of(2_000, 400) : TokenUsage.of(120_000, 2_000); // then a runaway prompt
-            // 1. reserve the estimate: refused if it does not fit the budgets
-            CostReservation reservation = guard.reserve("research-agent", "task-" + task, 0.40);
-            if (!reservation.isGranted()) {
-                refused++;
-                clock.advance(Duration.ofSeconds(5));
-                continue;
-            }
-            // 2. call the model through the breaker: fails fast while the provider is known to be down
+            String taskId = "task-" + task;
             try {
-                breaker.call(() -> callModel(providerDown));
+                // the breaker fails fast while the provider is known to be down; the cost guard reserves $0.40,
+                // commits the price of the reply's usage, and releases the hold if the call throws
+                breaker.execute(() -> guard.executeWithUsage("research-agent", taskId, 0.40, "gpt-4o",
+                        () -> callModel(providerDown), reply -> usage));
                 answered++;
-                reservation.commit(prices.cost("gpt-4o", usage)); // 3. commit what the call really cost
             } catch (CircuitOpenException e) {
                 rejected++;
-                reservation.release(); // nothing was spent
-            } catch (Exception e) {
+            } catch (BudgetExceededException e) {
+                refused++;
+            } catch (RuntimeException e) {
                 failed++;
-                reservation.commit(prices.cost("gpt-4o", TokenUsage.of(2_000, 0))); // failed calls still bill input tokens
             }
             clock.advance(Duration.ofSeconds(5));
         }
