@@ -101,6 +101,9 @@ public final class AgentSre implements AutoCloseable {
     private final Map<String, List<Slo>> slosByAgent; // agents with their own SLOs -> theirs plus the fleet-wide ones
     private final List<Slo> fleetWideSlos;
     private final CallGuard[] guards;
+    /** The guards with task hooks, and those with call hooks, in chain order: a guard without either costs nothing there. */
+    private final CallGuard[] taskGuards;
+    private final CallGuard[] callGuards;
     private final BudgetGuard budgetGuard;
     private final List<SreEventBus.Subscription> subscriptions = new ArrayList<>();
     private final Map<CallGuard, AtomicLong> guardFailures = new ConcurrentHashMap<>();
@@ -152,6 +155,10 @@ public final class AgentSre implements AutoCloseable {
             chain.add(new DependencyBreakerGuard(b.dependencyBreakers));
         }
         this.guards = chain.toArray(new CallGuard[0]);
+        this.taskGuards = chain.stream().filter(g -> overrides(g, "beforeTask", GuardedTask.class)
+                || overrides(g, "afterTask", GuardedTask.class)).toArray(CallGuard[]::new);
+        this.callGuards = chain.stream().filter(g -> overrides(g, "beforeCall", GuardedCall.class)
+                || overrides(g, "afterCall", GuardedCall.class)).toArray(CallGuard[]::new);
 
         Map<SreEventBus, Boolean> buses = new IdentityHashMap<>();
         buses.put(eventBus, true);
@@ -356,8 +363,20 @@ public final class AgentSre implements AutoCloseable {
 
     // ------------------------------------------------------------------ what the tasks and guards use
 
-    CallGuard[] guards() {
-        return guards;
+    CallGuard[] taskGuards() {
+        return taskGuards;
+    }
+
+    CallGuard[] callGuards() {
+        return callGuards;
+    }
+
+    private static boolean overrides(CallGuard guard, String hook, Class<?> parameter) {
+        try {
+            return guard.getClass().getMethod(hook, parameter).getDeclaringClass() != CallGuard.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     int guardCount() {

@@ -51,7 +51,14 @@ final class BudgetGuard implements CallGuard {
         TaskRun run = call.run;
         long worstCase = 0;
         if (call.kind == CallKind.LLM && (call.usageFn != null || call.worstCase != null)) {
-            Object rates = ledger.rates(costGuard, call.target); // an unpriceable model never runs
+            LastModel last = (LastModel) run.lastModel;
+            Object rates;
+            if (last != null && last.model == call.target) {
+                rates = last.rates; // the same model (the same string) again: no lookup
+            } else {
+                rates = ledger.rates(costGuard, call.target); // an unpriceable model never runs
+                run.lastModel = new LastModel(call.target, rates);
+            }
             call.rates = rates;
             if (call.worstCase != null) {
                 worstCase = ledger.price(costGuard, rates, run.agentId, run.taskId, call.target, call.worstCase, false);
@@ -90,6 +97,10 @@ final class BudgetGuard implements CallGuard {
 
     long price(TaskRun run, String model, TokenUsage usage) {
         return ledger.priceNanos(costGuard, run.agentId, run.taskId, model, usage, true);
+    }
+
+    /** The model a task priced last, with its rates: one object, so a racing call never sees one model's rates under another's name. */
+    private record LastModel(String model, Object rates) {
     }
 
     @Override

@@ -64,6 +64,8 @@ final class TaskRun implements GuardedTask {
 
     // Built-in guards' per-task state.
     CostReservation reservation;
+    /** The last model the budget guard priced for this task, with its rates (a task mostly calls one model). */
+    volatile Object lastModel;
     CircuitBreaker.Permit breakerPermit;
     RogueAgentDetector.TaskActions actions;
     TraceCapture capture;
@@ -109,7 +111,7 @@ final class TaskRun implements GuardedTask {
 
     /** Runs every guard's {@code beforeTask}; on a refusal, the ones that passed get {@code afterTask}. */
     void admit(CallFrame delegation) {
-        CallGuard[] guards = sre.guards();
+        CallGuard[] guards = sre.taskGuards();
         int i = 0;
         try {
             for (; i < guards.length; i++) {
@@ -153,7 +155,7 @@ final class TaskRun implements GuardedTask {
         this.endMillis = Math.max(startMillis, sre.clock().millis());
         this.error = cause;
         this.outcome = how;
-        CallGuard[] guards = sre.guards();
+        CallGuard[] guards = sre.taskGuards();
         for (int i = admitted - 1; i >= 0; i--) {
             sre.afterTask(guards[i], this);
         }
@@ -199,7 +201,7 @@ final class TaskRun implements GuardedTask {
         }
         frame.dependency = sre.dependencyOf(frame);
         frame.enteredMillis = sre.clock().millis();
-        CallGuard[] guards = sre.guards();
+        CallGuard[] guards = sre.callGuards();
         int passed = 0;
         try {
             for (; passed < guards.length; passed++) {
@@ -258,7 +260,7 @@ final class TaskRun implements GuardedTask {
     }
 
     private void afterCall(CallFrame frame, int passed) {
-        CallGuard[] guards = sre.guards();
+        CallGuard[] guards = sre.callGuards();
         for (int i = passed - 1; i >= 0; i--) {
             sre.afterCall(guards[i], frame);
         }

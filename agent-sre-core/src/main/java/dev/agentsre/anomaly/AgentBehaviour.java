@@ -109,15 +109,29 @@ final class AgentBehaviour {
      * other call shares, so calls of separate tasks never look like a loop). Returns whether it was a
      * capability violation.
      */
-    boolean recordInTask(TaskWindow window, String taskId, String tool, long argumentsHash, long at) {
+    boolean recordInTask(RogueAgentDetector.TaskActions task, String tool, long argumentsHash, long at) {
         long key = argumentsHash * 0x9E3779B97F4A7C15L + toolId(tool);
-        double score = window.record(key, config);
+        double score = 0;
+        TaskWindow window = task.window;
+        if (window == null) {
+            if (!task.hasFirst) { // a single call is never a loop: keep its key, make the window on the second
+                task.hasFirst = true;
+                task.firstKey = key;
+            } else {
+                window = new TaskWindow(config.entropyWindow, task.firstKey);
+                task.window = window;
+            }
+        }
+        String taskId = task.taskId();
+        if (window != null) {
+            score = window.record(key, config);
+        }
         if (score > 0 && (score >= taskLoopScore || at - taskLoopAt >= violationMillis)) {
             taskLoopScore = score;
             taskLoopAt = at;
             taskLoopTool = tool;
             taskLoopTaskId = taskId;
-            taskLoopRepeats = window.lastRepeats;
+            taskLoopRepeats = window.lastRepeats; // score > 0 implies a window
             taskLoopCyclePeriod = window.lastCyclePeriod;
             taskLoopCycleRepeats = window.lastCycleRepeats;
         }

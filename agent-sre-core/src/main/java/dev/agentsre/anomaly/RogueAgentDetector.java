@@ -130,7 +130,10 @@ public final class RogueAgentDetector {
     public final class TaskActions {
         private final String agentId;
         private final String taskId;
-        private TaskWindow window;
+        // Guarded by the agent's lock: the first call's key, then the loop window.
+        boolean hasFirst;
+        long firstKey;
+        TaskWindow window;
 
         private TaskActions(String agentId, String taskId) {
             this.agentId = agentId;
@@ -167,10 +170,7 @@ public final class RogueAgentDetector {
         boolean violation;
         boolean quarantined;
         synchronized (behaviour) {
-            if (task.window == null) {
-                task.window = new TaskWindow(config.entropyWindow);
-            }
-            violation = behaviour.recordInTask(task.window, task.taskId, toolName, argumentsHash, at);
+            violation = behaviour.recordInTask(task, toolName, argumentsHash, at);
             if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
                 reasons = new ArrayList<>();
                 quarantinedAt = RiskLevel.of(combine(behaviour.scores(at, reasons)));

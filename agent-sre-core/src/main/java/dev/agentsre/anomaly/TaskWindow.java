@@ -6,7 +6,7 @@ package dev.agentsre.anomaly;
  * fifteen tasks each calling a popular tool once are not a loop. Guarded by the agent's lock.
  *
  * <p>Memory: 8 bytes per window slot plus a few counters (about 250 bytes with the default window
- * of 20), made on a task's first tool call and dropped with the task.
+ * of 20), made on a task's second tool call (one call is never a loop) and dropped with the task.
  */
 final class TaskWindow {
 
@@ -24,8 +24,11 @@ final class TaskWindow {
     /** How often that cycle repeated. */
     int lastCycleRepeats;
 
-    TaskWindow(int window) {
+    TaskWindow(int window, long firstKey) {
         this.keys = new long[window];
+        keys[0] = firstKey;
+        head = 1 % window;
+        filled = 1;
     }
 
     /** Records a call and returns its loop score in [0, 0.8] (0 when it is not part of a loop). */
