@@ -1,6 +1,5 @@
 package dev.agentsre;
 
-import dev.agentsre.cost.BudgetAction;
 import dev.agentsre.cost.CostDecision;
 import dev.agentsre.cost.CostGuard;
 import dev.agentsre.cost.CostReservation;
@@ -34,15 +33,7 @@ final class BudgetGuard implements CallGuard {
     @Override
     public void beforeTask(GuardedTask task) {
         TaskRun run = (TaskRun) task;
-        CostReservation reservation = ledger.reserve(costGuard, run.agentId, run.taskId, run.estimateNanos);
-        if (!reservation.isGranted()) {
-            CostDecision d = reservation.decision();
-            if (d.action() == BudgetAction.THROTTLE) {
-                throw new ThrottledException(run.agentId, run.taskId, d.reason(), d.retryAfter());
-            }
-            throw new BudgetExceededException(run.agentId, run.taskId, d.reason(), Duration.ZERO);
-        }
-        run.reservation = reservation;
+        run.reservation = ledger.reserve(costGuard, run.agentId, run.taskId, run.estimateNanos).orThrow();
     }
 
     @Override

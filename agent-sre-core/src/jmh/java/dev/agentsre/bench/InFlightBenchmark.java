@@ -22,7 +22,6 @@ import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,7 +58,6 @@ import org.openjdk.jmh.infra.Blackhole;
 public abstract class InFlightBenchmark {
 
     static final int CALLS = 100;
-    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     private static final TokenUsage USAGE = TokenUsage.of(1_200, 300);
     private static final Function<String, TokenUsage> USAGE_OF = reply -> USAGE;
 
@@ -105,38 +103,14 @@ public abstract class InFlightBenchmark {
         }
     }
 
-    /** Per-thread agent, task ids and prompts, built up front. */
-    @State(Scope.Thread)
-    public static class Ids {
-        final String[] tasks = new String[1024];
-        final String[] prompts = new String[4096];
-        String agent;
-        int next;
-
-        @Setup
-        public void setUp() {
-            agent = "agent-" + THREAD_IDS.getAndIncrement();
-            for (int i = 0; i < tasks.length; i++) {
-                tasks[i] = "task-" + i;
-            }
-            for (int i = 0; i < prompts.length; i++) {
-                prompts[i] = "prompt " + i;
-            }
-        }
-
-        int next() {
-            return next++;
-        }
-    }
-
     private static String model(String prompt) {
         return prompt;
     }
 
     @Benchmark
     @OperationsPerInvocation(CALLS)
-    public void directCalls(Ids ids, Blackhole bh) {
-        String prompt = ids.prompts[ids.next() & 4095];
+    public void directCalls(TaskIds ids, Blackhole bh) {
+        String prompt = ids.request(ids.next());
         Call<String, RuntimeException> call = () -> model(prompt);
         for (int i = 0; i < CALLS; i++) {
             String reply = call.call();
@@ -147,11 +121,11 @@ public abstract class InFlightBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(CALLS)
-    public Object guardedCalls(Ids ids, Blackhole bh) throws Exception {
+    public Object guardedCalls(TaskIds ids, Blackhole bh) throws Exception {
         int n = ids.next();
-        String prompt = ids.prompts[n & 4095];
+        String prompt = ids.request(n);
         Call<String, RuntimeException> call = () -> model(prompt);
-        return sre.agent(ids.agent).task(ids.tasks[n & 1023]).call(ctx -> {
+        return sre.agent(ids.agent).task(ids.task(n)).call(ctx -> {
             for (int i = 0; i < CALLS; i++) {
                 bh.consume(ctx.llm("gpt-4o-mini", prompt, call, USAGE_OF));
             }
@@ -160,9 +134,9 @@ public abstract class InFlightBenchmark {
     }
 
     @Benchmark
-    public Object directTask(Ids ids, Blackhole bh) {
+    public Object directTask(TaskIds ids, Blackhole bh) {
         int n = ids.next();
-        String prompt = ids.prompts[n & 4095];
+        String prompt = ids.request(n);
         bh.consume(model(prompt));
         String reply = model(prompt);
         bh.consume(USAGE_OF.apply(reply));
@@ -170,10 +144,10 @@ public abstract class InFlightBenchmark {
     }
 
     @Benchmark
-    public Object guardedTask(Ids ids) throws Exception {
+    public Object guardedTask(TaskIds ids) throws Exception {
         int n = ids.next();
-        String prompt = ids.prompts[n & 4095];
-        return sre.agent(ids.agent).task(ids.tasks[n & 1023]).estimatedCost(0.002).call(ctx -> {
+        String prompt = ids.request(n);
+        return sre.agent(ids.agent).task(ids.task(n)).estimatedCost(0.002).call(ctx -> {
             String docs = ctx.tool("search", prompt, () -> model(prompt));
             return ctx.llm("gpt-4o-mini", docs, () -> model(docs), USAGE_OF);
         });

@@ -17,7 +17,6 @@ import dev.agentsre.slo.Slo;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -43,7 +42,6 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 public abstract class PipelineBenchmark {
 
-    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
     private AgentSre sre;
     private final AtomicLong refused = new AtomicLong();
@@ -75,54 +73,30 @@ public abstract class PipelineBenchmark {
         }
     }
 
-    /** Per-thread agent and task ids and tool arguments, built up front. */
-    @State(Scope.Thread)
-    public static class Ids {
-        final String[] tasks = new String[1024];
-        final String[] queries = new String[4096];
-        String agent;
-        int next;
-
-        @Setup
-        public void setUp() {
-            agent = "agent-" + THREAD_IDS.getAndIncrement();
-            for (int i = 0; i < tasks.length; i++) {
-                tasks[i] = "task-" + i;
-            }
-            for (int i = 0; i < queries.length; i++) {
-                queries[i] = "query " + i;
-            }
-        }
-
-        int next() {
-            return next++;
-        }
-    }
-
     private static String search(String query) {
         return query;
     }
 
     @Benchmark
-    public String direct(Ids ids) {
+    public String direct(TaskIds ids) {
         int n = ids.next();
-        return search(ids.queries[n & 4095]);
+        return search(ids.request(n));
     }
 
     @Benchmark
-    public String ownAgent(Ids ids) throws Exception {
+    public String ownAgent(TaskIds ids) throws Exception {
         return guarded(ids.agent, ids);
     }
 
     @Benchmark
-    public String sharedAgent(Ids ids) throws Exception {
+    public String sharedAgent(TaskIds ids) throws Exception {
         return guarded("shared-agent", ids);
     }
 
-    private String guarded(String agent, Ids ids) throws Exception {
+    private String guarded(String agent, TaskIds ids) throws Exception {
         int n = ids.next();
-        String query = ids.queries[n & 4095];
-        return sre.agent(agent).task(ids.tasks[n & 1023]).estimatedCost(0.002)
+        String query = ids.request(n);
+        return sre.agent(agent).task(ids.task(n)).estimatedCost(0.002)
                 .call(ctx -> ctx.tool("search", query, () -> search(query)));
     }
 

@@ -366,7 +366,7 @@ final class AgentBehaviour {
         }
         for (int p = 2; p <= MAX_PERIOD; p++) {
             int needed = p * (config.cycleRepeats - 1);
-            if (runs[p] >= needed && lastToolsDistinct(p)) {
+            if (runs[p] >= needed && TaskWindow.lastKeysDistinct(keyRing, head, p)) {
                 double repeats = 1 + (double) runs[p] / p;
                 score = Math.max(score, Math.min(0.8, 0.55 + 0.05 * (repeats - config.cycleRepeats)));
                 if (reasons != null) {
@@ -386,17 +386,6 @@ final class AgentBehaviour {
             }
         }
         return "(unknown)";
-    }
-
-    private boolean lastToolsDistinct(int p) {
-        int w = toolRing.length;
-        long first = keyRing[(head - 1 + w) % w];
-        for (int i = 2; i <= p; i++) {
-            if (keyRing[(head - i + w) % w] != first) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String cycle(int p) {

@@ -56,7 +56,7 @@ final class TaskWindow {
         }
         for (int p = 2; p <= MAX_PERIOD; p++) {
             int needed = p * (config.cycleRepeats - 1);
-            if (runs[p] >= needed && lastKeysDistinct(p)) {
+            if (runs[p] >= needed && lastKeysDistinct(keys, head, p)) {
                 double times = 1 + (double) runs[p] / p;
                 score = Math.max(score, Math.min(0.8, 0.55 + 0.05 * (times - config.cycleRepeats)));
                 lastCyclePeriod = p;
@@ -67,7 +67,8 @@ final class TaskWindow {
         return score;
     }
 
-    private boolean lastKeysDistinct(int p) {
+    /** Whether the last {@code p} keys of a ring (next write at {@code head}) are not all the same: a cycle, not a repeat. */
+    static boolean lastKeysDistinct(long[] keys, int head, int p) {
         int w = keys.length;
         long first = keys[(head - 1 + w) % w];
         for (int i = 2; i <= p; i++) {

@@ -311,8 +311,8 @@ public final class CircuitBreaker {
     }
 
     /** The permit of every call admitted under one CLOSED or DISABLED state. */
-    private final class SharedPermit implements Permit {
-        private final State admitted;
+    private class SharedPermit implements Permit {
+        final State admitted;
 
         SharedPermit(State admitted) {
             this.admitted = admitted;
@@ -325,14 +325,14 @@ public final class CircuitBreaker {
 
         @Override
         public void onSuccess(long duration, TimeUnit unit) {
-            if (admitted.kind != CircuitState.DISABLED) {
+            if (admitted.kind != CircuitState.DISABLED && once()) {
                 record(admitted, unit.toMillis(duration), endTime(), Outcome.SUCCESS, null);
             }
         }
 
         @Override
         public void onResult(long duration, TimeUnit unit, Object result) {
-            if (admitted.kind != CircuitState.DISABLED) {
+            if (admitted.kind != CircuitState.DISABLED && once()) {
                 record(admitted, unit.toMillis(duration), endTime(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS,
                         null);
             }
@@ -341,7 +341,7 @@ public final class CircuitBreaker {
         @Override
         public void onError(long duration, TimeUnit unit, Throwable error) {
             Check.notNull("error", error);
-            if (admitted.kind != CircuitState.DISABLED) {
+            if (admitted.kind != CircuitState.DISABLED && once()) {
                 classifyAndRecord(admitted, unit.toMillis(duration), endTime(), error);
             }
         }
@@ -350,49 +350,30 @@ public final class CircuitBreaker {
         public void release() {
             // nothing was taken
         }
+
+        /** Whether this is the permit's first report (a shared permit serves many calls: always). */
+        boolean once() {
+            return true;
+        }
     }
 
     /** One half-open probe slot: its outcome (or release) is applied once. */
-    private final class ProbePermit implements Permit {
-        private final HalfOpen admitted;
+    private final class ProbePermit extends SharedPermit {
         private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
         ProbePermit(HalfOpen admitted) {
-            this.admitted = admitted;
+            super(admitted);
         }
 
         @Override
-        public CircuitState admittedIn() {
-            return CircuitState.HALF_OPEN;
-        }
-
-        @Override
-        public void onSuccess(long duration, TimeUnit unit) {
-            if (done.compareAndSet(false, true)) {
-                record(admitted, unit.toMillis(duration), endTime(), Outcome.SUCCESS, null);
-            }
-        }
-
-        @Override
-        public void onResult(long duration, TimeUnit unit, Object result) {
-            if (done.compareAndSet(false, true)) {
-                record(admitted, unit.toMillis(duration), endTime(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS,
-                        null);
-            }
-        }
-
-        @Override
-        public void onError(long duration, TimeUnit unit, Throwable error) {
-            Check.notNull("error", error);
-            if (done.compareAndSet(false, true)) {
-                classifyAndRecord(admitted, unit.toMillis(duration), endTime(), error);
-            }
+        boolean once() {
+            return done.compareAndSet(false, true);
         }
 
         @Override
         public void release() {
-            if (done.compareAndSet(false, true) && state.get() == admitted) {
-                admitted.release();
+            if (once() && state.get() == admitted) {
+                ((HalfOpen) admitted).release();
             }
         }
     }

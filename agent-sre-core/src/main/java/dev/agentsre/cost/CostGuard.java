@@ -458,15 +458,7 @@ public final class CostGuard {
      */
     public <T> T execute(String agentId, String taskId, double estimateUsd, Supplier<T> call, ToDoubleFunction<? super T> costUsd) {
         Check.notNull("call", call);
-        Check.notNull("costUsd", costUsd);
-        CostReservation reservation = admit(agentId, taskId, estimateUsd);
-        try {
-            T result = call.get();
-            reservation.commit(costUsd.applyAsDouble(result));
-            return result;
-        } finally {
-            reservation.close(); // no-op after a commit; releases the hold otherwise
-        }
+        return run(agentId, taskId, estimateUsd, call::get, costUsd);
     }
 
     /**
@@ -477,6 +469,17 @@ public final class CostGuard {
     public <T> T call(String agentId, String taskId, double estimateUsd, Callable<T> call, ToDoubleFunction<? super T> costUsd)
             throws Exception {
         Check.notNull("call", call);
+        return run(agentId, taskId, estimateUsd, call::call, costUsd);
+    }
+
+    /** A call that throws {@code E}: a {@link Supplier} ({@code E} unchecked) or a {@link Callable}. */
+    @FunctionalInterface
+    private interface WrappedCall<T, E extends Exception> {
+        T call() throws E;
+    }
+
+    private <T, E extends Exception> T run(String agentId, String taskId, double estimateUsd, WrappedCall<T, E> call,
+                                           ToDoubleFunction<? super T> costUsd) throws E {
         Check.notNull("costUsd", costUsd);
         CostReservation reservation = admit(agentId, taskId, estimateUsd);
         try {
@@ -484,7 +487,7 @@ public final class CostGuard {
             reservation.commit(costUsd.applyAsDouble(result));
             return result;
         } finally {
-            reservation.close();
+            reservation.close(); // no-op after a commit; releases the hold otherwise
         }
     }
 
@@ -582,15 +585,7 @@ public final class CostGuard {
 
     /** Reserves or throws the refusal. */
     private CostReservation admit(String agentId, String taskId, double estimateUsd) {
-        CostReservation reservation = reserve(agentId, taskId, estimateUsd);
-        if (reservation.isGranted()) {
-            return reservation;
-        }
-        CostDecision d = reservation.decision();
-        if (d.action() == BudgetAction.THROTTLE) {
-            throw new ThrottledException(agentId, taskId, d.reason(), d.retryAfter());
-        }
-        throw new BudgetExceededException(agentId, taskId, d.reason(), Duration.ZERO);
+        return reserve(agentId, taskId, estimateUsd).orThrow();
     }
 
     /** Charges after a reservation's commit. */

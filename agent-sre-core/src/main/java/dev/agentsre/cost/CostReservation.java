@@ -83,6 +83,25 @@ public final class CostReservation implements AutoCloseable {
         return decision.allowed();
     }
 
+    /**
+     * This reservation if granted; otherwise the refusal as the pipeline's exception: a
+     * {@link dev.agentsre.ThrottledException} (with {@code retryAfter}) when the agent is throttled,
+     * else a {@link dev.agentsre.BudgetExceededException} naming the budget and the figures.
+     *
+     * <pre>{@code
+     * try (CostReservation r = guard.reserve("research-agent", "task-002", 1.00).orThrow()) { ... }
+     * }</pre>
+     */
+    public CostReservation orThrow() {
+        if (decision.allowed()) {
+            return this;
+        }
+        if (decision.action() == BudgetAction.THROTTLE) {
+            throw new dev.agentsre.ThrottledException(agentId, taskId, decision.reason(), decision.retryAfter());
+        }
+        throw new dev.agentsre.BudgetExceededException(agentId, taskId, decision.reason(), java.time.Duration.ZERO);
+    }
+
     /** The guard's decision, with its reason when refused. */
     public CostDecision decision() {
         return decision;
