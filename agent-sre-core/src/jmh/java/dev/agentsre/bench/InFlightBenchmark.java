@@ -2,24 +2,14 @@ package dev.agentsre.bench;
 
 import dev.agentsre.AgentSre;
 import dev.agentsre.TaskLimits;
-import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.anomaly.RogueDetectorConfig;
 import dev.agentsre.breaker.CircuitBreakerConfig;
 import dev.agentsre.breaker.CircuitBreakerRegistry;
-import dev.agentsre.chaos.ChaosExperiment;
-import dev.agentsre.chaos.Fault;
-import dev.agentsre.cost.CostGuard;
 import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.event.TaskRefused;
 import dev.agentsre.guard.CallGuard;
 import dev.agentsre.guard.GuardedCall;
 import dev.agentsre.guard.Outcome;
 import dev.agentsre.replay.Call;
-import dev.agentsre.slo.ErrorBudget;
-import dev.agentsre.slo.ExhaustionAction;
-import dev.agentsre.slo.Slis;
-import dev.agentsre.slo.Slo;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,13 +56,6 @@ public abstract class InFlightBenchmark {
 
     @Setup
     public void setUp() {
-        SreEventBus bus = new SreEventBus();
-        bus.subscribe(TaskRefused.class, e -> refused.incrementAndGet());
-        Slo slo = Slo.builder("fleet-reliability")
-                .indicator(Slis.taskSuccessRate().build())
-                .indicator(Slis.responseLatency().build())
-                .errorBudget(ErrorBudget.builder().total(0.01).exhaustionAction(ExhaustionAction.THROTTLE).build())
-                .eventBus(bus).build();
         CallGuard observer = new CallGuard() {
             @Override
             public void afterCall(GuardedCall call) {
@@ -81,26 +64,18 @@ public abstract class InFlightBenchmark {
                 }
             }
         };
-        sre = AgentSre.builder()
-                .eventBus(bus)
+        SreEventBus bus = new SreEventBus();
+        sre = BenchPipelines.everyComponent(bus, "gpt-4o-mini", refused)
                 .guard(observer)
-                .slo(slo)
                 .taskLimits(TaskLimits.builder().maxModelCalls(1_000).maxToolCalls(1_000).maxTokens(100_000_000)
                         .maxDuration(Duration.ofHours(1)).build())
-                .breakers(CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(5).build(), bus))
                 .dependencyBreakers(CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(5).build(), bus))
-                .costGuard(CostGuard.builder().perTaskLimit(1_000).perAgentDailyLimit(1e9).orgMonthlyBudget(9e9)
-                        .autoThrottle(true).anomalyDetection(true).eventBus(bus).build())
-                .rogueDetector(new RogueAgentDetector(RogueDetectorConfig.builder().build(), bus))
-                .chaos(ChaosExperiment.builder("idle").fault(Fault.errorInjection("gpt-4o-mini", "timeout", 0.5)).eventBus(bus).build())
                 .build();
     }
 
     @TearDown(Level.Trial)
     public void checkNothingWasRefused() {
-        if (refused.get() > 0) {
-            throw new IllegalStateException(refused.get() + " tasks or calls were refused; the benchmark did not measure the full path");
-        }
+        BenchPipelines.failIfRefused(refused);
     }
 
     private static String model(String prompt) {

@@ -1,20 +1,7 @@
 package dev.agentsre.bench;
 
 import dev.agentsre.AgentSre;
-import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.anomaly.RogueDetectorConfig;
-import dev.agentsre.breaker.CircuitBreakerConfig;
-import dev.agentsre.breaker.CircuitBreakerRegistry;
-import dev.agentsre.chaos.ChaosExperiment;
-import dev.agentsre.chaos.Fault;
-import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.event.TaskRefused;
-import dev.agentsre.slo.ErrorBudget;
-import dev.agentsre.slo.ExhaustionAction;
-import dev.agentsre.slo.Slis;
-import dev.agentsre.slo.Slo;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,29 +35,12 @@ public abstract class PipelineBenchmark {
 
     @Setup
     public void setUp() {
-        SreEventBus bus = new SreEventBus();
-        bus.subscribe(TaskRefused.class, e -> refused.incrementAndGet());
-        Slo slo = Slo.builder("fleet-reliability")
-                .indicator(Slis.taskSuccessRate().build())
-                .indicator(Slis.responseLatency().build())
-                .errorBudget(ErrorBudget.builder().total(0.01).exhaustionAction(ExhaustionAction.THROTTLE).build())
-                .eventBus(bus).build();
-        sre = AgentSre.builder()
-                .eventBus(bus)
-                .slo(slo)
-                .breakers(CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(5).build(), bus))
-                .costGuard(CostGuard.builder().perTaskLimit(1_000).perAgentDailyLimit(1e9).orgMonthlyBudget(9e9)
-                        .autoThrottle(true).anomalyDetection(true).eventBus(bus).build())
-                .rogueDetector(new RogueAgentDetector(RogueDetectorConfig.builder().build(), bus))
-                .chaos(ChaosExperiment.builder("idle").fault(Fault.errorInjection("search", "timeout", 0.5)).eventBus(bus).build())
-                .build();
+        sre = BenchPipelines.everyComponent(new SreEventBus(), "search", refused).build();
     }
 
     @TearDown(Level.Trial)
     public void checkNothingWasRefused() {
-        if (refused.get() > 0) {
-            throw new IllegalStateException(refused.get() + " tasks were refused; the benchmark did not measure the full path");
-        }
+        BenchPipelines.failIfRefused(refused);
     }
 
     private static String search(String query) {

@@ -563,20 +563,22 @@ public final class CostGuard {
      * task id of its own ({@code agentId#n}).
      */
     public <T> Supplier<T> decorateSupplier(String agentId, double estimateUsd, Supplier<T> call, ToDoubleFunction<? super T> costUsd) {
-        Check.notBlank("agentId", agentId);
-        Money.toNanos("estimateUsd", estimateUsd);
-        Check.notNull("call", call);
-        Check.notNull("costUsd", costUsd);
+        checkDecorated(agentId, estimateUsd, call, costUsd);
         return () -> execute(agentId, nextTaskId(agentId), estimateUsd, call, costUsd);
     }
 
     /** {@link #decorateSupplier} for a {@link Callable}. */
     public <T> Callable<T> decorateCallable(String agentId, double estimateUsd, Callable<T> call, ToDoubleFunction<? super T> costUsd) {
+        checkDecorated(agentId, estimateUsd, call, costUsd);
+        return () -> call(agentId, nextTaskId(agentId), estimateUsd, call, costUsd);
+    }
+
+    /** A decorator's arguments are checked when it is made, not on its first invocation. */
+    private static void checkDecorated(String agentId, double estimateUsd, Object call, Object costUsd) {
         Check.notBlank("agentId", agentId);
         Money.toNanos("estimateUsd", estimateUsd);
         Check.notNull("call", call);
         Check.notNull("costUsd", costUsd);
-        return () -> call(agentId, nextTaskId(agentId), estimateUsd, call, costUsd);
     }
 
     private String nextTaskId(String agentId) {
