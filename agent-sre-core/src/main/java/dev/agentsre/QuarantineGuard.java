@@ -33,12 +33,13 @@ final class QuarantineGuard implements CallGuard {
     public void beforeCall(GuardedCall guarded) {
         CallFrame call = (CallFrame) guarded;
         TaskRun run = call.run;
-        if (detector.isQuarantined(run.agentId)) {
-            throw quarantined(call, "agent '" + run.agentId + "' was quarantined while task '" + run.taskId + "' ran");
-        }
         if (call.kind != CallKind.TOOL) {
+            if (detector.isQuarantined(run.agentId)) {
+                throw quarantined(call, "agent '" + run.agentId + "' was quarantined while task '" + run.taskId + "' ran");
+            }
             return;
         }
+        // a tool call: the recorder checks the quarantine under the agent's lock, then records and judges the call
         RogueAgentDetector.TaskActions actions = run.actions;
         if (actions == null) {
             actions = detector.taskActions(run.agentId, run.taskId);
@@ -50,8 +51,7 @@ final class QuarantineGuard implements CallGuard {
                     + "' is outside the capability profile of agent '" + run.agentId + "' (recorded as a violation)");
         }
         if (verdict == ActionVerdict.QUARANTINED) {
-            throw quarantined(call, "agent '" + run.agentId + "' is quarantined by the rogue-agent detector (this call of "
-                    + call.describe() + " completed the evidence)");
+            throw quarantined(call, "agent '" + run.agentId + "' is quarantined by the rogue-agent detector");
         }
     }
 

@@ -80,7 +80,8 @@ final class AgentBehaviour {
     private String deniedToolName;
 
     // quarantine and history
-    boolean quarantined;
+    /** Written under the lock; volatile so that a pipeline's check on every call can read it without the lock. */
+    volatile boolean quarantined;
     long calmSince = Long.MIN_VALUE;
     final ArrayDeque<RogueAssessment> history = new ArrayDeque<>();
     String lastHash = RogueAgentDetector.GENESIS;

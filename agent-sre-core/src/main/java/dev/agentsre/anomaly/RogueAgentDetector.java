@@ -169,7 +169,14 @@ public final class RogueAgentDetector {
         List<String> reasons = null;
         boolean violation;
         boolean quarantined;
+        String released = null;
         synchronized (behaviour) {
+            if (behaviour.quarantined) {
+                released = autoRelease(behaviour, RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel), at);
+                if (behaviour.quarantined) {
+                    return ActionVerdict.QUARANTINED; // refused before it is recorded: a quarantined agent does nothing
+                }
+            }
             violation = behaviour.recordInTask(task, toolName, argumentsHash, at);
             if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
                 reasons = new ArrayList<>();
@@ -178,6 +185,9 @@ public final class RogueAgentDetector {
                 behaviour.calmSince = Long.MIN_VALUE;
             }
             quarantined = behaviour.quarantined;
+        }
+        if (released != null) {
+            eventBus.publish(new AgentReleased(Instant.ofEpochMilli(at), task.agentId, released));
         }
         if (quarantinedAt != null) {
             eventBus.publish(new AgentQuarantined(Instant.ofEpochMilli(at), task.agentId, quarantinedAt, reasons));
@@ -274,9 +284,7 @@ public final class RogueAgentDetector {
             return false;
         }
         if (config.autoReleaseAfter == null) {
-            synchronized (behaviour) {
-                return behaviour.quarantined;
-            }
+            return behaviour.quarantined;
         }
         long now = clock.millis();
         String released;

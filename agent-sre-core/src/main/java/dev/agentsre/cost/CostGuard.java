@@ -1082,10 +1082,15 @@ public final class CostGuard {
     private CostDecision checkCall(CostReservation task, long taskTotal, long worstCase) {
         long now = clock.millis();
         Budget[] budgets = task.budgets;
+        int spentOut = -1;
         for (int i = budgets.length - 1; i >= 0; i--) { // organisation first: its kill covers everyone
-            Budget.Period p = currentFast(budgets[i], now);
+            Budget budget = budgets[i];
+            Budget.Period p = currentFast(budget, now);
             if (p.state.get() == BudgetState.KILLED) {
-                return CostDecision.kill(budgets[i].scope, "kill switch engaged: the " + budgets[i].describe(p));
+                return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(p));
+            }
+            if (budget.limited() && p.spent.get() >= budget.limitNanos) {
+                spentOut = i; // the most specific one wins
             }
         }
         if (perTaskLimitNanos != Budget.UNLIMITED && (taskTotal >= perTaskLimitNanos || taskTotal + worstCase > perTaskLimitNanos)) {
@@ -1095,11 +1100,9 @@ public final class CostGuard {
                     : "task '" + task.taskId() + "' has spent " + Money.format(taskTotal) + "; the next call's worst case of "
                             + Money.format(worstCase) + " would pass its per-task limit of " + Money.format(perTaskLimitNanos));
         }
-        for (Budget budget : budgets) {
-            Budget.Period p = currentFast(budget, now);
-            if (budget.limited() && p.spent.get() >= budget.limitNanos) {
-                return CostDecision.deny(budget.scope, "the " + budget.describe(p) + " is spent");
-            }
+        if (spentOut >= 0) {
+            return CostDecision.deny(budgets[spentOut].scope, "the " + budgets[spentOut].describe(currentFast(budgets[spentOut], now))
+                    + " is spent");
         }
         if (worstCase > 0) {
             Budget.Period[] periods = task.heldIn();

@@ -72,4 +72,21 @@ class TaskLoopDetectionTest {
         assertThat(observing.taskActions("a", "t").record("shell_exec", "ls")).isEqualTo(ActionVerdict.ALLOWED);
         assertThat(observing.riskSnapshot("a").signals().get(Signal.CAPABILITY)).isPositive();
     }
+
+    @Test
+    void aQuarantinedAgentsTaskCallsAreRefusedUnrecordedUntilAnAutomaticReleaseIsDue() {
+        RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().deniedTools(Set.of("shell_exec"))
+                .autoReleaseAfter(Duration.ofMinutes(5)).clock(clock).build());
+        assertThat(detector.taskActions("a", "t1").record("shell_exec", "ls")).isEqualTo(ActionVerdict.UNAUTHORISED);
+        assertThat(detector.isQuarantined("a")).isTrue();
+        long recorded = detector.recordedActions("a");
+
+        clock.advance(Duration.ofMinutes(2)); // the violation has faded: calm from now
+        assertThat(detector.taskActions("a", "t2").record("search", "q")).isEqualTo(ActionVerdict.QUARANTINED);
+        assertThat(detector.recordedActions("a")).isEqualTo(recorded);
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(detector.taskActions("a", "t3").record("search", "q")).isEqualTo(ActionVerdict.ALLOWED);
+        assertThat(detector.isQuarantined("a")).isFalse();
+    }
 }
