@@ -812,11 +812,11 @@ public final class CostGuard {
         AgentLedger agent = ledger(agentId, now);
         Budget tenant = agent.tenant == null ? null : tenantBudget(agent.tenant);
         Scopes scopes = new Scopes(agent, tenant == null ? 2 : 3);
-        scopes.set(0, agent.daily, current(agent.daily, now));
+        scopes.set(0, agent.daily, currentFast(agent.daily, now));
         if (tenant != null) {
-            scopes.set(1, tenant, current(tenant, now));
+            scopes.set(1, tenant, currentFast(tenant, now));
         }
-        scopes.set(scopes.size - 1, organization, current(organization, now));
+        scopes.set(scopes.size - 1, organization, currentFast(organization, now));
         return scopes;
     }
 
