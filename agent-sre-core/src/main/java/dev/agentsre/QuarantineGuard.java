@@ -42,8 +42,13 @@ final class QuarantineGuard implements CallGuard {
         // a tool call: the recorder checks the quarantine under the agent's lock, then records and judges the call
         RogueAgentDetector.TaskActions actions = run.actions;
         if (actions == null) {
-            actions = detector.taskActions(run.agentId, run.taskId);
-            run.actions = actions;
+            synchronized (run) { // parallel calls of one task share one loop window
+                actions = run.actions;
+                if (actions == null) {
+                    actions = detector.taskActions(run.agentId, run.taskId);
+                    run.actions = actions;
+                }
+            }
         }
         ActionVerdict verdict = actions.record(call.target, call.request);
         if (verdict == ActionVerdict.UNAUTHORISED) {

@@ -67,7 +67,7 @@ final class TaskRun implements GuardedTask {
     /** The last model the budget guard priced for this task, with its rates (a task mostly calls one model). */
     volatile Object lastModel;
     CircuitBreaker.Permit breakerPermit;
-    RogueAgentDetector.TaskActions actions;
+    volatile RogueAgentDetector.TaskActions actions;
     TraceCapture capture;
     private volatile Object[] slots;
 

@@ -581,4 +581,29 @@ class InFlightGuardsTest {
         assertThat(guard.openReservations()).isZero();
         assertThat(guard.snapshot("a").heldUsd()).isEqualByComparingTo("0");
     }
+
+    @Test
+    void parallelCallsOfOneTaskRunExactlyAsManyToolCallsAsItsLimitAllows() throws Exception {
+        AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus)
+                .taskLimits(TaskLimits.builder().maxToolCalls(100).build()).build();
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger limited = new AtomicInteger();
+
+        sre.agent("a").task("fan-out").call(ctx -> {
+            Race.run(8, thread -> {
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        ctx.tool("fetch", thread * 1_000 + i, () -> ran.incrementAndGet());
+                    } catch (TaskLimitExceededException e) {
+                        limited.incrementAndGet();
+                    }
+                }
+            });
+            assertThat(ctx.toolCalls()).isEqualTo(100);
+            return null;
+        });
+
+        assertThat(ran).hasValue(100);
+        assertThat(limited).hasValue(300);
+    }
 }
