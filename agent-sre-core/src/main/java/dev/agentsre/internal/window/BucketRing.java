@@ -15,6 +15,18 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * is correct: it was older than the window) or after it (and is counted in the new bucket). A live
  * event is never lost.
  *
+ * <p><b>Consistent reads.</b> Every reader goes through {@link #forEachLiveBucket}, the one read
+ * loop of the rings, which holds the consistency rule in one place:
+ * <ol>
+ *   <li>a slot is read only if it holds a bucket of the window, and its data is kept only if it
+ *       still holds that same bucket after the read (the epoch re-check), so a read never mixes a
+ *       bucket with the one that replaced it, nor a half-cleared slot;</li>
+ *   <li>writers add to a bucket's total (its event count) <em>before</em> its sub-counts (bad,
+ *       good) and readers read the sub-counts <em>before</em> the total, so every sub-count event a
+ *       reader sees has its total counted too: a read never sees more bad (or good) events than
+ *       events.</li>
+ * </ol>
+ *
  * <p><b>Clock jumps.</b> Time is made monotonic per ring: the bucket index used is the maximum of
  * the clock's index and the newest index recorded so far. After a backward jump events keep
  * going to the newest bucket until the clock catches up, so nothing is dropped or double counted;
@@ -87,19 +99,41 @@ public abstract class BucketRing {
         }
     }
 
-    /** The bucket index that is "now" for a read at {@code nowMillis}. */
-    protected final long currentIndex(long nowMillis) {
-        return Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+    /**
+     * Reads the newest buckets covering {@code windowMillis} at {@code nowMillis}, newest first:
+     * for each slot that holds a live bucket of the window, {@link SlotReader#read} reads its data
+     * aside and, if the slot still holds the same bucket afterwards, {@link SlotReader#keep} adds it
+     * to the result. Readers read sub-counts before totals (see the class comment).
+     *
+     * @return the number of buckets the window spans ({@link #bucketsFor})
+     */
+    protected final int forEachLiveBucket(long windowMillis, long nowMillis, SlotReader reader) {
+        int buckets = bucketsFor(windowMillis);
+        long current = Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+        for (int age = 0; age < buckets; age++) {
+            long index = current - age;
+            int slot = (int) Math.floorMod(index, (long) size);
+            if (epochs.get(slot) == index) {
+                reader.read(slot);
+                if (epochs.get(slot) == index) {
+                    reader.keep(age);
+                }
+            }
+        }
+        return buckets;
     }
 
-    /** The slot that bucket {@code index} lives in. */
-    protected final int slotOf(long index) {
-        return (int) Math.floorMod(index, (long) size);
-    }
+    /** Reads one slot for {@link #forEachLiveBucket}. */
+    protected interface SlotReader {
+        /** Reads slot {@code slot}'s data aside, sub-counts before totals. */
+        void read(int slot);
 
-    /** Whether {@code slot} currently holds bucket {@code index}. */
-    protected final boolean holds(int slot, long index) {
-        return epochs.get(slot) == index;
+        /**
+         * The slot still held the bucket after {@link #read}: adds what was read to the result.
+         *
+         * @param age 0 for the current bucket, 1 for the one before, and so on
+         */
+        void keep(int age);
     }
 
     /**

@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Rolling count of events and of the bad ones among them, over a ring of time buckets.
  *
  * <p>Recording is O(1) and allocation-free: one atomic increment for a good event, two for a bad
- * one. Reading a window is O(buckets in the window). Memory: three {@code long}s per bucket.
- * See {@link BucketRing} for the concurrency and clock-jump rules.
+ * one (the total first, then the bad count). Reading a window is O(buckets in the window); several
+ * windows are read in one pass with {@link #read(long[], long)}. Memory: three {@code long}s per
+ * bucket. See {@link BucketRing} for the concurrency, read-consistency and clock-jump rules: a read
+ * never sees more bad events than events.
  */
 public final class RollingCounter extends BucketRing {
 
@@ -47,23 +49,65 @@ public final class RollingCounter extends BucketRing {
 
     /** Totals over the newest buckets covering {@code windowMillis}, read at {@code nowMillis}. */
     public WindowCounts read(long windowMillis, long nowMillis) {
-        int buckets = bucketsFor(windowMillis);
-        long current = currentIndex(nowMillis);
-        long total = 0;
-        long bad = 0;
-        for (int k = 0; k < buckets; k++) {
-            long index = current - k;
-            int slot = slotOf(index);
-            if (holds(slot, index)) {
-                long t = totals.get(slot);
-                long b = bads.get(slot);
-                if (holds(slot, index)) {
-                    total += t;
-                    bad += b;
+        Sum sum = new Sum();
+        forEachLiveBucket(windowMillis, nowMillis, sum);
+        return new WindowCounts(sum.sumTotal, sum.sumBad);
+    }
+
+    /**
+     * Totals over several windows at once, in one pass over the ring: element {@code i} of the
+     * result covers {@code windowsMillis[i]}. Costs O(buckets of the longest window × windows).
+     */
+    public WindowCounts[] read(long[] windowsMillis, long nowMillis) {
+        int windows = windowsMillis.length;
+        int[] spans = new int[windows];
+        long longest = 0;
+        for (int i = 0; i < windows; i++) {
+            spans[i] = bucketsFor(windowsMillis[i]);
+            longest = Math.max(longest, windowsMillis[i]);
+        }
+        long[] sums = new long[2 * windows];
+        forEachLiveBucket(longest, nowMillis, new Slot() {
+            @Override
+            public void keep(int age) {
+                for (int i = 0; i < windows; i++) {
+                    if (age < spans[i]) {
+                        sums[2 * i] += total;
+                        sums[2 * i + 1] += bad;
+                    }
                 }
             }
+        });
+        WindowCounts[] result = new WindowCounts[windows];
+        for (int i = 0; i < windows; i++) {
+            result[i] = new WindowCounts(sums[2 * i], sums[2 * i + 1]);
         }
-        return new WindowCounts(total, bad);
+        return result;
+    }
+
+    /** Reads one slot: the bad count before the total. */
+    private abstract class Slot implements SlotReader {
+        long total;
+        long bad;
+
+        @Override
+        public final void read(int slot) {
+            long b = bads.get(slot);
+            total = totals.get(slot);
+            bad = Math.min(b, total); // a writer stalled across a whole rotation could leave a stray bad
+        }
+    }
+
+    /** Sums the kept slots. */
+    private final class Sum extends Slot {
+        long sumTotal;
+        long sumBad;
+
+        @Override
+        public void keep(int age) {
+            sumTotal += total;
+            sumBad += bad;
+        }
     }
 
     @Override

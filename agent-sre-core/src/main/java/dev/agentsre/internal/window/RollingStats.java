@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Recording is O(1) and allocation-free (two or three atomic operations; the sum and maximum
  * use CAS loops on the bits of a {@code double}). Memory: five {@code long}s per bucket.
- * See {@link BucketRing} for the concurrency and clock-jump rules.
+ * See {@link BucketRing} for the concurrency, read-consistency and clock-jump rules: a read never
+ * sees more good samples than samples.
  */
 public final class RollingStats extends BucketRing {
 
@@ -36,40 +37,49 @@ public final class RollingStats extends BucketRing {
         if (slot < 0) {
             return;
         }
-        addDouble(sums, slot, value);
-        raiseMax(slot, value);
+        // The count first, then the rest: a reader (which reads the rest first) never sees a good
+        // sample that is not counted (see BucketRing).
+        counts.incrementAndGet(slot);
         if (good) {
             goods.incrementAndGet(slot);
         }
-        // The count is written last so that a reader that sees the count also sees most of the sum.
-        counts.incrementAndGet(slot);
+        addDouble(sums, slot, value);
+        raiseMax(slot, value);
     }
 
     /** Aggregates over the newest buckets covering {@code windowMillis}, read at {@code nowMillis}. */
     public Summary read(long windowMillis, long nowMillis) {
-        int buckets = bucketsFor(windowMillis);
-        long current = currentIndex(nowMillis);
-        long count = 0;
-        long good = 0;
-        double sum = 0;
+        Reader reader = new Reader();
+        forEachLiveBucket(windowMillis, nowMillis, reader);
+        return new Summary(reader.count, reader.good, reader.sum, reader.count == 0 ? Double.NaN : reader.max);
+    }
+
+    /** Sums the kept slots; reads the good count, sum and maximum before the count. */
+    private final class Reader implements SlotReader {
+        long count;
+        long good;
+        double sum;
         double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < buckets; k++) {
-            long index = current - k;
-            int slot = slotOf(index);
-            if (holds(slot, index)) {
-                long c = counts.get(slot);
-                long g = goods.get(slot);
-                double s = Double.longBitsToDouble(sums.get(slot));
-                double m = Double.longBitsToDouble(maxima.get(slot));
-                if (holds(slot, index)) {
-                    count += c;
-                    good += g;
-                    sum += s;
-                    max = Math.max(max, m);
-                }
-            }
+        private long c;
+        private long g;
+        private double s;
+        private double m;
+
+        @Override
+        public void read(int slot) {
+            g = goods.get(slot);
+            s = Double.longBitsToDouble(sums.get(slot));
+            m = Double.longBitsToDouble(maxima.get(slot));
+            c = counts.get(slot);
         }
-        return new Summary(count, good, sum, count == 0 ? Double.NaN : max);
+
+        @Override
+        public void keep(int age) {
+            count += c;
+            good += Math.min(g, c); // a writer stalled across a whole rotation could leave a stray good
+            sum += s;
+            max = Math.max(max, m);
+        }
     }
 
     @Override
