@@ -68,7 +68,7 @@ class AgentSreTest {
         return Slo.builder(agent + "-reliability").agentId(agent)
                 .indicator(Slis.taskSuccessRate().clock(clock).build())
                 .errorBudget(ErrorBudget.builder().total(0.1).window(Duration.ofHours(1)).exhaustionAction(action)
-                        .minimumEvents(10).clock(clock).build())
+                        .minimumEvents(10).projectAllowance(false).clock(clock).build())
                 .eventBus(bus).clock(clock).build();
     }
 
@@ -521,7 +521,7 @@ class AgentSreTest {
         SreEventBus sloBus = new SreEventBus();
         Slo slo = Slo.builder("own-bus").agentId("a").indicator(Slis.taskSuccessRate().clock(clock).build())
                 .errorBudget(ErrorBudget.builder().total(0.1).window(Duration.ofHours(1)).exhaustionAction(ExhaustionAction.FREEZE_DEPLOYMENTS)
-                        .minimumEvents(10).clock(clock).build())
+                        .minimumEvents(10).projectAllowance(false).clock(clock).build())
                 .eventBus(sloBus).clock(clock).build();
         AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).slo(slo).build();
         exhaust(sre, slo, "a");

@@ -2,9 +2,6 @@ package dev.agentsre.slo;
 
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.window.RollingStats;
-import dev.agentsre.time.Durations;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -45,9 +42,8 @@ public final class AggregateSli extends Sli {
         this.statistic = Check.notNull("statistic", b.statistic);
         this.minValue = b.minValue;
         this.maxValue = b.maxValue;
-        int buckets = Check.positive("buckets", b.buckets);
-        long bucketMillis = Math.max(1, windowMillis() / buckets);
-        this.stats = new RollingStats(bucketMillis, (int) Math.min(Integer.MAX_VALUE, (windowMillis() + bucketMillis - 1) / bucketMillis));
+        long bucketMillis = b.bucketMillis(windowMillis());
+        this.stats = new RollingStats(bucketMillis, SliBuilder.Bucketed.ringSize(windowMillis(), bucketMillis));
     }
 
     /** Starts a builder; target and window are required. */
@@ -112,38 +108,15 @@ public final class AggregateSli extends Sli {
         return target();
     }
 
-    /** Builder for {@link AggregateSli}. */
-    public static final class Builder {
-        private final String name;
-        private double target = Double.NaN;
-        private Duration window;
+    /** Builder for {@link AggregateSli}; target and window are required. */
+    public static final class Builder extends SliBuilder.Bucketed<Builder> {
         private Comparison comparison = Comparison.AT_LEAST;
         private Statistic statistic = Statistic.MEAN;
         private double minValue = -Double.MAX_VALUE;
         private double maxValue = Double.MAX_VALUE;
-        private Clock clock = Clock.systemUTC();
-        private int buckets = DEFAULT_BUCKETS;
 
         private Builder(String name) {
-            this.name = name;
-        }
-
-        /** The target value. */
-        public Builder target(double target) {
-            this.target = target;
-            return this;
-        }
-
-        /** The rolling window. */
-        public Builder window(Duration window) {
-            this.window = window;
-            return this;
-        }
-
-        /** The rolling window as a duration string. */
-        public Builder window(String window) {
-            this.window = Durations.parsePositive("window", window);
-            return this;
+            super(name, DEFAULT_BUCKETS);
         }
 
         /** The direction in which values are good (default {@link Comparison#AT_LEAST}). */
@@ -167,18 +140,6 @@ public final class AggregateSli extends Sli {
             }
             this.minValue = min;
             this.maxValue = max;
-            return this;
-        }
-
-        /** The clock samples are stamped with. */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /** Number of time buckets tiling the window (default {@value AggregateSli#DEFAULT_BUCKETS}). */
-        public Builder buckets(int buckets) {
-            this.buckets = buckets;
             return this;
         }
 

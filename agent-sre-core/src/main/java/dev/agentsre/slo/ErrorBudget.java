@@ -1,52 +1,82 @@
 package dev.agentsre.slo;
 
 import dev.agentsre.internal.Check;
+import dev.agentsre.internal.window.PeriodCounter;
 import dev.agentsre.internal.window.RollingCounter;
 import dev.agentsre.time.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An error budget: the share of events allowed to be bad over a rolling window, and the alerts
- * that watch how fast it burns.
+ * An error budget: the share of events allowed to be bad over a window, and the alerts that watch
+ * how fast it burns.
  *
  * <p><b>Semantics.</b> With {@code total = 1 - target} (for example 0.005 for a 99.5% target) and
- * {@code n} events in the window of which {@code bad} were bad:
+ * {@code n} events in the budget window of which {@code bad} were bad:
  * <ul>
- *   <li>allowed bad events = {@code total × n};</li>
+ *   <li>allowed bad events = {@code total × n / coverage} (see <i>sparse data</i> below; once the
+ *       window is fully observed, coverage is 1 and this is {@code total × n});</li>
  *   <li>{@link #remainingPercent()} = {@code 100 × (1 − bad / allowed)}, floored at 0 (100 when
- *       nothing was allowed yet because nothing happened);</li>
+ *       nothing happened yet);</li>
  *   <li>{@link #isExhausted()} when {@code bad ≥ allowed} and {@code n ≥ minimumEvents};</li>
  *   <li>{@link #burnRate(Duration) burnRate(w)} = {@code (bad_w / n_w) / total}.</li>
  * </ul>
- * Burn-rate alerts ({@link #firingAlerts()}) also need {@code minimumEvents} in their long window,
- * so one failure at 3 a.m. does not page anybody.
  *
- * <p><b>Windows and resolution.</b> Events are counted in two rings of 720 time buckets each: a
- * coarse ring spanning the budget window (1-hour buckets for 30 days) and a fine ring spanning
+ * <p><b>Sparse data: the allowance is projected until the window is full.</b> A budget that has
+ * seen traffic for only part of its window (a new agent, a restart, the first days of a calendar
+ * month) judges the traffic so far as a sample of the whole window: {@code coverage} is the share
+ * of the window observed since the first event ({@code (now − max(first event, window start)) /
+ * window length}, at least one fine bucket), and the allowance is that of a whole window at the
+ * traffic rate seen so far. Three failures among the first 200 tasks of a new agent with a
+ * 99.5%/30-day budget are then 0.3% of a projected month's allowance, not three times an allowance
+ * of one. Exhaustion needs {@code bad / n ≥ total / coverage}: a budget cannot be exhausted before
+ * {@code coverage ≥ total} (3.6 hours into a 30-day 99.5% window for a 100% failure rate — the
+ * same 3.6 hours of complete outage a steady, fully observed budget allows) and a 10% failure rate
+ * exhausts a 24-hour 99.5% budget after 1.2 hours. Burn-rate alerts are ratios over their own
+ * windows and are not projected: a new agent that fails pages within minutes. Turn projection off
+ * with {@link Builder#projectAllowance(boolean)}.
+ *
+ * <p><b>Windows.</b> Rolling ({@link Builder#window(Duration)}, any length from 1 second) or
+ * calendar-aligned ({@link Builder#calendarWindow(CalendarWindow)}: the budget is refilled at the
+ * start of every period). Events are counted in two rings of 720 time buckets each: a coarse ring
+ * spanning the (nominal) budget window (1-hour buckets for 30 days) and a fine ring spanning
  * {@code window / 120} (30-second buckets over 6 hours for 30 days). Windows up to the fine span
  * are read from the fine ring, longer ones from the coarse ring; a window is read with the
- * resolution of one bucket (see the user guide). Idle periods need no work: stale buckets are
- * skipped on read and reused on write.
+ * resolution of one bucket. A calendar budget also counts the current period exactly (a counter
+ * reset at each period start). Idle periods need no work: stale buckets are skipped on read and
+ * reused on write.
+ *
+ * <p><b>Alerts.</b> By default the four multi-window tiers of {@link BurnRateAlert#workbookDefaults};
+ * the single-window alerts of the reference ({@link Builder#burnRateAlert}, {@link
+ * Builder#burnRateCritical}) are off unless set, or unless multi-window alerts are turned off.
+ * Alerts need {@code minimumEvents} in their long window, so one failure at 3 a.m. does not page
+ * anybody.
  *
  * <p><b>Cost and memory.</b> {@link #recordEvent(boolean)} is O(1), lock-free and allocation-free
- * (two atomic increments for a good event, four for a bad one). Queries cost O(buckets read),
- * independent of how many events were recorded. Memory is fixed at about 35 KiB whatever the
- * traffic or the window.
+ * (two atomic increments for a good event, four for a bad one, two more for a calendar window).
+ * {@link #snapshot()} reads each ring once for every window it needs; no query depends on how many
+ * events were recorded. Memory is fixed at about 35 KiB whatever the traffic or the window.
  */
 public final class ErrorBudget {
 
     /** Default budget window: 30 days. */
     public static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
-    /** Default threshold of the single-window warning alert. */
+    /** Shortest budget window. */
+    public static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+    /** Threshold of the single-window warning alert when it is on without a threshold of its own. */
     public static final double DEFAULT_BURN_RATE_ALERT = 2.0;
-    /** Default threshold of the single-window critical alert. */
+    /** Threshold of the single-window critical alert when it is on without a threshold of its own. */
     public static final double DEFAULT_BURN_RATE_CRITICAL = 10.0;
-    /** Default window of the single-window alerts: 1 hour. */
+    /** Default window of the single-window alerts: 1 hour, or the budget window when that is shorter. */
     public static final Duration DEFAULT_BURN_RATE_WINDOW = Duration.ofHours(1);
     /** Default minimum number of events before the budget can be exhausted or an alert fire. */
     public static final long DEFAULT_MINIMUM_EVENTS = 10;
@@ -55,32 +85,44 @@ public final class ErrorBudget {
     /** The fine ring spans {@code window / FINE_SPAN_DIVISOR}. */
     static final int FINE_SPAN_DIVISOR = 120;
 
-    // Tolerance for comparing bad (an integer) with allowed (a product of doubles), so that
-    // 5 bad events out of 1,000 at a 0.005 budget are "5 >= 5", not "5 >= 5.000000000000001".
+    // Tolerance for comparing counts with products of doubles, so that 5 bad events out of 1,000
+    // at a 0.005 budget are "5 >= 5", not "5 >= 5.000000000000001"; burn rates likewise.
     private static final double EPSILON = 1e-9;
+    private static final long UNSET = Long.MIN_VALUE;
 
     private final double total;
     private final Duration window;
     private final long windowMillis;
+    private final CalendarWindow calendarWindow;
     private final ExhaustionAction exhaustionAction;
     private final long minimumEvents;
+    private final boolean projectAllowance;
     private final List<BurnRateAlert> alerts;
     private final Clock clock;
     private final RollingCounter coarse;
     private final RollingCounter fine;
+    private final PeriodCounter period;
+    private final AtomicLong firstEventMillis = new AtomicLong(UNSET);
     // Lifetime totals, for exporters: a metrics backend computes burn rates across JVMs from these.
-    private final java.util.concurrent.atomic.LongAdder lifetimeEvents = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder lifetimeBad = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder lifetimeEvents = new LongAdder();
+    private final LongAdder lifetimeBad = new LongAdder();
+    // The windows a snapshot reads, per ring, and where each alert's windows are among them.
+    private final long[] fineWindows;
+    private final long[] coarseWindows;
+    private final int[] alertLong;  // index into fine (>= 0) or coarse (-1 - index) windows
+    private final int[] alertShort; // same, or Integer.MIN_VALUE for a single-window rule
 
     private ErrorBudget(Builder b) {
         this.total = Check.openRange("total", b.total, 0.0, 1.0);
-        this.window = Check.positive("window", b.window);
-        this.windowMillis = window.toMillis();
-        if (windowMillis < RING_BUCKETS) {
-            throw new IllegalArgumentException("window must be at least " + RING_BUCKETS + "ms, got " + Durations.format(window));
+        this.calendarWindow = b.calendarWindow;
+        this.window = calendarWindow != null ? calendarWindow.nominalLength() : Check.positive("window", b.window);
+        if (window.compareTo(MIN_WINDOW) < 0) {
+            throw new IllegalArgumentException("window must be at least " + Durations.format(MIN_WINDOW) + ", got " + Durations.format(window));
         }
+        this.windowMillis = window.toMillis();
         this.exhaustionAction = Check.notNull("exhaustionAction", b.exhaustionAction);
         this.minimumEvents = Check.nonNegative("minimumEvents", b.minimumEvents);
+        this.projectAllowance = b.projectAllowance;
         this.clock = Check.notNull("clock", b.clock);
         this.alerts = List.copyOf(buildAlerts(b));
         long coarseBucket = Math.max(1, windowMillis / RING_BUCKETS);
@@ -88,6 +130,31 @@ public final class ErrorBudget {
         long fineSpan = Math.max(1, windowMillis / FINE_SPAN_DIVISOR);
         long fineBucket = Math.max(1, fineSpan / RING_BUCKETS);
         this.fine = new RollingCounter(fineBucket, (int) ((fineSpan + fineBucket - 1) / fineBucket));
+        this.period = calendarWindow == null ? null : new PeriodCounter(millis -> {
+            CalendarWindow.Period p = calendarWindow.periodAt(Instant.ofEpochMilli(millis));
+            return new long[] {p.start().toEpochMilli(), p.end().toEpochMilli()};
+        }, clock.millis());
+
+        TreeSet<Long> fineSet = new TreeSet<>();
+        TreeSet<Long> coarseSet = new TreeSet<>();
+        if (calendarWindow == null) {
+            coarseSet.add(windowMillis);
+        }
+        for (BurnRateAlert alert : alerts) {
+            for (Duration w : alert.shortWindow() == null ? List.of(alert.longWindow()) : List.of(alert.longWindow(), alert.shortWindow())) {
+                long millis = Math.max(1, w.toMillis());
+                (millis <= fine.spanMillis() ? fineSet : coarseSet).add(millis);
+            }
+        }
+        this.fineWindows = fineSet.stream().mapToLong(Long::longValue).toArray();
+        this.coarseWindows = coarseSet.stream().mapToLong(Long::longValue).toArray();
+        this.alertLong = new int[alerts.size()];
+        this.alertShort = new int[alerts.size()];
+        for (int i = 0; i < alerts.size(); i++) {
+            BurnRateAlert alert = alerts.get(i);
+            alertLong[i] = windowIndex(alert.longWindow());
+            alertShort[i] = alert.shortWindow() == null ? Integer.MIN_VALUE : windowIndex(alert.shortWindow());
+        }
     }
 
     /** Starts a builder. Required: {@link Builder#total(double)} or {@link Builder#target(double)}. */
@@ -100,9 +167,15 @@ public final class ErrorBudget {
         long now = clock.millis();
         coarse.record(now, !good);
         fine.record(now, !good);
+        if (period != null) {
+            period.record(now, 1, good ? 0 : 1);
+        }
         lifetimeEvents.increment();
         if (!good) {
             lifetimeBad.increment();
+        }
+        if (firstEventMillis.get() == UNSET) {
+            firstEventMillis.compareAndSet(UNSET, now);
         }
     }
 
@@ -120,8 +193,14 @@ public final class ErrorBudget {
         long now = clock.millis();
         coarse.record(now, good + bad, bad);
         fine.record(now, good + bad, bad);
+        if (period != null) {
+            period.record(now, good + bad, bad);
+        }
         lifetimeEvents.add(good + bad);
         lifetimeBad.add(bad);
+        if (firstEventMillis.get() == UNSET) {
+            firstEventMillis.compareAndSet(UNSET, now);
+        }
     }
 
     /** Events recorded since the budget was created (monotonic; for exporters and metrics backends). */
@@ -134,36 +213,43 @@ public final class ErrorBudget {
         return lifetimeBad.sum();
     }
 
-    /** Events recorded in the budget window. */
+    /** Events recorded in the budget window (the current period of a calendar window). */
     public long totalEvents() {
-        return coarse.read(windowMillis, clock.millis()).total();
+        return budgetCounts(clock.millis()).total;
     }
 
     /** Bad events recorded in the budget window. */
     public long badEvents() {
-        return coarse.read(windowMillis, clock.millis()).bad();
+        return budgetCounts(clock.millis()).bad;
     }
 
-    /** Bad events allowed so far: {@code total × events in the window}. */
+    /** Bad events allowed so far: {@code total × events in the window / coverage} (see the class comment). */
     public double allowedBadEvents() {
-        return total * totalEvents();
+        return budgetCounts(clock.millis()).allowed;
     }
 
     /** Share of the budget left, 0..100; 100 when nothing happened yet. */
     public double remainingPercent() {
-        return remainingPercent(coarse.read(windowMillis, clock.millis()));
+        return budgetCounts(clock.millis()).remainingPercent();
     }
 
     /** Share of the budget used, 0..100 and beyond when over-spent. */
     public double consumedPercent() {
-        RollingCounter.WindowCounts counts = coarse.read(windowMillis, clock.millis());
-        double allowed = total * counts.total();
-        return allowed == 0 ? 0.0 : 100.0 * counts.bad() / allowed;
+        BudgetCounts counts = budgetCounts(clock.millis());
+        return counts.allowed == 0 ? 0.0 : 100.0 * counts.bad / counts.allowed;
     }
 
     /** Whether bad events reached the allowance, with at least {@code minimumEvents} events seen. */
     public boolean isExhausted() {
-        return isExhausted(coarse.read(windowMillis, clock.millis()));
+        return budgetCounts(clock.millis()).exhausted();
+    }
+
+    /**
+     * The share of the budget window observed so far, in (0, 1]: 1 once the first event is a whole
+     * window old (or projection is off); 1 when nothing was recorded.
+     */
+    public double coverage() {
+        return budgetCounts(clock.millis()).coverage;
     }
 
     /**
@@ -173,35 +259,40 @@ public final class ErrorBudget {
      * @throws IllegalArgumentException if {@code window} is not positive or longer than the budget window
      */
     public double burnRate(Duration window) {
-        return ringFor(window).read(window.toMillis(), clock.millis()).badRatio() / total;
+        return ringFor(window).read(Math.max(1, window.toMillis()), clock.millis()).badRatio() / total;
     }
 
-    /** The configured alert rules, single-window ones first. */
+    /** The configured alert rules: single-window ones first, then the workbook's tiers, then custom ones. */
     public List<BurnRateAlert> alerts() {
         return alerts;
     }
 
-    /** The alert rules that fire now. */
+    /** The alert rules whose raise condition holds now (stateless: no hysteresis, see {@link Slo#firingAlerts()}). */
     public List<BurnRateAlert> firingAlerts() {
-        return firingAt(clock.millis());
+        return snapshot().firingAlerts();
     }
 
-    private List<BurnRateAlert> firingAt(long now) {
-        List<BurnRateAlert> firing = new ArrayList<>(2);
-        for (BurnRateAlert alert : alerts) {
-            if (fires(alert, now)) {
-                firing.add(alert);
-            }
-        }
-        return firing;
-    }
-
-    /** A consistent-enough view of the budget for exporters and reports. */
+    /** The budget and every alert window, read at one instant. */
     public Snapshot snapshot() {
         long now = clock.millis();
-        RollingCounter.WindowCounts counts = coarse.read(windowMillis, now);
-        return new Snapshot(counts.total(), counts.bad(), total * counts.total(), remainingPercent(counts),
-                isExhausted(counts), List.copyOf(firingAt(now)));
+        BudgetCounts counts = budgetCounts(now);
+        RollingCounter.WindowCounts[] fineCounts = fineWindows.length == 0 ? new RollingCounter.WindowCounts[0] : fine.read(fineWindows, now);
+        RollingCounter.WindowCounts[] coarseCounts = coarseWindows.length == 0 ? new RollingCounter.WindowCounts[0] : coarse.read(coarseWindows, now);
+        List<AlertReading> readings = new ArrayList<>(alerts.size());
+        List<BurnRateAlert> firing = new ArrayList<>(2);
+        for (int i = 0; i < alerts.size(); i++) {
+            RollingCounter.WindowCounts longCounts = pick(alertLong[i], fineCounts, coarseCounts);
+            double shortRate = alertShort[i] == Integer.MIN_VALUE ? Double.NaN
+                    : pick(alertShort[i], fineCounts, coarseCounts).badRatio() / total;
+            AlertReading reading = new AlertReading(alerts.get(i), longCounts.total(), longCounts.badRatio() / total, shortRate,
+                    longCounts.total() >= Math.max(1, minimumEvents));
+            readings.add(reading);
+            if (reading.raised()) {
+                firing.add(reading.alert());
+            }
+        }
+        return new Snapshot(counts.total, counts.bad, counts.allowed, counts.remainingPercent(), counts.exhausted(),
+                List.copyOf(firing), counts.coverage, List.copyOf(readings));
     }
 
     /** The budget as a fraction of events: {@code 1 - target}. */
@@ -214,9 +305,14 @@ public final class ErrorBudget {
         return 1.0 - total;
     }
 
-    /** The rolling budget window. */
+    /** The budget window; for a calendar window its {@linkplain CalendarWindow#nominalLength() nominal length}. */
     public Duration window() {
         return window;
+    }
+
+    /** The calendar window, if the budget is calendar-aligned. */
+    public Optional<CalendarWindow> calendarWindow() {
+        return Optional.ofNullable(calendarWindow);
     }
 
     /** What should happen on exhaustion. */
@@ -229,6 +325,11 @@ public final class ErrorBudget {
         return minimumEvents;
     }
 
+    /** Whether the allowance is projected while the window is not yet fully observed. */
+    public boolean projectsAllowance() {
+        return projectAllowance;
+    }
+
     /** The clock events are stamped with. */
     public Clock clock() {
         return clock;
@@ -236,19 +337,48 @@ public final class ErrorBudget {
 
     @Override
     public String toString() {
-        return "ErrorBudget{total=" + total + ", window=" + Durations.format(window) + ", action=" + exhaustionAction + '}';
+        return "ErrorBudget{total=" + total + ", window=" + (calendarWindow != null ? calendarWindow : Durations.format(window))
+                + ", action=" + exhaustionAction + '}';
     }
 
-    private boolean fires(BurnRateAlert alert, long now) {
-        RollingCounter.WindowCounts longCounts = ringFor(alert.longWindow()).read(alert.longWindow().toMillis(), now);
-        if (longCounts.total() < Math.max(1, minimumEvents) || longCounts.badRatio() / total < alert.rate()) {
-            return false;
+    private BudgetCounts budgetCounts(long now) {
+        long n;
+        long bad;
+        long windowStart;
+        long windowLength;
+        if (period != null) {
+            PeriodCounter.Reading reading = period.read(now);
+            n = reading.total();
+            bad = reading.bad();
+            windowStart = reading.startMillis();
+            windowLength = reading.endMillis() - reading.startMillis();
+        } else {
+            RollingCounter.WindowCounts counts = coarse.read(windowMillis, now);
+            n = counts.total();
+            bad = counts.bad();
+            windowStart = now - windowMillis;
+            windowLength = windowMillis;
         }
-        if (alert.shortWindow() == null) {
-            return true;
+        double coverage = 1.0;
+        long first = firstEventMillis.get();
+        if (projectAllowance && first != UNSET) {
+            long observed = now - Math.max(first, windowStart);
+            observed = Math.max(fine.bucketMillis(), Math.min(windowLength, observed));
+            coverage = (double) observed / windowLength;
         }
-        RollingCounter.WindowCounts shortCounts = ringFor(alert.shortWindow()).read(alert.shortWindow().toMillis(), now);
-        return shortCounts.badRatio() / total >= alert.rate();
+        return new BudgetCounts(n, bad, total * n / coverage, coverage);
+    }
+
+    private RollingCounter.WindowCounts pick(int index, RollingCounter.WindowCounts[] fineCounts, RollingCounter.WindowCounts[] coarseCounts) {
+        return index >= 0 ? fineCounts[index] : coarseCounts[-1 - index];
+    }
+
+    private int windowIndex(Duration window) {
+        long millis = Math.max(1, window.toMillis());
+        if (millis <= fine.spanMillis()) {
+            return java.util.Arrays.binarySearch(fineWindows, millis);
+        }
+        return -1 - java.util.Arrays.binarySearch(coarseWindows, millis);
     }
 
     private RollingCounter ringFor(Duration window) {
@@ -258,39 +388,58 @@ public final class ErrorBudget {
             throw new IllegalArgumentException("window must not exceed the budget window " + Durations.format(this.window)
                     + ", got " + Durations.format(window));
         }
-        return millis <= fine.spanMillis() ? fine : coarse;
+        return Math.max(1, millis) <= fine.spanMillis() ? fine : coarse;
     }
 
-    private double remainingPercent(RollingCounter.WindowCounts counts) {
-        double allowed = total * counts.total();
-        if (counts.total() == 0) {
-            return 100.0;
+    /** Whether {@code rate} reaches {@code threshold}, with a tolerance for binary fractions. */
+    static boolean reaches(double rate, double threshold) {
+        return rate >= threshold * (1 - EPSILON);
+    }
+
+    private final class BudgetCounts {
+        final long total;
+        final long bad;
+        final double allowed;
+        final double coverage;
+
+        BudgetCounts(long total, long bad, double allowed, double coverage) {
+            this.total = total;
+            this.bad = bad;
+            this.allowed = allowed;
+            this.coverage = coverage;
         }
-        return Math.max(0.0, 100.0 * (1.0 - counts.bad() / allowed));
-    }
 
-    private boolean isExhausted(RollingCounter.WindowCounts counts) {
-        double allowed = total * counts.total();
-        return counts.total() >= Math.max(1, minimumEvents) && counts.bad() >= allowed * (1 - EPSILON);
+        double remainingPercent() {
+            return total == 0 ? 100.0 : Math.max(0.0, 100.0 * (1.0 - bad / allowed));
+        }
+
+        boolean exhausted() {
+            return total >= Math.max(1, minimumEvents) && bad >= allowed * (1 - EPSILON);
+        }
     }
 
     private List<BurnRateAlert> buildAlerts(Builder b) {
         List<BurnRateAlert> result = new ArrayList<>();
-        Check.positive("burnRateWindow", b.burnRateWindow);
-        if (b.burnRateAlert > 0) {
-            Check.positive("burnRateAlert", b.burnRateAlert);
-            result.add(BurnRateAlert.singleWindow("burn_rate_warning", b.burnRateAlert, AlertSeverity.WARNING, b.burnRateWindow));
-        } else if (b.burnRateAlert != 0) {
-            throw new IllegalArgumentException("burnRateAlert must be > 0, or 0 to disable, got " + b.burnRateAlert);
+        Duration singleWindow = b.burnRateWindow != null ? Check.positive("burnRateWindow", b.burnRateWindow)
+                : (DEFAULT_BURN_RATE_WINDOW.compareTo(window) < 0 ? DEFAULT_BURN_RATE_WINDOW : window);
+        // Single-window alerts are the reference's; beside the multi-window tiers they only add noise,
+        // so they are on by default only when the tiers are off.
+        double warning = Double.isNaN(b.burnRateAlert) ? (b.multiWindowAlerts ? 0 : DEFAULT_BURN_RATE_ALERT) : b.burnRateAlert;
+        double critical = Double.isNaN(b.burnRateCritical) ? (b.multiWindowAlerts ? 0 : DEFAULT_BURN_RATE_CRITICAL) : b.burnRateCritical;
+        if (warning > 0) {
+            Check.positive("burnRateAlert", warning);
+            result.add(BurnRateAlert.singleWindow("burn_rate_warning", warning, AlertSeverity.WARNING, singleWindow));
+        } else if (warning != 0) {
+            throw new IllegalArgumentException("burnRateAlert must be > 0, or 0 to disable, got " + warning);
         }
-        if (b.burnRateCritical > 0) {
-            Check.positive("burnRateCritical", b.burnRateCritical);
-            result.add(BurnRateAlert.singleWindow("burn_rate_critical", b.burnRateCritical, AlertSeverity.CRITICAL, b.burnRateWindow));
-        } else if (b.burnRateCritical != 0) {
-            throw new IllegalArgumentException("burnRateCritical must be > 0, or 0 to disable, got " + b.burnRateCritical);
+        if (critical > 0) {
+            Check.positive("burnRateCritical", critical);
+            result.add(BurnRateAlert.singleWindow("burn_rate_critical", critical, AlertSeverity.CRITICAL, singleWindow));
+        } else if (critical != 0) {
+            throw new IllegalArgumentException("burnRateCritical must be > 0, or 0 to disable, got " + critical);
         }
-        if (b.burnRateAlert > 0 && b.burnRateCritical > 0 && b.burnRateCritical < b.burnRateAlert) {
-            throw new IllegalArgumentException("burnRateCritical must be >= burnRateAlert (" + b.burnRateAlert + "), got " + b.burnRateCritical);
+        if (warning > 0 && critical > 0 && critical < warning) {
+            throw new IllegalArgumentException("burnRateCritical must be >= burnRateAlert (" + warning + "), got " + critical);
         }
         if (b.multiWindowAlerts) {
             result.addAll(BurnRateAlert.workbookDefaults(window));
@@ -315,36 +464,67 @@ public final class ErrorBudget {
     }
 
     /**
+     * One alert rule's windows, read at one instant.
+     *
+     * @param alert the rule
+     * @param longWindowEvents events in its long window
+     * @param longWindowRate burn rate over its long window
+     * @param shortWindowRate burn rate over its short window, NaN for a single-window rule
+     * @param enoughEvents whether the long window holds the budget's minimum number of events
+     */
+    public record AlertReading(BurnRateAlert alert, long longWindowEvents, double longWindowRate, double shortWindowRate,
+                               boolean enoughEvents) {
+
+        /** The raise condition: enough events and every window at the rule's rate or faster. */
+        public boolean raised() {
+            return burnsAtLeast(alert.rate());
+        }
+
+        /** The hold condition of a firing rule: enough events and every window at its resolve rate or faster. */
+        public boolean holding() {
+            return burnsAtLeast(alert.resolveRate());
+        }
+
+        private boolean burnsAtLeast(double threshold) {
+            return enoughEvents && reaches(longWindowRate, threshold)
+                    && (Double.isNaN(shortWindowRate) || reaches(shortWindowRate, threshold));
+        }
+    }
+
+    /**
      * A view of the budget at one instant.
      *
      * @param totalEvents events in the window
      * @param badEvents bad events in the window
-     * @param allowedBadEvents {@code total × totalEvents}
+     * @param allowedBadEvents {@code total × totalEvents / coverage}
      * @param remainingPercent 0..100
      * @param exhausted whether the budget is exhausted
-     * @param firingAlerts alert rules firing now
+     * @param firingAlerts alert rules whose raise condition holds now
+     * @param coverage share of the window observed so far, in (0, 1]
+     * @param alertReadings every alert rule's windows, in {@link #alerts()} order
      */
     public record Snapshot(long totalEvents, long badEvents, double allowedBadEvents, double remainingPercent,
-                           boolean exhausted, List<BurnRateAlert> firingAlerts) {
+                           boolean exhausted, List<BurnRateAlert> firingAlerts, double coverage, List<AlertReading> alertReadings) {
     }
 
     /**
-     * Builder for {@link ErrorBudget}. Defaults: window {@link #DEFAULT_WINDOW} (30d), single-window
-     * alerts at {@value #DEFAULT_BURN_RATE_ALERT}&times; (warning) and
-     * {@value #DEFAULT_BURN_RATE_CRITICAL}&times; (critical) over 1h, the workbook's multi-window
-     * alerts on, exhaustion action {@link ExhaustionAction#ALERT}, minimum events
-     * {@value #DEFAULT_MINIMUM_EVENTS}, {@link Clock#systemUTC()}.
+     * Builder for {@link ErrorBudget}. Defaults: a rolling window of {@link #DEFAULT_WINDOW} (30d),
+     * the workbook's four multi-window alert tiers and no single-window alerts, exhaustion action
+     * {@link ExhaustionAction#ALERT}, minimum events {@value #DEFAULT_MINIMUM_EVENTS}, projection
+     * on, {@link Clock#systemUTC()}.
      */
     public static final class Builder {
         private double total = Double.NaN;
         private Duration window = DEFAULT_WINDOW;
-        private double burnRateAlert = DEFAULT_BURN_RATE_ALERT;
-        private double burnRateCritical = DEFAULT_BURN_RATE_CRITICAL;
-        private Duration burnRateWindow = DEFAULT_BURN_RATE_WINDOW;
+        private CalendarWindow calendarWindow;
+        private double burnRateAlert = Double.NaN;
+        private double burnRateCritical = Double.NaN;
+        private Duration burnRateWindow;
         private boolean multiWindowAlerts = true;
         private final List<BurnRateAlert> extraAlerts = new ArrayList<>();
         private ExhaustionAction exhaustionAction = ExhaustionAction.ALERT;
         private long minimumEvents = DEFAULT_MINIMUM_EVENTS;
+        private boolean projectAllowance = true;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -363,37 +543,49 @@ public final class ErrorBudget {
             return this;
         }
 
-        /** The rolling budget window (at least 720 ms). */
+        /** A rolling budget window, at least {@link ErrorBudget#MIN_WINDOW} (replaces a calendar window). */
         public Builder window(Duration window) {
             this.window = window;
+            this.calendarWindow = null;
             return this;
         }
 
-        /** The rolling budget window as a duration string. */
+        /** A rolling budget window as a duration string (replaces a calendar window). */
         public Builder window(String window) {
-            this.window = Durations.parsePositive("window", window);
+            return window(Durations.parsePositive("window", window));
+        }
+
+        /** A calendar-aligned budget window: the budget refills at the start of every period. */
+        public Builder calendarWindow(CalendarWindow window) {
+            this.calendarWindow = Check.notNull("calendarWindow", window);
             return this;
         }
 
-        /** Threshold of the single-window warning alert; 0 disables it. */
+        /**
+         * Threshold of the single-window warning alert; 0 disables it. Unset, it is off while
+         * multi-window alerts are on and {@value ErrorBudget#DEFAULT_BURN_RATE_ALERT} otherwise.
+         */
         public Builder burnRateAlert(double rate) {
             this.burnRateAlert = rate;
             return this;
         }
 
-        /** Threshold of the single-window critical alert; 0 disables it. */
+        /**
+         * Threshold of the single-window critical alert; 0 disables it. Unset, it is off while
+         * multi-window alerts are on and {@value ErrorBudget#DEFAULT_BURN_RATE_CRITICAL} otherwise.
+         */
         public Builder burnRateCritical(double rate) {
             this.burnRateCritical = rate;
             return this;
         }
 
-        /** Window of the single-window alerts (default 1h). */
+        /** Window of the single-window alerts (default 1h, or the budget window when shorter). */
         public Builder burnRateWindow(Duration window) {
             this.burnRateWindow = window;
             return this;
         }
 
-        /** Whether to add the workbook's multi-window alerts (default true). */
+        /** Whether to add the workbook's four multi-window tiers (default true). */
         public Builder multiWindowAlerts(boolean enabled) {
             this.multiWindowAlerts = enabled;
             return this;
@@ -414,6 +606,16 @@ public final class ErrorBudget {
         /** Events needed before exhaustion or alerts (default {@value ErrorBudget#DEFAULT_MINIMUM_EVENTS}). */
         public Builder minimumEvents(long minimumEvents) {
             this.minimumEvents = minimumEvents;
+            return this;
+        }
+
+        /**
+         * Whether the allowance is projected to the whole window while the window is not fully
+         * observed (default true; see the class comment). Off, a budget judges the events it has as
+         * if they were a whole window's.
+         */
+        public Builder projectAllowance(boolean enabled) {
+            this.projectAllowance = enabled;
             return this;
         }
 

@@ -203,7 +203,7 @@ public abstract class Sli {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "{" + name + " " + (comparison == Comparison.AT_LEAST ? ">= " : "<= ")
+        return getClass().getSimpleName() + "{" + name + " " + comparison.symbol() + " "
                 + target + " over " + Durations.format(window) + '}';
     }
 
@@ -225,45 +225,17 @@ public abstract class Sli {
      * {@link Clock#systemUTC()}, {@value Sli#DEFAULT_MAX_SAMPLES} samples. Target and window are
      * required.
      */
-    public static final class Spec {
-        private final String name;
-        private double target = Double.NaN;
-        private Duration window;
+    public static final class Spec extends SliBuilder<Spec> {
         private Comparison comparison = Comparison.AT_LEAST;
-        private Clock clock = Clock.systemUTC();
         private int maxSamples = DEFAULT_MAX_SAMPLES;
 
         private Spec(String name) {
-            this.name = name;
-        }
-
-        /** The target value. */
-        public Spec target(double target) {
-            this.target = target;
-            return this;
-        }
-
-        /** The rolling window. */
-        public Spec window(Duration window) {
-            this.window = window;
-            return this;
-        }
-
-        /** The rolling window as a duration string ({@link Durations#parse}). */
-        public Spec window(String window) {
-            this.window = Durations.parsePositive("window", window);
-            return this;
+            super(name);
         }
 
         /** The direction in which values are good. */
         public Spec comparison(Comparison comparison) {
             this.comparison = comparison;
-            return this;
-        }
-
-        /** The clock samples are stamped with. */
-        public Spec clock(Clock clock) {
-            this.clock = clock;
             return this;
         }
 

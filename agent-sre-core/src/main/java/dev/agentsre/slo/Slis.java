@@ -14,7 +14,7 @@ package dev.agentsre.slo;
  *   <tr><td>{@link #taskSuccessRate()}</td><td>task_success_rate</td><td>share of tasks that succeeded</td><td>&ge; 0.995</td><td>30d</td></tr>
  *   <tr><td>{@link #toolCallAccuracy()}</td><td>tool_call_accuracy</td><td>share of correct tool selections</td><td>&ge; 0.999</td><td>7d</td></tr>
  *   <tr><td>{@link #toolSuccessRate()}</td><td>tool_success_rate</td><td>share of tool calls that succeeded</td><td>&ge; 0.99</td><td>24h</td></tr>
- *   <tr><td>{@link #responseLatency()}</td><td>response_latency_p95</td><td>p95 latency, ms</td><td>&le; 5000</td><td>1h</td></tr>
+ *   <tr><td>{@link #responseLatency()}</td><td>response_latency_p95 (named after its percentile)</td><td>p95 latency, ms</td><td>&le; 5000</td><td>1h</td></tr>
  *   <tr><td>{@link #costPerTask()}</td><td>cost_per_task</td><td>mean USD per task</td><td>&le; 0.50</td><td>24h</td></tr>
  *   <tr><td>{@link #tokenUsage()}</td><td>token_usage</td><td>mean tokens per completion</td><td>&le; 4096</td><td>24h</td></tr>
  *   <tr><td>{@link #hallucinationRate()}</td><td>hallucination_rate</td><td>share of outputs with a factual error</td><td>&le; 0.01</td><td>24h</td></tr>
@@ -22,6 +22,7 @@ package dev.agentsre.slo;
  *   <tr><td>{@link #policyCompliance()}</td><td>policy_compliance</td><td>share of actions within policy</td><td>&ge; 1.0</td><td>30d</td></tr>
  *   <tr><td>{@link #delegationDepth()}</td><td>delegation_depth</td><td>maximum delegation hops</td><td>&le; 3</td><td>1h</td></tr>
  *   <tr><td>{@link #errorRate()}</td><td>error_rate</td><td>share of tasks that failed</td><td>&le; 0.01</td><td>1h</td></tr>
+ *   <tr><td>{@link #availability()}</td><td>availability</td><td>share of offered tasks served</td><td>&ge; 0.999</td><td>30d</td></tr>
  * </table>
  *
  * <p>Rate indicators take outcomes: {@code record(true)} / {@code record(1.0)} for the counted
@@ -48,9 +49,20 @@ public final class Slis {
         return rate("tool_success_rate", 0.99, "24h", Comparison.AT_LEAST);
     }
 
-    /** p95 response latency in milliseconds; &le; 5000 over 1 hour. */
+    /**
+     * p95 response latency in milliseconds; &le; 5000 over 1 hour. Named after its percentile:
+     * {@code response_latency_p95}, or {@code response_latency_p99} after {@code .percentile(0.99)}.
+     */
     public static PercentileSli.Builder responseLatency() {
-        return PercentileSli.builder("response_latency_p95").percentile(0.95).target(5000).window("1h");
+        return PercentileSli.builder("response_latency").percentile(0.95).target(5000).window("1h");
+    }
+
+    /**
+     * Share of offered tasks that were served (not refused as unavailable, see {@link Refusal});
+     * &ge; 0.999 over 30 days.
+     */
+    public static AvailabilitySli.Builder availability() {
+        return AvailabilitySli.builder("availability").target(0.999).window("30d");
     }
 
     /** Mean cost per task in USD; &le; 0.50 over 24 hours. */

@@ -14,8 +14,9 @@ class ErrorBudgetTest {
 
     private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T00:00:00Z"));
 
+    /** A 99.5%/30d budget judged as if its window were full: the maths of a steady, long-running budget. */
     private ErrorBudget budget995() {
-        return ErrorBudget.builder().total(0.005).window(Duration.ofDays(30)).clock(clock).build();
+        return ErrorBudget.builder().total(0.005).window(Duration.ofDays(30)).projectAllowance(false).clock(clock).build();
     }
 
     private static void record(ErrorBudget budget, int good, int bad) {
@@ -53,7 +54,7 @@ class ErrorBudgetTest {
     @Test
     void exactlyTheAllowanceIsExhaustedDespiteFloatingPoint() {
         // 1 - 0.995 is 0.0050000000000000044 in binary floating point.
-        ErrorBudget budget = ErrorBudget.builder().target(0.995).clock(clock).build();
+        ErrorBudget budget = ErrorBudget.builder().target(0.995).projectAllowance(false).clock(clock).build();
         record(budget, 995, 5);
         assertThat(budget.isExhausted()).isTrue();
         record(budget, 1, 0);
@@ -71,7 +72,7 @@ class ErrorBudgetTest {
 
     @Test
     void exhaustionAndAlertsWaitForTheMinimumNumberOfEvents() {
-        ErrorBudget budget = ErrorBudget.builder().total(0.005).minimumEvents(10).clock(clock).build();
+        ErrorBudget budget = ErrorBudget.builder().total(0.005).minimumEvents(10).projectAllowance(false).clock(clock).build();
         record(budget, 0, 1);
         assertThat(budget.isExhausted()).isFalse();
         assertThat(budget.burnRate(Duration.ofHours(1))).isEqualTo(200.0);
@@ -167,11 +168,14 @@ class ErrorBudgetTest {
         assertThat(fast.longWindow()).isEqualTo(Duration.ofDays(7).dividedBy(720)); // 14 min
         assertThat(fast.shortWindow()).isEqualTo(Duration.ofDays(7).dividedBy(8640));
         List<BurnRateAlert> month = BurnRateAlert.workbookDefaults(Duration.ofDays(30));
+        assertThat(month).extracting(BurnRateAlert::name).containsExactly("fast_burn", "slow_burn", "steady_burn", "budget_drain");
         assertThat(month).extracting(BurnRateAlert::longWindow)
-                .containsExactly(Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(3));
+                .containsExactly(Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1), Duration.ofDays(3));
         assertThat(month).extracting(BurnRateAlert::shortWindow)
-                .containsExactly(Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(6));
-        assertThat(month).extracting(BurnRateAlert::rate).containsExactly(14.4, 6.0, 1.0);
+                .containsExactly(Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
+        assertThat(month).extracting(BurnRateAlert::rate).containsExactly(14.4, 6.0, 3.0, 1.0);
+        assertThat(month).extracting(BurnRateAlert::severity).containsExactly(
+                AlertSeverity.CRITICAL, AlertSeverity.CRITICAL, AlertSeverity.WARNING, AlertSeverity.WARNING);
     }
 
     @Test
@@ -182,9 +186,17 @@ class ErrorBudgetTest {
                 .build();
         assertThat(onlyCustom.alerts()).extracting(BurnRateAlert::name).containsExactly("custom");
 
+        // Single-window alerts are off by default beside the multi-window tiers...
         ErrorBudget defaults = budget995();
         assertThat(defaults.alerts()).extracting(BurnRateAlert::name)
-                .containsExactly("burn_rate_warning", "burn_rate_critical", "fast_burn", "slow_burn", "budget_drain");
+                .containsExactly("fast_burn", "slow_burn", "steady_burn", "budget_drain");
+        // ...on when asked for, and the default when the tiers are off.
+        assertThat(ErrorBudget.builder().total(0.005).clock(clock).burnRateAlert(2).burnRateCritical(10).build().alerts())
+                .extracting(BurnRateAlert::name)
+                .containsExactly("burn_rate_warning", "burn_rate_critical", "fast_burn", "slow_burn", "steady_burn", "budget_drain");
+        assertThat(ErrorBudget.builder().total(0.005).clock(clock).multiWindowAlerts(false).build().alerts())
+                .extracting(BurnRateAlert::name, BurnRateAlert::rate)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("burn_rate_warning", 2.0), org.assertj.core.groups.Tuple.tuple("burn_rate_critical", 10.0));
     }
 
     @Test

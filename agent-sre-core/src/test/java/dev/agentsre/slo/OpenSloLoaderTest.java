@@ -82,7 +82,7 @@ class OpenSloLoaderTest {
         assertThat(indicator.target()).isEqualTo(0.995);
         assertThat(indicator.clock()).isSameAs(clock);
 
-        PercentileSli latency = (PercentileSli) slos.get(1).indicator("response_latency_p95");
+        PercentileSli latency = (PercentileSli) slos.get(1).indicator("response_latency_p99");
         assertThat(latency.percentile()).isEqualTo(0.99);
         assertThat(latency.target()).isEqualTo(3000);
         assertThat(slos.get(1).errorBudget().window()).isEqualTo(Duration.ofDays(7));

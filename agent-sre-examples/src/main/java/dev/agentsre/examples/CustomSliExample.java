@@ -48,7 +48,9 @@ public final class CustomSliExample {
         Slo slo = Slo.builder("code-reviewer-usefulness")
                 .agentId("code-reviewer")
                 .indicator(acceptance)
-                .errorBudget(ErrorBudget.builder().target(0.80).window("7d").clock(clock).build())
+                // The 50 reviews below stand for a whole week's: judge them as a full window rather
+                // than projecting them (see docs/slo.md, "Sparse data").
+                .errorBudget(ErrorBudget.builder().target(0.80).window("7d").projectAllowance(false).clock(clock).build())
                 .build();
         for (int i = 0; i < 50; i++) {
             boolean accepted = i % 4 != 0; // 75% accepted: below target

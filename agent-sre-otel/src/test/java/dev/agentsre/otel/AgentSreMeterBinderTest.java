@@ -20,7 +20,7 @@ class AgentSreMeterBinderTest {
     @Test
     void theSameSignalsUnderTheSameNamesInMicrometer() {
         SreEventBus bus = new SreEventBus();
-        Slo slo = Slo.builder("reliability").agentId("researcher").errorBudget(ErrorBudget.builder().target(0.99).clock(clock).build())
+        Slo slo = Slo.builder("reliability").agentId("researcher").errorBudget(ErrorBudget.builder().target(0.99).projectAllowance(false).clock(clock).build())
                 .eventBus(bus).build();
         slo.errorBudget().recordEvents(98, 2);
         slo.evaluate();

@@ -35,7 +35,7 @@ class PrometheusScrapeTest {
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(server).build()).build()) {
             SreEventBus bus = new SreEventBus();
             Slo slo = Slo.builder("reliability").agentId("researcher")
-                    .errorBudget(ErrorBudget.builder().target(0.99).build()).eventBus(bus).build();
+                    .errorBudget(ErrorBudget.builder().target(0.99).projectAllowance(false).build()).eventBus(bus).build();
             slo.errorBudget().recordEvents(95, 5);
             CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults(), bus);
             breakers.get("writer").forceOpen();

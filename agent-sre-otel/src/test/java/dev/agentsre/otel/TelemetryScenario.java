@@ -42,7 +42,7 @@ final class TelemetryScenario {
     TelemetryScenario build() {
         AggregateSli success = Slis.taskSuccessRate().target(0.99).clock(clock).build();
         slo = Slo.builder("reliability").agentId("researcher").indicator(success)
-                .errorBudget(ErrorBudget.builder().target(0.99).clock(clock).build())
+                .errorBudget(ErrorBudget.builder().target(0.99).projectAllowance(false).clock(clock).build())
                 .eventBus(bus).evaluationInterval(Duration.ZERO).build();
         breakers = CircuitBreakerRegistry.builder()
                 .defaultConfig(CircuitBreakerConfig.builder().failureThreshold(2).clock(clock).build())
