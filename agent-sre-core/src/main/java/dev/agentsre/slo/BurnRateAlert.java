@@ -23,7 +23,8 @@ import java.util.List;
  *   <li>a firing rule <em>holds</em> while every window still burns at {@code resolveRate} or faster
  *       (default {@value #DEFAULT_RESOLVE_FACTOR} &times; {@code rate}): a burn hovering around the
  *       threshold does not flap;</li>
- *   <li>once it no longer holds, it keeps firing for {@code keepFiringFor} more, then resolves.</li>
+ *   <li>once it no longer holds, it keeps firing for {@code keepFiringFor} more (from the first
+ *       evaluation that found it not holding), then resolves.</li>
  * </ul>
  * {@link ErrorBudget#firingAlerts()} reports the stateless raise condition alone.
  *

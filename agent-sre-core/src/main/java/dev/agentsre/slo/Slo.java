@@ -97,7 +97,7 @@ public final class Slo {
     private final AtomicLong tickets = new AtomicLong();
     private long appliedTicket;
     private final long[] raisingSince;
-    private final long[] lastHeld;
+    private final long[] notHoldingSince;
     private final boolean[] firing;
     private volatile SloStatus status = SloStatus.UNKNOWN;
     private volatile BurnRateAlert openAlert;
@@ -133,9 +133,10 @@ public final class Slo {
         this.availabilityIndicators = List.copyOf(availability);
         int rules = errorBudget.alerts().size();
         this.raisingSince = new long[rules];
-        this.lastHeld = new long[rules];
+        this.notHoldingSince = new long[rules];
         this.firing = new boolean[rules];
         java.util.Arrays.fill(raisingSince, UNSET);
+        java.util.Arrays.fill(notHoldingSince, UNSET);
     }
 
     /** Starts a builder for an SLO called {@code name}. */
@@ -257,14 +258,19 @@ public final class Slo {
                     }
                     if (now - raisingSince[i] >= rule.pendingFor().toMillis()) {
                         firing[i] = true;
-                        lastHeld[i] = now;
+                        notHoldingSince[i] = UNSET;
                     }
                 }
             } else if (reading.holding()) {
-                lastHeld[i] = now;
-            } else if (now - lastHeld[i] >= rule.keepFiringFor().toMillis()) {
-                firing[i] = false;
-                raisingSince[i] = UNSET;
+                notHoldingSince[i] = UNSET;
+            } else {
+                if (notHoldingSince[i] == UNSET) {
+                    notHoldingSince[i] = now;
+                }
+                if (now - notHoldingSince[i] >= rule.keepFiringFor().toMillis()) {
+                    firing[i] = false;
+                    raisingSince[i] = UNSET;
+                }
             }
             if (firing[i]) {
                 nowFiring.add(rule);
@@ -348,6 +354,16 @@ public final class Slo {
     /** The status of the last evaluation, without evaluating. */
     public SloStatus status() {
         return status;
+    }
+
+    /**
+     * The exhaustion action in force after the last evaluation: the budget's {@link
+     * ErrorBudget#exhaustionAction()} while the status is {@link SloStatus#EXHAUSTED}, empty
+     * otherwise. A pure read, for a pipeline that enforces the action at admission (a throttle gate,
+     * a breaker to trip after a failure) instead of mirroring it from events.
+     */
+    public Optional<ExhaustionAction> actionInForce() {
+        return status == SloStatus.EXHAUSTED ? Optional.of(errorBudget.exhaustionAction()) : Optional.empty();
     }
 
     /** The alert rules firing after the last evaluation (hysteresis applied), in {@link ErrorBudget#alerts()} order. */
