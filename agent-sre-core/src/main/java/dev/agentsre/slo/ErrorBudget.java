@@ -218,6 +218,12 @@ public final class ErrorBudget {
         return budgetCounts(clock.millis()).total;
     }
 
+    /** Events and bad events in the budget window, read together: {@code {total, bad}}. */
+    long[] windowCounts() {
+        BudgetCounts counts = budgetCounts(clock.millis());
+        return new long[] {counts.total, counts.bad};
+    }
+
     /** Bad events recorded in the budget window. */
     public long badEvents() {
         return budgetCounts(clock.millis()).bad;

@@ -83,6 +83,7 @@ public final class Slo {
     private final String description;
     private final List<Sli> indicators;
     private final List<AvailabilitySli> availabilityIndicators;
+    private final Sli budgetIndicator;
     private final ErrorBudget errorBudget;
     private final BudgetEvents budgetEvents;
     private final Set<Refusal> unavailability;
@@ -131,6 +132,11 @@ public final class Slo {
             }
         }
         this.availabilityIndicators = List.copyOf(availability);
+        this.budgetIndicator = b.budgetIndicator;
+        if (budgetIndicator instanceof EventRatioSli || budgetIndicator instanceof AvailabilitySli) {
+            throw new IllegalArgumentException("budgetIndicator must judge samples against a threshold, got "
+                    + budgetIndicator.getClass().getSimpleName() + " '" + budgetIndicator.name() + "', which counts events itself");
+        }
         int rules = errorBudget.alerts().size();
         this.raisingSince = new long[rules];
         this.notHoldingSince = new long[rules];
@@ -151,6 +157,29 @@ public final class Slo {
     public void recordEvent(boolean good) {
         errorBudget.recordEvent(good);
         evaluateIfDue();
+    }
+
+    /**
+     * Records {@code value} on the SLO's {@linkplain Builder#budgetIndicator(Sli) budget indicator}
+     * and a budget event judged against it: good when the sample meets the indicator's target in its
+     * direction (a latency below its threshold, say). Each sample is an occurrence, as with an
+     * OpenSLO {@code thresholdMetric} budgeted by {@code Occurrences}. Then evaluates if due.
+     *
+     * @throws IllegalStateException if the SLO has no budget indicator
+     * @throws IllegalArgumentException if the indicator rejects the value (nothing is recorded)
+     */
+    public void record(double value) {
+        if (budgetIndicator == null) {
+            throw new IllegalStateException("SLO '" + name + "' has no budget indicator; record events with recordEvent(good)");
+        }
+        budgetIndicator.record(value);
+        errorBudget.recordEvent(budgetIndicator.comparison().isGood(value, budgetIndicator.target()));
+        evaluateIfDue();
+    }
+
+    /** The indicator whose samples are the budget's events ({@link #record(double)}), if any. */
+    public Optional<Sli> budgetIndicator() {
+        return Optional.ofNullable(budgetIndicator);
     }
 
     /**
@@ -448,6 +477,7 @@ public final class Slo {
         private String description;
         private final List<Sli> indicators = new ArrayList<>();
         private ErrorBudget errorBudget;
+        private Sli budgetIndicator;
         private BudgetEvents budgetEvents = BudgetEvents.TASK_OUTCOMES;
         private Set<Refusal> unavailability = Refusal.UNAVAILABILITY;
         private SreEventBus eventBus;
@@ -473,6 +503,19 @@ public final class Slo {
         /** Adds an indicator; names must be unique within the SLO. */
         public Builder indicator(Sli indicator) {
             this.indicators.add(Check.notNull("indicator", indicator));
+            return this;
+        }
+
+        /**
+         * Adds an indicator whose samples are also the budget's events: {@link Slo#record(double)}
+         * records a sample on it and a good or bad event, judged against its target, on the budget.
+         */
+        public Builder budgetIndicator(Sli indicator) {
+            if (budgetIndicator != null) {
+                throw new IllegalArgumentException("an SLO has one budget indicator, got '" + budgetIndicator.name() + "' already");
+            }
+            indicator(indicator);
+            this.budgetIndicator = indicator;
             return this;
         }
 
