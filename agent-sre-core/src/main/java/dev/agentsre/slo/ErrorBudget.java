@@ -281,9 +281,10 @@ public final class ErrorBudget {
     /** The budget and every alert window, read at one instant. */
     public Snapshot snapshot() {
         long now = clock.millis();
-        BudgetCounts counts = budgetCounts(now);
         RollingCounter.WindowCounts[] fineCounts = fineWindows.length == 0 ? new RollingCounter.WindowCounts[0] : fine.read(fineWindows, now);
         RollingCounter.WindowCounts[] coarseCounts = coarseWindows.length == 0 ? new RollingCounter.WindowCounts[0] : coarse.read(coarseWindows, now);
+        // A rolling budget window is the longest coarse window, read in the same pass.
+        BudgetCounts counts = period != null ? budgetCounts(now) : budgetCounts(now, coarseCounts[coarseCounts.length - 1]);
         List<AlertReading> readings = new ArrayList<>(alerts.size());
         List<BurnRateAlert> firing = new ArrayList<>(2);
         for (int i = 0; i < alerts.size(); i++) {
@@ -348,23 +349,18 @@ public final class ErrorBudget {
     }
 
     private BudgetCounts budgetCounts(long now) {
-        long n;
-        long bad;
-        long windowStart;
-        long windowLength;
-        if (period != null) {
-            PeriodCounter.Reading reading = period.read(now);
-            n = reading.total();
-            bad = reading.bad();
-            windowStart = reading.startMillis();
-            windowLength = reading.endMillis() - reading.startMillis();
-        } else {
-            RollingCounter.WindowCounts counts = coarse.read(windowMillis, now);
-            n = counts.total();
-            bad = counts.bad();
-            windowStart = now - windowMillis;
-            windowLength = windowMillis;
+        if (period == null) {
+            return budgetCounts(now, coarse.read(windowMillis, now));
         }
+        PeriodCounter.Reading reading = period.read(now);
+        return budgetCounts(now, reading.total(), reading.bad(), reading.startMillis(), reading.endMillis() - reading.startMillis());
+    }
+
+    private BudgetCounts budgetCounts(long now, RollingCounter.WindowCounts rolling) {
+        return budgetCounts(now, rolling.total(), rolling.bad(), now - windowMillis, windowMillis);
+    }
+
+    private BudgetCounts budgetCounts(long now, long n, long bad, long windowStart, long windowLength) {
         double coverage = 1.0;
         long first = firstEventMillis.get();
         if (projectAllowance && first != UNSET) {
