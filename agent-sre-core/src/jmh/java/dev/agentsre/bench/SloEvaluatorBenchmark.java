@@ -39,7 +39,7 @@ public class SloEvaluatorBenchmark {
         SloTemplate template = SloTemplate.builder("reliability")
                 .indicator(() -> Slis.taskSuccessRate().clock(clock).build())
                 .errorBudget(() -> ErrorBudget.builder().target(0.995).exhaustionAction(ExhaustionAction.THROTTLE).clock(clock).build())
-                .clock(clock).maxAgents(agents).evaluationInterval(Duration.ofDays(365)).build();
+                .clock(clock).maxAgents(agents).options(slo -> slo.evaluationInterval(Duration.ofDays(365))).build();
         // A day of traffic: every agent records 24 hourly batches, 1% of them bad.
         for (int hour = 0; hour < 24; hour++) {
             for (int a = 0; a < agents; a++) {

@@ -215,23 +215,23 @@ public final class ErrorBudget {
 
     /** Events recorded in the budget window (the current period of a calendar window). */
     public long totalEvents() {
-        return budgetCounts(clock.millis()).total;
+        return budgetCounts(clock.millis()).total();
     }
 
     /** Events and bad events in the budget window, read together: {@code {total, bad}}. */
     long[] windowCounts() {
         BudgetCounts counts = budgetCounts(clock.millis());
-        return new long[] {counts.total, counts.bad};
+        return new long[] {counts.total(), counts.bad};
     }
 
     /** Bad events recorded in the budget window. */
     public long badEvents() {
-        return budgetCounts(clock.millis()).bad;
+        return budgetCounts(clock.millis()).bad();
     }
 
     /** Bad events allowed so far: {@code total × events in the window / coverage} (see the class comment). */
     public double allowedBadEvents() {
-        return budgetCounts(clock.millis()).allowed;
+        return budgetCounts(clock.millis()).allowed();
     }
 
     /** Share of the budget left, 0..100; 100 when nothing happened yet. */
@@ -242,7 +242,7 @@ public final class ErrorBudget {
     /** Share of the budget used, 0..100 and beyond when over-spent. */
     public double consumedPercent() {
         BudgetCounts counts = budgetCounts(clock.millis());
-        return counts.allowed == 0 ? 0.0 : 100.0 * counts.bad / counts.allowed;
+        return counts.allowed() == 0 ? 0.0 : 100.0 * counts.bad() / counts.allowed();
     }
 
     /** Whether bad events reached the allowance, with at least {@code minimumEvents} events seen. */
@@ -255,7 +255,7 @@ public final class ErrorBudget {
      * window old (or projection is off); 1 when nothing was recorded.
      */
     public double coverage() {
-        return budgetCounts(clock.millis()).coverage;
+        return budgetCounts(clock.millis()).coverage();
     }
 
     /**
@@ -298,7 +298,7 @@ public final class ErrorBudget {
                 firing.add(reading.alert());
             }
         }
-        return new Snapshot(counts.total, counts.bad, counts.allowed, counts.remainingPercent(), counts.exhausted(),
+        return new Snapshot(counts.total(), counts.bad(), counts.allowed, counts.remainingPercent(), counts.exhausted(),
                 List.copyOf(firing), counts.coverage, List.copyOf(readings));
     }
 
@@ -368,7 +368,7 @@ public final class ErrorBudget {
             observed = Math.max(fine.bucketMillis(), Math.min(windowLength, observed));
             coverage = (double) observed / windowLength;
         }
-        return new BudgetCounts(n, bad, total * n / coverage, coverage);
+        return new BudgetCounts(n, bad, total * n / coverage, coverage, minimumEvents);
     }
 
     private RollingCounter.WindowCounts pick(int index, RollingCounter.WindowCounts[] fineCounts, RollingCounter.WindowCounts[] coarseCounts) {
@@ -398,19 +398,8 @@ public final class ErrorBudget {
         return rate >= threshold * (1 - EPSILON);
     }
 
-    private final class BudgetCounts {
-        final long total;
-        final long bad;
-        final double allowed;
-        final double coverage;
-
-        BudgetCounts(long total, long bad, double allowed, double coverage) {
-            this.total = total;
-            this.bad = bad;
-            this.allowed = allowed;
-            this.coverage = coverage;
-        }
-
+    /** The budget window's counts, its allowance and coverage, and the verdicts on them. */
+    private record BudgetCounts(long total, long bad, double allowed, double coverage, long minimumEvents) {
         double remainingPercent() {
             return total == 0 ? 100.0 : Math.max(0.0, 100.0 * (1.0 - bad / allowed));
         }

@@ -236,19 +236,7 @@ public final class OpenSloLoader {
     // ------------------------------------------------------------------ reading
 
     /** One document (or one item of a document that is a list), with where it came from. */
-    private static final class Doc {
-        final String where;
-        final JsonNode root;
-        final String kind;
-        final String name;
-
-        Doc(String where, JsonNode root, String kind, String name) {
-            this.where = where;
-            this.root = root;
-            this.kind = kind;
-            this.name = name;
-        }
-
+    private record Doc(String where, JsonNode root, String kind, String name) {
         IllegalArgumentException error(String path, String message) {
             return new IllegalArgumentException(where + ": " + path + ": " + message);
         }
@@ -883,27 +871,11 @@ public final class OpenSloLoader {
     }
 
     /** A rolling duration or a calendar window. */
-    private static final class Window {
-        final Duration rolling;
-        final CalendarWindow calendar;
-
-        Window(Duration rolling, CalendarWindow calendar) {
-            this.rolling = rolling;
-            this.calendar = calendar;
-        }
+    private record Window(Duration rolling, CalendarWindow calendar) {
     }
 
     /** An OpenSLO duration shorthand: {@code amount} units, a quarter being three months. */
-    private static final class Shorthand {
-        final int amount;
-        final ChronoUnit unit;
-        final int monthsPer;
-
-        Shorthand(int amount, ChronoUnit unit, int monthsPer) {
-            this.amount = amount;
-            this.unit = unit;
-            this.monthsPer = monthsPer;
-        }
+    private record Shorthand(int amount, ChronoUnit unit, int monthsPer) {
 
         /** As a rolling duration: a month is 30 days, a quarter 90, a year 365. */
         Duration rolling() {

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  *         .indicator(() -> Slis.taskSuccessRate().build())
  *         .errorBudget(() -> ErrorBudget.builder().target(0.995).window("30d")
  *                 .exhaustionAction(ExhaustionAction.THROTTLE).build())
+ *         .options(slo -> slo.description("every agent: 99.5% over 30 days"))
  *         .eventBus(bus)
  *         .build();
  * reliability.forAgent("research-agent").recordServed(true);
@@ -61,14 +62,11 @@ public final class SloTemplate {
     public static final Duration DEFAULT_IDLE_EXPIRY = Duration.ofHours(24);
 
     private final String name;
-    private final String description;
     private final List<Supplier<? extends Sli>> indicators;
     private final Supplier<ErrorBudget> errorBudget;
-    private final BudgetEvents budgetEvents;
-    private final Set<Refusal> unavailability;
+    private final Consumer<Slo.Builder> options;
     private final SreEventBus eventBus;
     private final Clock clock;
-    private final Duration evaluationInterval;
     private final int maxAgents;
     private final long idleExpiryMillis;
     private final Slo definition;
@@ -77,14 +75,11 @@ public final class SloTemplate {
 
     private SloTemplate(Builder b) {
         this.name = Check.notBlank("name", b.name);
-        this.description = b.description;
         this.indicators = List.copyOf(b.indicators);
         this.errorBudget = Check.notNull("errorBudget", b.errorBudget);
-        this.budgetEvents = Check.notNull("budgetEvents", b.budgetEvents);
-        this.unavailability = b.unavailability;
+        this.options = b.options;
         this.eventBus = b.eventBus == null ? new SreEventBus() : b.eventBus;
         this.clock = b.clock;
-        this.evaluationInterval = Check.notNull("evaluationInterval", b.evaluationInterval);
         this.maxAgents = Check.positive("maxAgents", b.maxAgents);
         this.idleExpiryMillis = Check.positive("idleExpiry", b.idleExpiry).toMillis();
         // Built once now: validates the definition at build time, and describes it to rule generators.
@@ -237,16 +232,12 @@ public final class SloTemplate {
     }
 
     private Slo newSlo(String agentId) {
-        Slo.Builder builder = Slo.builder(name).errorBudget(Check.notNull("errorBudget supplier result", errorBudget.get()))
-                .budgetEvents(budgetEvents).eventBus(eventBus).evaluationInterval(evaluationInterval);
+        Slo.Builder builder = Slo.builder(name);
+        options.accept(builder);
+        // What makes the SLO this agent's and this template's is set last, over anything the options set.
+        builder.errorBudget(Check.notNull("errorBudget supplier result", errorBudget.get())).eventBus(eventBus);
         if (agentId != null) {
             builder.agentId(agentId);
-        }
-        if (description != null) {
-            builder.description(description);
-        }
-        if (unavailability != null) {
-            builder.unavailability(unavailability);
         }
         if (clock != null) {
             builder.clock(clock);
@@ -286,25 +277,16 @@ public final class SloTemplate {
     /** Builder for {@link SloTemplate}. Required: an error budget supplier. */
     public static final class Builder {
         private final String name;
-        private String description;
         private final List<Supplier<? extends Sli>> indicators = new ArrayList<>();
         private Supplier<ErrorBudget> errorBudget;
-        private BudgetEvents budgetEvents = BudgetEvents.TASK_OUTCOMES;
-        private Set<Refusal> unavailability;
+        private Consumer<Slo.Builder> options = slo -> { };
         private SreEventBus eventBus;
         private Clock clock;
-        private Duration evaluationInterval = Slo.DEFAULT_EVALUATION_INTERVAL;
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private Duration idleExpiry = DEFAULT_IDLE_EXPIRY;
 
         private Builder(String name) {
             this.name = name;
-        }
-
-        /** A free-text description of every agent's SLO. */
-        public Builder description(String description) {
-            this.description = description;
-            return this;
         }
 
         /** Adds an indicator: {@code supplier} is called once per agent and must return a new instance each time. */
@@ -319,20 +301,18 @@ public final class SloTemplate {
             return this;
         }
 
-        /** What each budget counts (default {@link BudgetEvents#TASK_OUTCOMES}); see {@link Slo.Builder#budgetEvents}. */
-        public Builder budgetEvents(BudgetEvents budgetEvents) {
-            this.budgetEvents = budgetEvents;
+        /**
+         * The other settings of every agent's SLO, applied to its {@link Slo.Builder}: description,
+         * {@link Slo.Builder#budgetEvents budgetEvents}, {@link Slo.Builder#unavailability
+         * unavailability}, {@link Slo.Builder#evaluationInterval evaluationInterval}. Agent id, budget,
+         * indicators, bus and clock are the template's and set after {@code options}.
+         */
+        public Builder options(Consumer<Slo.Builder> options) {
+            this.options = Check.notNull("options", options);
             return this;
         }
 
-        /** The refusals that count as unavailability (default {@link Refusal#UNAVAILABILITY}). */
-        public Builder unavailability(Set<Refusal> refusals) {
-            Check.notNull("unavailability", refusals);
-            this.unavailability = refusals.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(refusals));
-            return this;
-        }
-
-        /** Where every agent's SLO publishes (default: a private bus). */
+        /** Where every agent's SLO publishes (default: a private bus of the template). */
         public Builder eventBus(SreEventBus eventBus) {
             this.eventBus = eventBus;
             return this;
@@ -341,12 +321,6 @@ public final class SloTemplate {
         /** The clock of every agent's SLO and of idle expiry (default: the error budget's). */
         public Builder clock(Clock clock) {
             this.clock = clock;
-            return this;
-        }
-
-        /** Minimum time between evaluations triggered by recording (default 1 s). */
-        public Builder evaluationInterval(Duration interval) {
-            this.evaluationInterval = interval;
             return this;
         }
 

@@ -96,17 +96,7 @@ class SloEvaluatorTest {
 
     @Test
     void aFailingSloDoesNotStopTheRoundsNorTheOtherSlos() {
-        Sli broken = new Sli("broken", 0.9, "1h") {
-            @Override
-            public SliValue collect() {
-                throw new IllegalStateException("indicator bug");
-            }
-
-            @Override
-            public boolean hasData() {
-                return true;
-            }
-        };
+        Sli broken = new ThrowingSli();
         Slo bad = Slo.builder("bad").indicator(broken).errorBudget(ErrorBudget.builder().target(0.99).clock(clock).build()).build();
         Slo good = slo(ExhaustionAction.ALERT);
         good.errorBudget().recordEvent(true);

@@ -24,7 +24,7 @@ class SloTemplateTest {
                 .indicator(() -> Slis.taskSuccessRate().clock(clock).build())
                 .errorBudget(() -> ErrorBudget.builder().target(0.99).window("1h").projectAllowance(false)
                         .exhaustionAction(ExhaustionAction.THROTTLE).clock(clock).build())
-                .eventBus(bus).clock(clock).evaluationInterval(Duration.ZERO);
+                .eventBus(bus).clock(clock).options(slo -> slo.evaluationInterval(Duration.ZERO));
     }
 
     @Test
@@ -126,7 +126,7 @@ class SloTemplateTest {
 
     @Test
     void theDefinitionDescribesEveryAgentsSloAndBadTemplatesAreRejected() {
-        SloTemplate template = reliability().description("every agent: 99% over an hour").build();
+        SloTemplate template = reliability().options(slo -> slo.description("every agent: 99% over an hour")).build();
         Slo definition = template.definition();
         assertThat(definition.agentId()).isNull();
         assertThat(definition.errorBudget().target()).isEqualTo(0.99, org.assertj.core.api.Assertions.within(1e-12));

@@ -207,17 +207,7 @@ class SloTest {
 
     @Test
     void aThrowingCustomIndicatorDoesNotBreakRecordEventButExplicitEvaluationReportsIt() {
-        Sli broken = new Sli("broken", 0.9, "1h") {
-            @Override
-            public SliValue collect() {
-                throw new IllegalStateException("indicator bug");
-            }
-
-            @Override
-            public boolean hasData() {
-                return true;
-            }
-        };
+        Sli broken = new ThrowingSli();
         Slo slo = Slo.builder("s").indicator(broken).errorBudget(ErrorBudget.builder().total(0.01).clock(clock).build())
                 .evaluationInterval(Duration.ZERO).build();
         slo.recordEvent(true);

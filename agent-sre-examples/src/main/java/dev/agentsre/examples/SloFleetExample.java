@@ -81,12 +81,13 @@ public final class SloFleetExample {
                 .indicator(() -> Slis.taskSuccessRate().target(0.995).window("24h").clock(clock).build())
                 .errorBudget(() -> ErrorBudget.builder().target(0.995).window("24h").exhaustionAction(ExhaustionAction.THROTTLE)
                         .clock(clock).build())
-                .eventBus(bus).clock(clock).evaluationInterval(Duration.ofSeconds(30)).build();
+                .options(slo -> slo.evaluationInterval(Duration.ofSeconds(30)))
+                .eventBus(bus).clock(clock).build();
         SloTemplate availability = SloTemplate.builder("availability")
                 .indicator(() -> Slis.availability().window("24h").clock(clock).build())
                 .errorBudget(() -> ErrorBudget.builder().target(0.999).window("24h").clock(clock).build())
-                .budgetEvents(BudgetEvents.AVAILABILITY)
-                .eventBus(bus).clock(clock).evaluationInterval(Duration.ofSeconds(30)).build();
+                .options(slo -> slo.budgetEvents(BudgetEvents.AVAILABILITY).evaluationInterval(Duration.ofSeconds(30)))
+                .eventBus(bus).clock(clock).build();
         SloEvaluator evaluator = SloEvaluator.builder().template(reliability).template(availability).build();
 
         long freshFailures = 0;
