@@ -85,6 +85,12 @@ public final class AggregateSli extends Sli {
     }
 
     @Override
+    Boolean judge() {
+        RollingStats.Summary summary = read();
+        return summary.count() == 0 ? null : comparison().isGood(statistic == Statistic.MEAN ? summary.mean() : summary.max(), target());
+    }
+
+    @Override
     public boolean hasData() {
         return read().count() > 0;
     }

@@ -110,6 +110,12 @@ public final class PercentileSli extends Sli {
     }
 
     @Override
+    Boolean judge() {
+        RollingHistogram.Summary summary = read();
+        return summary.count() == 0 ? null : comparison().isGood(summary.quantile(), target());
+    }
+
+    @Override
     public boolean hasData() {
         return read().count() > 0;
     }

@@ -161,6 +161,14 @@ public abstract class Sli {
         }
     }
 
+    /**
+     * For evaluation: {@code null} when the window holds no data, otherwise whether the current
+     * value meets the target. The built-ins answer from one read of their window.
+     */
+    Boolean judge() {
+        return hasData() ? collect().isGood() : null;
+    }
+
     /** Whether the current value meets the target; {@code true} when there is no data. */
     public boolean isMet() {
         return !hasData() || collect().isGood();

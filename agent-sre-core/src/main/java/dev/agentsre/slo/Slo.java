@@ -246,11 +246,10 @@ public final class Slo {
         boolean indicatorData = false;
         boolean indicatorMissed = false;
         for (Sli sli : indicators) {
-            if (sli.hasData()) {
+            Boolean good = sli.judge();
+            if (good != null) {
                 indicatorData = true;
-                if (!sli.collect().isGood()) {
-                    indicatorMissed = true;
-                }
+                indicatorMissed |= !good;
             }
         }
         SloStatus result;

@@ -109,16 +109,17 @@ public abstract class BucketRing {
      */
     protected final int forEachLiveBucket(long windowMillis, long nowMillis, SlotReader reader) {
         int buckets = bucketsFor(windowMillis);
-        long current = Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+        long index = Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+        int slot = (int) Math.floorMod(index, (long) size); // one division; then walk the ring backwards
         for (int age = 0; age < buckets; age++) {
-            long index = current - age;
-            int slot = (int) Math.floorMod(index, (long) size);
             if (epochs.get(slot) == index) {
                 reader.read(slot);
                 if (epochs.get(slot) == index) {
                     reader.keep(age);
                 }
             }
+            index--;
+            slot = slot == 0 ? size - 1 : slot - 1;
         }
         return buckets;
     }
