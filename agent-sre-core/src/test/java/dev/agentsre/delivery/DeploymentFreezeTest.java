@@ -30,7 +30,8 @@ class DeploymentFreezeTest {
             b.agentId(agent);
         }
         return b.indicator(Slis.taskSuccessRate().clock(clock).build())
-                .errorBudget(ErrorBudget.builder().total(0.01).exhaustionAction(ExhaustionAction.FREEZE_DEPLOYMENTS).clock(clock).build())
+                .errorBudget(ErrorBudget.builder().total(0.01).exhaustionAction(ExhaustionAction.FREEZE_DEPLOYMENTS)
+                        .projectAllowance(false).clock(clock).build()) // the 50 failures below stand for a whole window
                 .clock(clock).eventBus(bus).build();
     }
 

@@ -135,9 +135,12 @@ class SloEvaluatorTest {
             evaluated.countDown();
         });
         slo.errorBudget().recordEvent(true);
-        try (SloEvaluator evaluator = SloEvaluator.builder().interval(Duration.ofMillis(1)).slo(slo).build().start()) {
+        SloEvaluator evaluator = SloEvaluator.builder().interval(Duration.ofMillis(1)).slo(slo).build().start();
+        try {
             // A latch, not a sleep: the round runs on the evaluator's thread and publishes UNKNOWN -> HEALTHY.
             assertThat(evaluated.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            evaluator.close();
         }
         assertThat(threads).containsExactly("agentsre-slo-evaluator");
     }
