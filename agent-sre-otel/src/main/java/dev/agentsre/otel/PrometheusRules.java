@@ -79,9 +79,13 @@ public final class PrometheusRules {
     private PrometheusRules() {
     }
 
-    /** The recording rule name of the error ratio over {@code window}. */
+    /** The recording rule name of the error ratio over {@code window} (in whole milliseconds, at least 1). */
     public static String errorRatio(Duration window) {
-        return "agentsre:slo_error_ratio:rate" + Durations.format(window);
+        return "agentsre:slo_error_ratio:rate" + Durations.format(millis(window));
+    }
+
+    private static Duration millis(Duration window) {
+        return Duration.ofMillis(Math.max(1, window.toMillis()));
     }
 
     /** The alert name of a rule: {@code fast_burn} becomes {@code AgentSreFastBurn}. */
@@ -129,13 +133,14 @@ public final class PrometheusRules {
         ObjectNode root = yaml.createObjectNode();
         ArrayNode groups = root.putArray("groups");
 
+        // Keyed by whole milliseconds, the resolution of the rule names and of the in-process rings.
         TreeSet<Duration> windows = new TreeSet<>();
         for (Slo slo : slos) {
-            windows.add(slo.errorBudget().window());
+            windows.add(millis(slo.errorBudget().window()));
             for (BurnRateAlert alert : slo.errorBudget().alerts()) {
-                windows.add(alert.longWindow());
+                windows.add(millis(alert.longWindow()));
                 if (alert.shortWindow() != null) {
-                    windows.add(alert.shortWindow());
+                    windows.add(millis(alert.shortWindow()));
                 }
             }
         }

@@ -78,6 +78,8 @@ class PrometheusRulesTest {
             slos.add(Slo.builder("availability").agentId("agent-" + a).errorBudget(ErrorBudget.builder().target(0.999).window("7d")
                     .burnRateAlert(2).build()).build());
         }
+        // and a 5-second budget, whose scaled windows fall below a millisecond: one rule per whole millisecond
+        slos.add(Slo.builder("smoke-test").agentId("agent-0").errorBudget(ErrorBudget.builder().target(0.9).window("5s").build()).build());
         Files.writeString(dir.resolve("rules.yml"), PrometheusRules.generate(slos), StandardCharsets.UTF_8);
         String output = run(dir, promtool, "check", "rules", "--lint=all", "--lint-fatal", "rules.yml");
         assertThat(output).contains("SUCCESS").doesNotContain("duplicate");
