@@ -2,17 +2,22 @@ package dev.agentsre.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.agentsre.internal.CanonicalJson;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Field-level differences of two JSON trees, key order ignored. Values that are volatile by nature
- * never count: two UUIDs, two ISO-8601 timestamps, or any value of a field named like a timestamp,
- * request id or latency.
+ * The one notion of equality of replay: field-level differences of two JSON trees, key order ignored,
+ * and a fingerprint that is equal exactly when there are none. Values that are volatile by nature
+ * never count: two UUIDs, two ISO-8601 timestamps, two numbers of equal value ({@code 1} and
+ * {@code 1.0}), or any value of a field named like a timestamp, request id or latency. Matching a
+ * replayed call to a recording ({@link #fingerprint}) and diffing two runs ({@link #diff}) both use
+ * it, so a request that differs only in a timestamp both matches its recording and diffs as identical.
  */
 final class JsonDiff {
 
@@ -36,7 +41,7 @@ final class JsonDiff {
             expected.fieldNames().forEachRemaining(names::add);
             actual.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                if (VOLATILE_FIELDS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                if (VOLATILE_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
                     continue;
                 }
                 walk(path + "." + name, node(expected.get(name)), node(actual.get(name)), out);
@@ -61,7 +66,7 @@ final class JsonDiff {
             return true;
         }
         if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+            return finite(a) && finite(b) && a.decimalValue().compareTo(b.decimalValue()) == 0;
         }
         if (a.isTextual() && b.isTextual()) {
             String x = a.asText();
@@ -72,11 +77,70 @@ final class JsonDiff {
         return false;
     }
 
-    private static JsonNode node(JsonNode n) {
-        return n == null ? MissingNode.getInstance() : n;
+    private static boolean finite(JsonNode number) {
+        return !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
     }
 
-    static Iterator<FieldDifference> none() {
-        return List.<FieldDifference>of().iterator();
+    /**
+     * SHA-256 of the canonical form of {@code node} under this equality: two trees have the same
+     * fingerprint exactly when {@link #diff} finds no difference between them (up to hash collisions).
+     * Volatile fields are left out; UUIDs, timestamps and numbers are written as their class or value.
+     */
+    static String fingerprint(JsonNode node) {
+        StringBuilder out = new StringBuilder(64);
+        canonical(node, out);
+        return CanonicalJson.sha256Hex(out.toString());
+    }
+
+    private static void canonical(JsonNode node, StringBuilder out) {
+        if (node.isObject()) {
+            List<String> names = new ArrayList<>(node.size());
+            node.fieldNames().forEachRemaining(name -> {
+                if (!VOLATILE_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
+                    names.add(name);
+                }
+            });
+            Collections.sort(names);
+            out.append('{');
+            for (String name : names) {
+                text(name, out).append(':');
+                canonical(node.get(name), out);
+                out.append(',');
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (JsonNode element : node) {
+                canonical(element, out);
+                out.append(',');
+            }
+            out.append(']');
+        } else if (node.isTextual()) {
+            String text = node.textValue();
+            if (UUID.matcher(text).matches()) {
+                out.append('u');
+            } else if (TIMESTAMP.matcher(text).matches()) {
+                out.append('t');
+            } else {
+                text(text, out.append('s'));
+            }
+        } else if (node.isNumber()) {
+            out.append('n').append(finite(node) ? node.decimalValue().stripTrailingZeros().toPlainString() : node.asText());
+        } else if (node.isBoolean()) {
+            out.append(node.booleanValue() ? "b1" : "b0");
+        } else if (node.isNull() || node.isMissingNode()) {
+            out.append(node.isNull() ? 'z' : 'm');
+        } else {
+            text(node.toString(), out.append('o')); // binary and POJO nodes: as Jackson writes them
+        }
+    }
+
+    /** A length-prefixed string: no escaping needed, no two strings written alike. */
+    private static StringBuilder text(String text, StringBuilder out) {
+        return out.append(text.length()).append('"').append(text);
+    }
+
+    private static JsonNode node(JsonNode n) {
+        return n == null ? MissingNode.getInstance() : n;
     }
 }

@@ -1,8 +1,8 @@
 package dev.agentsre.replay;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentsre.internal.CanonicalJson;
 import dev.agentsre.internal.Check;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,10 +16,29 @@ import java.util.Map;
  */
 public final class Overrides {
 
-    private final Map<Integer, JsonNode> steps;
-    private final Map<String, JsonNode> named;
+    private final Map<Integer, Replacement> steps;
+    private final Map<String, Replacement> named;
 
-    private Overrides(Map<Integer, JsonNode> steps, Map<String, JsonNode> named) {
+    /**
+     * A replacement response: its JSON (recorded in the new trace) and the value given, whose class
+     * (known from code, not from a trace) it is rebuilt as on every call.
+     */
+    record Replacement(JsonNode json, Object value) {
+
+        /** A fresh copy of the value (its class rebuilt from the JSON), or the value itself when that fails. */
+        Object fresh() {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return CanonicalJson.mapper().treeToValue(json, value.getClass());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                return value;
+            }
+        }
+    }
+
+    private Overrides(Map<Integer, Replacement> steps, Map<String, Replacement> named) {
         this.steps = Map.copyOf(steps);
         this.named = Map.copyOf(named);
     }
@@ -32,8 +51,8 @@ public final class Overrides {
     /** Replaces the response of step {@code step}. */
     public Overrides step(int step, Object response) {
         Check.positive("step", step);
-        Map<Integer, JsonNode> copy = new HashMap<>(steps);
-        copy.put(step, CanonicalJson.toTree(response));
+        Map<Integer, Replacement> copy = new HashMap<>(steps);
+        copy.put(step, new Replacement(CanonicalJson.toTree(response), response));
         return new Overrides(copy, named);
     }
 
@@ -53,14 +72,14 @@ public final class Overrides {
     }
 
     private Overrides named(SpanKind kind, String name, Object response) {
-        Map<String, JsonNode> copy = new HashMap<>(named);
-        copy.put(kind + ":" + Check.notBlank("name", name), CanonicalJson.toTree(response));
+        Map<String, Replacement> copy = new HashMap<>(named);
+        copy.put(kind + ":" + Check.notBlank("name", name), new Replacement(CanonicalJson.toTree(response), response));
         return new Overrides(steps, copy);
     }
 
     /** The replacement for a recorded span, or null. */
-    JsonNode responseFor(Span span) {
-        JsonNode byStep = steps.get(span.step());
+    Replacement replacementFor(Span span) {
+        Replacement byStep = steps.get(span.step());
         return byStep != null ? byStep : named.get(span.kind() + ":" + span.name());
     }
 

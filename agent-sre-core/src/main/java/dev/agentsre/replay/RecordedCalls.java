@@ -1,6 +1,5 @@
 package dev.agentsre.replay;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentsre.cost.TokenUsage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -47,7 +46,11 @@ abstract class RecordedCalls implements AgentCalls {
         return invoke(SpanKind.SIDE_EFFECT, name, null, supplier::get, null);
     }
 
-    /** Makes the real call as step {@code step}, recording its result or its failure (rethrown unchanged). */
+    /**
+     * Makes the real call as step {@code step}, recording its result or its failure (rethrown
+     * unchanged). Recording never changes the outcome: a result that cannot be recorded is recorded
+     * as its type and text, a usage function that throws is ignored.
+     */
     final <T, E extends Exception> T callAndRecord(int step, Call<T, E> call, Function<? super T, TokenUsage> usage) throws E {
         T result;
         try {
@@ -56,8 +59,15 @@ abstract class RecordedCalls implements AgentCalls {
             recorder.endError(step, failure);
             throw failure;
         }
-        JsonNode response = recorder.json(result);
-        recorder.endOk(step, result, response, usage == null ? null : usage.apply(result), null);
+        TokenUsage tokens = null;
+        if (usage != null && step > 0) {
+            try {
+                tokens = usage.apply(result);
+            } catch (RuntimeException ignored) {
+                // a usage function that fails leaves the step without tokens; the call succeeded
+            }
+        }
+        recorder.endOk(step, result, tokens);
         return result;
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentsre.replay;
 
+import dev.agentsre.redact.Redactor;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.internal.Check;
 import java.time.Clock;
@@ -19,11 +20,13 @@ public final class ReplayEngine {
 
     /** Default cap on the steps of one trace. */
     public static final int DEFAULT_MAX_STEPS = 100_000;
+    /** Default bound on the bytes of a trace kept in memory (a capture without a store, a replay's own trace). */
+    public static final long DEFAULT_MAX_BYTES_IN_MEMORY = 64L * 1024 * 1024;
 
     private ReplayEngine() {
     }
 
-    /** Starts capturing a run of {@code agentId}, written to {@code store} on close. */
+    /** Starts capturing a run of {@code agentId} into {@code store}, each step written as it finishes. */
     public static TraceCapture capture(String agentId, TraceStore store) {
         return captureBuilder(agentId).store(store).start();
     }
@@ -47,7 +50,7 @@ public final class ReplayEngine {
         Check.notNull("trace", trace);
         Check.notNull("options", options);
         SpanRecorder recorder = new SpanRecorder(newId(), trace.agentId(), trace.traceId(), options.clock(), options.redactor(), null,
-                Math.max(DEFAULT_MAX_STEPS, trace.spans().size() * 2));
+                Math.max(DEFAULT_MAX_STEPS, trace.spans().size() * 2), memory(DEFAULT_MAX_BYTES_IN_MEMORY));
         return new Replay(trace, options, overrides, recorder);
     }
 
@@ -80,6 +83,10 @@ public final class ReplayEngine {
         return UUID.randomUUID().toString();
     }
 
+    private static SpanSink.Factory memory(long maxBytes) {
+        return (traceId, agentId, parent, start) -> new SpanSink.Memory(traceId, agentId, parent, start, maxBytes);
+    }
+
     /** Configures a {@link TraceCapture}. */
     public static final class CaptureBuilder {
         private final String agentId;
@@ -89,12 +96,13 @@ public final class ReplayEngine {
         private PriceTable prices;
         private String traceId;
         private int maxSteps = DEFAULT_MAX_STEPS;
+        private long maxBytesInMemory = DEFAULT_MAX_BYTES_IN_MEMORY;
 
         private CaptureBuilder(String agentId) {
             this.agentId = agentId;
         }
 
-        /** Where the trace is written on close (none: keep it in memory, see {@link TraceCapture#trace()}). */
+        /** Where the trace is written, span by span as they finish (none: keep it in memory, see {@link TraceCapture#trace()}). */
         public CaptureBuilder store(TraceStore store) {
             this.store = store;
             return this;
@@ -106,7 +114,7 @@ public final class ReplayEngine {
             return this;
         }
 
-        /** The redaction rules (default {@link Redactor#defaults()}). */
+        /** The redaction rules (default {@link Redactor#defaults()}); a replay of the trace must use the same. */
         public CaptureBuilder redactor(Redactor redactor) {
             this.redactor = Check.notNull("redactor", redactor);
             return this;
@@ -118,9 +126,14 @@ public final class ReplayEngine {
             return this;
         }
 
-        /** The trace id (default: a random UUID). */
+        /**
+         * The trace id (default: a random UUID).
+         *
+         * @throws IllegalArgumentException at once for an id that is not a valid trace file name
+         *     ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}: no paths, no hidden files)
+         */
         public CaptureBuilder traceId(String traceId) {
-            this.traceId = Check.notBlank("traceId", traceId);
+            this.traceId = TraceStore.checkId(traceId);
             return this;
         }
 
@@ -130,10 +143,22 @@ public final class ReplayEngine {
             return this;
         }
 
-        /** Starts the capture. */
+        /**
+         * Bound on the bytes of the trace kept in memory when there is no store (default
+         * {@value ReplayEngine#DEFAULT_MAX_BYTES_IN_MEMORY}); steps beyond it are counted and left out.
+         */
+        public CaptureBuilder maxBytesInMemory(long maxBytesInMemory) {
+            this.maxBytesInMemory = Check.positive("maxBytesInMemory", maxBytesInMemory);
+            return this;
+        }
+
+        /** Starts the capture (with a store, the trace's file is created now). */
         public TraceCapture start() {
-            return new TraceCapture(new SpanRecorder(traceId == null ? newId() : traceId, agentId, null, clock, redactor, prices, maxSteps),
-                    store);
+            TraceStore target = store;
+            SpanSink.Factory sink = target == null ? memory(maxBytesInMemory)
+                    : (id, agent, parent, start) -> new SpanSink.File(target, id, agent, parent, start);
+            return new TraceCapture(new SpanRecorder(traceId == null ? newId() : traceId, agentId, null, clock, redactor, prices, maxSteps,
+                    sink));
         }
     }
 }

@@ -13,9 +13,10 @@ import java.util.List;
  * @param parentTraceId the trace a what-if run was derived from, or null
  * @param startTime when the run started
  * @param endTime when it ended (the last step's end when the trace was cut short)
- * @param spans the steps, by step number
- * @param complete false when the stored trace was cut short (a crash mid-write): the steps read are kept
- * @param problems what was wrong with a damaged file ("line 7 is incomplete"), empty when whole
+ * @param spans the steps, ordered by step number; gap-free unless the trace is incomplete (a step still in
+ *     flight when the run was killed, or a damaged line, leaves a gap, named in {@code problems})
+ * @param complete false when the stored trace is damaged or was cut short (a crash mid-run): the steps read are kept
+ * @param problems what was wrong with a damaged file ("line 7 is cut short…", "step 4 is missing"), empty when whole
  */
 public record Trace(String traceId, String agentId, String parentTraceId, Instant startTime, Instant endTime, List<Span> spans,
                     boolean complete, List<String> problems) {
@@ -44,11 +45,31 @@ public record Trace(String traceId, String agentId, String parentTraceId, Instan
         return Duration.between(startTime, endTime);
     }
 
-    /** The step numbered {@code step}. */
+    /**
+     * The step numbered {@code step}.
+     *
+     * @throws IllegalArgumentException when the trace has no such step
+     */
     public Span step(int step) {
-        if (step < 1 || step > spans.size()) {
-            throw new IllegalArgumentException("step must be in [1, " + spans.size() + "], got " + step);
+        if (step >= 1 && step <= spans.size() && spans.get(step - 1).step() == step) {
+            return spans.get(step - 1); // a whole trace: step n is at index n - 1
         }
-        return spans.get(step - 1);
+        int low = 0;
+        int high = spans.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int found = spans.get(mid).step();
+            if (found == step) {
+                return spans.get(mid);
+            }
+            if (found < step) {
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        throw new IllegalArgumentException("trace " + traceId + " has no step " + step
+                + (spans.isEmpty() ? " (it has no steps)" : " (its steps run from " + spans.get(0).step() + " to "
+                + spans.get(spans.size() - 1).step() + ")"));
     }
 }

@@ -5,30 +5,38 @@ import java.util.function.Function;
 
 /**
  * Records an agent run: route the agent's model calls, tool calls, delegations, decisions and side
- * effects through it; when it is closed the trace is written to its {@link TraceStore}.
+ * effects through it, and close it when the run ends.
  *
  * <pre>{@code
  * try (TraceCapture capture = ReplayEngine.capture("support-bot-v3", store)) {
  *     String answer = capture.llm("gpt-4o", prompt, () -> model.chat(prompt));
  *     Order order = capture.tool("lookup_order", args, () -> orders.lookup(args));
- * }   // the trace is written to the store on close
+ * }   // the trace_end line is written on close
  * }</pre>
  *
  * <p>Each call's request and result are converted to JSON and redacted before anything is hashed or
- * stored; a failing call is recorded with its error and rethrown unchanged. Calls made inside a
- * {@link #delegate} nest under it (per thread). Several captures never mix: each is its own object.
+ * stored; a failing call is recorded with its (redacted) error and rethrown unchanged. Calls made
+ * inside a {@link #delegate} nest under it (per thread). Several captures never mix: each is its own
+ * object.
  *
- * <p><b>Cost.</b> Per call: two JSON conversions, redaction and a SHA-256 of the request (a few µs
- * for small payloads; see the performance page). Memory: the run's spans, at most {@code maxSteps}.
+ * <p><b>Recording never breaks a call.</b> A result Jackson cannot write (an {@code Instant} without
+ * the JSR-310 module, say) is recorded with its type and {@code toString()}, and replay says so; a
+ * disk that fails is logged once and leaves the trace incomplete; calls beyond {@code maxSteps} or
+ * after {@link #close()} run unrecorded (and the trace says how many). {@link #close()} never throws.
+ *
+ * <p><b>Memory.</b> With a {@link TraceStore}, each span is appended to the trace's file as it
+ * finishes and only the calls in flight are held, so a run of any length needs little memory and a
+ * run that crashes leaves every step that finished. Without a store, the trace is kept in memory up
+ * to {@code maxBytesInMemory} (default {@value ReplayEngine#DEFAULT_MAX_BYTES_IN_MEMORY} bytes); later
+ * steps are counted and left out.
+ *
+ * <p><b>Cost.</b> Per call: two JSON conversions, redaction, a SHA-256 of the normalised request and,
+ * with a store, one file write (a few µs for small payloads; see the performance page). Thread-safe.
  */
 public final class TraceCapture extends RecordedCalls implements AutoCloseable {
 
-    private final TraceStore store;
-    private volatile Trace closed;
-
-    TraceCapture(SpanRecorder recorder, TraceStore store) {
+    TraceCapture(SpanRecorder recorder) {
         super(recorder);
-        this.store = store;
     }
 
     /** The trace's id. */
@@ -38,42 +46,30 @@ public final class TraceCapture extends RecordedCalls implements AutoCloseable {
 
     @Override
     public <T> T decision(String name, T value) {
-        requireOpen();
+        SpanRecorder.Json recorded = recorder.json(value);
         int step = recorder.begin(SpanKind.DECISION, name, recorder.json(null));
-        recorder.endOk(step, value, recorder.json(value), null, null);
+        recorder.endValue(step, value, recorded);
         return value;
     }
 
     @Override
     <T, E extends Exception> T invoke(SpanKind kind, String name, Object request, Call<T, E> call,
                                       Function<? super T, TokenUsage> usage) throws E {
-        requireOpen();
         int step = recorder.begin(kind, name, recorder.json(request));
         return callAndRecord(step, call, usage);
     }
 
-    /** The trace so far (or the final one once closed). */
+    /**
+     * The trace so far (calls in flight shown as unfinished errors), or the final one once closed.
+     * With a store this reads the trace's file.
+     */
     public Trace trace() {
-        Trace done = closed;
-        return done != null ? done : recorder.toTrace();
+        return recorder.trace();
     }
 
-    /** Ends the run and writes the trace to the store (once). */
+    /** Ends the run: calls still in flight are recorded as unfinished, and the trace is finished (once). Never throws. */
     @Override
     public void close() {
-        if (closed != null) {
-            return;
-        }
-        Trace trace = recorder.toTrace();
-        closed = trace;
-        if (store != null) {
-            store.save(trace);
-        }
-    }
-
-    private void requireOpen() {
-        if (closed != null) {
-            throw new IllegalStateException("capture of trace " + traceId() + " is closed");
-        }
+        recorder.close();
     }
 }

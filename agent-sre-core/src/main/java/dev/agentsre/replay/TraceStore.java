@@ -2,9 +2,11 @@ package dev.agentsre.replay;
 
 import dev.agentsre.internal.Check;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -12,31 +14,50 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Stores traces as {@code <traceId>.jsonl} files in a directory (default {@code ./traces}, created on
  * first write).
  *
- * <p><b>Atomic writes.</b> A trace is written to a temporary file in the same directory and moved
- * into place atomically, so a crash mid-write never leaves a half trace that loads as whole; if a
- * file does end up cut (written by something else, or copied half), {@link #load} returns every
- * whole step and reports the rest in {@link Trace#problems()}.
+ * <p><b>Writing.</b> A capture appends each span to its file as the span finishes (one write per
+ * span, flushed), so a run that crashes or is killed leaves every step that finished; the
+ * {@code trace_end} line, written on close, is what marks a trace whole. {@link #save} writes a whole
+ * trace at once, to a temporary file moved into place atomically. A damaged file loads anyway:
+ * {@link #load} returns every good line and reports the rest in {@link Trace#problems()}.
  *
  * <p><b>Ids</b> are validated ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}): no path traversal, no
- * hidden files. <b>Retention</b>: keep at most {@code maxTraces} (oldest deleted first) and none older
- * than {@code maxAge}, applied after every save. Thread-safe (file-system atomicity).
+ * hidden files.
+ *
+ * <p><b>Retention</b>: at most {@code maxTraces} traces (those written longest ago deleted first) and
+ * none last written more than {@code maxAge} ago. The store keeps an index of its traces in write
+ * order (built by one directory listing on first use), so retention after a save costs O(1)
+ * amortised, not a listing and a file stat per trace; traces still being written are never deleted.
+ * Every {@code max(1000, maxTraces)} writes, and on {@link #applyRetention()}, the index is rebuilt
+ * from the directory, which also catches traces written by other processes. Memory: about 100 bytes
+ * per indexed trace. The index is shared by the stores derived from one another ({@link #withRetention},
+ * {@link #withClock}); two stores opened separately on one directory see each other's traces at the next
+ * rebuild.
+ *
+ * <p>Thread-safe: any number of threads may save, load, list and delete at once.
  */
 public final class TraceStore {
 
     /** The default directory, relative to the working directory. */
     public static final Path DEFAULT_DIRECTORY = Path.of("traces");
+    /** The default cap on stored traces. */
+    public static final int DEFAULT_MAX_TRACES = 10_000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String SUFFIX = ".jsonl";
 
@@ -44,39 +65,46 @@ public final class TraceStore {
     private final int maxTraces;
     private final Duration maxAge;
     private final Clock clock;
+    private final Index index;
 
-    private TraceStore(Path directory, int maxTraces, Duration maxAge, Clock clock) {
+    private TraceStore(Path directory, int maxTraces, Duration maxAge, Clock clock, Index index) {
         this.directory = Check.notNull("directory", directory);
         this.maxTraces = Check.positive("maxTraces", maxTraces);
         this.maxAge = maxAge;
         this.clock = Check.notNull("clock", clock);
+        this.index = index;
     }
 
-    /** A store in {@link #DEFAULT_DIRECTORY}, keeping at most 10,000 traces. */
+    /** A store in {@link #DEFAULT_DIRECTORY}, keeping at most {@value #DEFAULT_MAX_TRACES} traces. */
     public static TraceStore defaults() {
         return directory(DEFAULT_DIRECTORY);
     }
 
-    /** A store in {@code directory}, keeping at most 10,000 traces. */
+    /** A store in {@code directory}, keeping at most {@value #DEFAULT_MAX_TRACES} traces. */
     public static TraceStore directory(Path directory) {
-        return new TraceStore(directory, 10_000, null, Clock.systemUTC());
+        return new TraceStore(directory, DEFAULT_MAX_TRACES, null, Clock.systemUTC(), new Index());
     }
 
-    /** This store keeping at most {@code maxTraces} traces and none older than {@code maxAge} (null: no age limit). */
+    /**
+     * This store keeping at most {@code maxTraces} traces and none older than {@code maxAge} (null: no age limit).
+     *
+     * @throws IllegalArgumentException when {@code maxTraces} or {@code maxAge} is not positive
+     */
     public TraceStore withRetention(int maxTraces, Duration maxAge) {
         if (maxAge != null) {
             Check.positive("maxAge", maxAge);
         }
-        return new TraceStore(directory, maxTraces, maxAge, clock);
+        return new TraceStore(directory, maxTraces, maxAge, clock, index);
     }
 
     /** This store with another clock (for retention by age). */
     public TraceStore withClock(Clock clock) {
-        return new TraceStore(directory, maxTraces, maxAge, clock);
+        return new TraceStore(directory, maxTraces, maxAge, clock, index);
     }
 
-    /** Writes {@code trace} atomically, then applies retention. */
+    /** Writes {@code trace} at once, atomically (a temporary file moved into place), then applies retention. */
     public void save(Trace trace) {
+        Check.notNull("trace", trace);
         Path target = file(trace.traceId());
         try {
             Files.createDirectories(directory);
@@ -97,18 +125,18 @@ public final class TraceStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save trace " + trace.traceId() + " in " + directory, e);
         }
-        applyRetention();
+        written(trace.traceId(), false);
     }
 
     /**
-     * Loads a trace.
+     * Loads a trace; a damaged file loads with what it holds, its damage in {@link Trace#problems()}.
      *
      * @throws IllegalArgumentException for an invalid id, or when no such trace exists
      */
     public Trace load(String traceId) {
         Path file = file(traceId);
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return TraceFormat.read(in);
+        try (InputStream in = Files.newInputStream(file)) {
+            return TraceFormat.read(in, traceId);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no trace with id '" + traceId + "' in " + directory, e);
         } catch (IOException e) {
@@ -116,49 +144,50 @@ public final class TraceStore {
         }
     }
 
-    /** Ids of the stored traces, oldest first. */
+    /** Ids of the stored traces, least recently written first. */
     public List<String> list() {
-        List<Path> files = files();
         List<String> ids = new ArrayList<>();
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            ids.add(name.substring(0, name.length() - SUFFIX.length()));
+        for (Entry e : scan()) {
+            ids.add(e.id);
         }
         return ids;
     }
 
     /** Deletes a trace; returns whether it existed. */
     public boolean delete(String traceId) {
+        Path file = file(traceId);
+        synchronized (index) {
+            index.entries.remove(traceId);
+        }
         try {
-            return Files.deleteIfExists(file(traceId));
+            return Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Deletes traces beyond the count or age limits; returns how many. */
+    /** Rebuilds the index from the directory and deletes traces beyond the count or age limits; returns how many. */
     public int applyRetention() {
-        List<Path> files = files();
-        int deleted = 0;
-        try {
-            if (maxAge != null) {
-                FileTime oldest = FileTime.from(clock.instant().minus(maxAge));
-                for (Path f : new ArrayList<>(files)) {
-                    if (Files.getLastModifiedTime(f).compareTo(oldest) < 0 && Files.deleteIfExists(f)) {
-                        files.remove(f);
-                        deleted++;
-                    }
+        List<Entry> found = scan();
+        List<String> victims;
+        synchronized (index) {
+            Map<String, Entry> rebuilt = new LinkedHashMap<>();
+            for (Entry e : found) {
+                Entry known = index.entries.get(e.id);
+                rebuilt.put(e.id, known != null && known.writing ? known : e);
+            }
+            for (Entry known : index.entries.values()) {
+                if (known.writing && !rebuilt.containsKey(known.id)) {
+                    rebuilt.put(known.id, known);
                 }
             }
-            for (int i = 0; files.size() - i > maxTraces; i++) {
-                if (Files.deleteIfExists(files.get(i))) {
-                    deleted++;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            index.entries.clear();
+            index.entries.putAll(rebuilt);
+            index.loaded = true;
+            index.writesSinceScan = 0;
+            victims = victims();
         }
-        return deleted;
+        return deleteFiles(victims);
     }
 
     /** The directory. */
@@ -166,34 +195,173 @@ public final class TraceStore {
         return directory;
     }
 
-    private List<Path> files() {
-        List<Path> files = new ArrayList<>();
-        if (!Files.isDirectory(directory)) {
-            return files;
-        }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
-            for (Path f : stream) {
-                if (!f.getFileName().toString().startsWith(".")) {
-                    files.add(f);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        files.sort(Comparator.comparing((Path f) -> {
-            try {
-                return Files.getLastModifiedTime(f);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).thenComparing(Path::toString));
-        return files;
-    }
-
-    private Path file(String traceId) {
+    /**
+     * Rejects an id that is not a valid trace id, at once.
+     *
+     * @throws IllegalArgumentException naming the id
+     */
+    static String checkId(String traceId) {
         if (traceId == null || !ID.matcher(traceId).matches()) {
             throw new IllegalArgumentException("traceId must match " + ID.pattern() + " (no paths, no hidden files), got '" + traceId + "'");
         }
-        return directory.resolve(traceId + SUFFIX);
+        return traceId;
+    }
+
+    // ---- streaming writes ---------------------------------------------------------------------------
+
+    /** Opens the file of a trace being captured and writes its first line. */
+    TraceWriter open(String traceId, String agentId, String parentTraceId, Instant start) throws IOException {
+        Path file = file(traceId);
+        Files.createDirectories(directory);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        written(traceId, true);
+        TraceWriter writer = new TraceWriter(traceId, file, channel);
+        writer.append(TraceFormat.startLine(traceId, agentId, parentTraceId, start));
+        return writer;
+    }
+
+    /** Appends the lines of one trace to its file; one positional write per line, so a kill leaves whole lines. */
+    final class TraceWriter {
+        private final String traceId;
+        private final Path file;
+        private final FileChannel channel;
+
+        private TraceWriter(String traceId, Path file, FileChannel channel) {
+            this.traceId = traceId;
+            this.file = file;
+            this.channel = channel;
+        }
+
+        synchronized void append(byte[] line) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        /** Closes the file, stamps it with the store's clock and applies retention. */
+        synchronized void close() throws IOException {
+            try {
+                channel.close();
+                Files.setLastModifiedTime(file, FileTime.from(clock.instant()));
+            } finally {
+                written(traceId, false);
+            }
+        }
+
+        String traceId() {
+            return traceId;
+        }
+
+        TraceStore store() {
+            return TraceStore.this;
+        }
+    }
+
+    // ---- the index and retention ------------------------------------------------------------------------
+
+    /** The traces of a directory in write order; {@code writing} ones are never deleted. */
+    private static final class Index {
+        final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+        boolean loaded;
+        int writesSinceScan;
+    }
+
+    private record Entry(String id, long writtenAtMillis, boolean writing) {
+    }
+
+    /** Records that {@code traceId} was (or is being) written now, and deletes what retention no longer keeps. */
+    private void written(String traceId, boolean writing) {
+        if (!index.loaded) {
+            List<Entry> found = scan(); // once per directory, outside the lock
+            synchronized (index) {
+                if (!index.loaded) {
+                    for (Entry e : found) {
+                        index.entries.putIfAbsent(e.id, e);
+                    }
+                    index.loaded = true;
+                }
+            }
+        }
+        List<String> victims;
+        boolean rescan;
+        synchronized (index) {
+            index.entries.remove(traceId);
+            index.entries.put(traceId, new Entry(traceId, clock.millis(), writing));
+            rescan = ++index.writesSinceScan >= Math.max(1000, maxTraces);
+            victims = rescan ? List.of() : victims();
+        }
+        if (rescan) {
+            applyRetention();
+        } else {
+            deleteFiles(victims);
+        }
+    }
+
+    /** Takes the traces retention no longer keeps out of the index; call holding the index lock. */
+    private List<String> victims() {
+        List<String> victims = new ArrayList<>();
+        long oldest = maxAge == null ? Long.MIN_VALUE : clock.millis() - maxAge.toMillis();
+        int excess = index.entries.size() - maxTraces;
+        for (Iterator<Entry> it = index.entries.values().iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            boolean tooMany = excess > 0;
+            boolean tooOld = e.writtenAtMillis < oldest;
+            if (!tooMany && !tooOld) {
+                break; // write order: everything after is newer
+            }
+            if (e.writing) {
+                continue;
+            }
+            it.remove();
+            victims.add(e.id);
+            excess--;
+        }
+        return victims;
+    }
+
+    private int deleteFiles(List<String> ids) {
+        int deleted = 0;
+        for (String id : ids) {
+            try {
+                if (Files.deleteIfExists(directory.resolve(id + SUFFIX))) {
+                    deleted++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete trace " + id + " from " + directory, e);
+            }
+        }
+        return deleted;
+    }
+
+    /** The traces in the directory, least recently written first; files that vanish while listing are skipped. */
+    private List<Entry> scan() {
+        List<Entry> found = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return found;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path f : stream) {
+                String name = f.getFileName().toString();
+                String id = name.substring(0, name.length() - SUFFIX.length());
+                if (name.startsWith(".") || !ID.matcher(id).matches()) {
+                    continue;
+                }
+                try {
+                    found.add(new Entry(id, Files.getLastModifiedTime(f).toMillis(), false));
+                } catch (NoSuchFileException vanished) {
+                    // deleted by another thread or process since the listing: not a trace any more
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list traces in " + directory, e);
+        }
+        found.sort(Comparator.comparingLong(Entry::writtenAtMillis).thenComparing(Entry::id));
+        return found;
+    }
+
+    private Path file(String traceId) {
+        return directory.resolve(checkId(traceId) + SUFFIX);
     }
 }

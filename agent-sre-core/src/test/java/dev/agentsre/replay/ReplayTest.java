@@ -1,5 +1,6 @@
 package dev.agentsre.replay;
 
+import dev.agentsre.redact.Redactor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,8 @@ class ReplayTest {
     Path dir;
 
     private final ManualClock clock = ManualClock.at(Instant.parse("2026-08-01T09:00:00Z"));
+    /** Replay builds only the result types it is allowed to. */
+    private static final ReplayOptions STRICT = ReplayOptions.strict().allowTypes(Order.class);
 
     /** An order, returned by the order tool. */
     public record Order(String id, String status, double total) {
@@ -116,7 +119,7 @@ class ReplayTest {
 
         FakeModel model = new FakeModel(clock);
         FakeOrders orders = new FakeOrders();
-        Replay replay = ReplayEngine.replay(trace);
+        Replay replay = ReplayEngine.replay(trace, STRICT);
         String answer = supportBot(replay, model, orders, "I want a refund", "12345");
 
         assertThat(answer).isEqualTo(trace.step(7).response().asText());
@@ -139,7 +142,7 @@ class ReplayTest {
         })).isInstanceOf(IllegalStateException.class);
         capture.close();
 
-        Replay replay = ReplayEngine.replay(capture.trace());
+        Replay replay = ReplayEngine.replay(capture.trace(), STRICT);
         assertThat(replay.tool("lookup_order", Map.of("id", 1), () -> (Order) null)).isEqualTo(order);
         assertThatThrownBy(() -> replay.tool("flaky", Map.of(), () -> "never")).isInstanceOf(IllegalStateException.class)
                 .hasMessage("upstream 503");
@@ -149,7 +152,7 @@ class ReplayTest {
     @Test
     void aChangedArgumentDivergesAtTheRightStepAndPath() throws Exception {
         Trace trace = record("I want a refund", "12345");
-        Replay replay = ReplayEngine.replay(trace);
+        Replay replay = ReplayEngine.replay(trace, STRICT);
         assertThatThrownBy(() -> supportBot(replay, new FakeModel(clock), new FakeOrders(), "I want a refund", "99999"))
                 .isInstanceOfSatisfying(ReplayDivergenceException.class, e -> {
                     assertThat(e.step()).isEqualTo(3);
@@ -275,7 +278,7 @@ class ReplayTest {
         assertThat(loaded.spans()).hasSize(4);
         assertThat(loaded.spans()).extracting(Span::matchKey).containsExactlyElementsOf(
                 trace.spans().subList(0, 4).stream().map(Span::matchKey).toList());
-        assertThat(loaded.problems()).anyMatch(p -> p.contains("line 6 is incomplete"))
+        assertThat(loaded.problems()).anyMatch(p -> p.contains("line 6 is cut short"))
                 .anyMatch(p -> p.contains("trace_end line is missing"));
     }
 
