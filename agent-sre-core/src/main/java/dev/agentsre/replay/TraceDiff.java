@@ -1,29 +1,33 @@
 package dev.agentsre.replay;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The difference between two runs: their steps aligned like lines in a text diff (a longest common
- * subsequence over kind and name, so one inserted step is one insertion, not a cascade of changes),
- * the first divergence, field-level differences of aligned steps (JSON path, expected, actual), and
- * the deltas of cost, tokens, latency and step count.
+ * The difference between two runs: their steps aligned like lines in a text diff (a shortest edit
+ * script over kind and name, so one inserted step is one insertion, not a cascade of changes), the
+ * first divergence, field-level differences of aligned steps (JSON path, expected, actual), and the
+ * deltas of cost, tokens, latency and step count.
  *
  * <p>Only outputs count: step numbers, timestamps and latency never make two steps differ, and
- * within requests and responses neither do key order, UUIDs, ISO timestamps or fields named like a
- * timestamp or request id.
+ * within requests and responses neither do key order, UUIDs, ISO timestamps, number formatting or
+ * fields named like a timestamp or request id — the same equality replay matches calls with.
  *
- * <p>Cost: trimming the common prefix and suffix first makes similar traces linear; the differing
- * middle is aligned in O(n·m) time and memory, n·m capped at {@value #MAX_CELLS} (beyond that, the
- * middle is compared position by position).
+ * <p>Cost: the common prefix and suffix are trimmed first; the differing middle is aligned with
+ * Myers' O((n+m)·D) algorithm in its linear-space form (D the number of inserted and deleted steps):
+ * memory O(n+m), near-linear time for similar runs. Runs so different that the alignment would take
+ * more than {@value #MAX_ALIGNMENT_STEPS} steps are compared position by position in the middle.
  */
 public final class TraceDiff {
 
-    /** Cap on the alignment table of the differing middle. */
-    public static final long MAX_CELLS = 25_000_000L;
+    /** Cap on the work of aligning the differing middle (about (n+m)·D steps). */
+    public static final long MAX_ALIGNMENT_STEPS = 50_000_000L;
 
     /** How an aligned pair of steps relates. */
     public enum Change {
@@ -105,39 +109,50 @@ public final class TraceDiff {
     }
 
     private static List<StepDiff> alignMiddle(List<Span> a, List<Span> b) {
-        int n = a.size();
-        int m = b.size();
         List<StepDiff> out = new ArrayList<>();
-        if ((long) n * m > MAX_CELLS) {
-            for (int i = 0; i < Math.max(n, m); i++) {
-                if (i < n && i < m && sameStep(a.get(i), b.get(i))) {
+        int[] script;
+        try {
+            int[][] symbols = symbols(a, b);
+            script = new MyersAlignment(symbols[0], symbols[1], MAX_ALIGNMENT_STEPS).script();
+        } catch (MyersAlignment.TooDifferent e) {
+            script = null;
+        }
+        if (script == null) {
+            for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+                if (i < a.size() && i < b.size() && sameStep(a.get(i), b.get(i))) {
                     out.add(pair(a.get(i), b.get(i)));
                 } else {
-                    if (i < n) {
+                    if (i < a.size()) {
                         out.add(new StepDiff(Change.DELETED, a.get(i), null, List.of()));
                     }
-                    if (i < m) {
+                    if (i < b.size()) {
                         out.add(new StepDiff(Change.INSERTED, null, b.get(i), List.of()));
                     }
                 }
             }
             return out;
         }
-        int[][] lcs = new int[n + 1][m + 1];
-        for (int i = n - 1; i >= 0; i--) {
-            for (int j = m - 1; j >= 0; j--) {
-                lcs[i][j] = sameStep(a.get(i), b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-            }
-        }
         int i = 0;
         int j = 0;
-        while (i < n || j < m) {
-            if (i < n && j < m && sameStep(a.get(i), b.get(j))) {
-                out.add(pair(a.get(i++), b.get(j++)));
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                out.add(new StepDiff(Change.INSERTED, null, b.get(j++), List.of()));
-            } else {
-                out.add(new StepDiff(Change.DELETED, a.get(i++), null, List.of()));
+        for (int op : script) {
+            switch (op) {
+                case MyersAlignment.KEEP -> out.add(pair(a.get(i++), b.get(j++)));
+                case MyersAlignment.DELETE -> out.add(new StepDiff(Change.DELETED, a.get(i++), null, List.of()));
+                default -> out.add(new StepDiff(Change.INSERTED, null, b.get(j++), List.of()));
+            }
+        }
+        return out;
+    }
+
+    /** The steps of both runs as small integers, equal exactly when kind and name are. */
+    private static int[][] symbols(List<Span> a, List<Span> b) {
+        Map<String, Integer> ids = new HashMap<>();
+        int[][] out = {new int[a.size()], new int[b.size()]};
+        for (int side = 0; side < 2; side++) {
+            List<Span> spans = side == 0 ? a : b;
+            for (int k = 0; k < spans.size(); k++) {
+                Integer id = ids.computeIfAbsent(spans.get(k).kind().name() + ':' + spans.get(k).name(), key -> ids.size());
+                out[side][k] = id;
             }
         }
         return out;
@@ -148,8 +163,7 @@ public final class TraceDiff {
         differences.addAll(JsonDiff.diff("request", x.request(), y.request()));
         differences.addAll(JsonDiff.diff("response", x.response(), y.response()));
         if (x.status() != y.status()) {
-            differences.add(new FieldDifference("status", com.fasterxml.jackson.databind.node.TextNode.valueOf(x.status().name()),
-                    com.fasterxml.jackson.databind.node.TextNode.valueOf(y.status().name())));
+            differences.add(new FieldDifference("status", TextNode.valueOf(x.status().name()), TextNode.valueOf(y.status().name())));
         }
         return new StepDiff(differences.isEmpty() ? Change.SAME : Change.CHANGED, x, y, differences);
     }
@@ -219,7 +233,7 @@ public final class TraceDiff {
     public String summary() {
         StringBuilder out = new StringBuilder();
         out.append(identical() ? "identical outputs" : changes().size() + " differing steps, first at position " + firstDivergence());
-        out.append(String.format("; cost %+.6f USD, tokens %+d, steps %+d, latency %+d ms%n", costDelta(), tokenDelta(),
+        out.append(String.format(java.util.Locale.ROOT, "; cost %+.6f USD, tokens %+d, steps %+d, latency %+d ms%n", costDelta(), tokenDelta(),
                 stepCountDelta(), latencyDelta().toMillis()));
         for (StepDiff change : changes()) {
             out.append(change).append(System.lineSeparator());

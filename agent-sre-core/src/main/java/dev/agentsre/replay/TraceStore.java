@@ -158,6 +158,7 @@ public final class TraceStore {
         Path file = file(traceId);
         synchronized (index) {
             index.entries.remove(traceId);
+            index.removed.put(traceId, ++index.sequence);
         }
         try {
             return Files.deleteIfExists(file);
@@ -168,21 +169,32 @@ public final class TraceStore {
 
     /** Rebuilds the index from the directory and deletes traces beyond the count or age limits; returns how many. */
     public int applyRetention() {
+        long listedAt;
+        synchronized (index) {
+            listedAt = index.sequence;
+        }
         List<Entry> found = scan();
         List<String> victims;
         synchronized (index) {
+            // The listing, corrected for what this index did while it ran: traces written since stay (at the end,
+            // in write order), traces deleted since stay deleted, traces being written are never dropped.
             Map<String, Entry> rebuilt = new LinkedHashMap<>();
             for (Entry e : found) {
+                Long removedAt = index.removed.get(e.id);
                 Entry known = index.entries.get(e.id);
-                rebuilt.put(e.id, known != null && known.writing ? known : e);
+                boolean changedSince = removedAt != null && removedAt > listedAt || known != null && (known.sequence > listedAt || known.writing);
+                if (!changedSince) {
+                    rebuilt.put(e.id, e);
+                }
             }
             for (Entry known : index.entries.values()) {
-                if (known.writing && !rebuilt.containsKey(known.id)) {
+                if (known.sequence > listedAt || known.writing) {
                     rebuilt.put(known.id, known);
                 }
             }
             index.entries.clear();
             index.entries.putAll(rebuilt);
+            index.removed.values().removeIf(at -> at <= listedAt);
             index.loaded = true;
             index.writesSinceScan = 0;
             victims = victims();
@@ -264,11 +276,21 @@ public final class TraceStore {
     /** The traces of a directory in write order; {@code writing} ones are never deleted. */
     private static final class Index {
         final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+        /** Ids taken out of the index (deleted), with the sequence number of the removal, since the last rebuild began. */
+        final Map<String, Long> removed = new java.util.HashMap<>();
+        long sequence;
         boolean loaded;
         int writesSinceScan;
+        final java.util.concurrent.atomic.AtomicLong scans = new java.util.concurrent.atomic.AtomicLong();
     }
 
-    private record Entry(String id, long writtenAtMillis, boolean writing) {
+    /** How many times this store (and those derived from it) listed its directory: for the retention test. */
+    long directoryScans() {
+        return index.scans.get();
+    }
+
+    /** A trace in the index; {@code sequence} orders the index's own changes (0 for entries read from the directory). */
+    private record Entry(String id, long writtenAtMillis, boolean writing, long sequence) {
     }
 
     /** Records that {@code traceId} was (or is being) written now, and deletes what retention no longer keeps. */
@@ -288,7 +310,7 @@ public final class TraceStore {
         boolean rescan;
         synchronized (index) {
             index.entries.remove(traceId);
-            index.entries.put(traceId, new Entry(traceId, clock.millis(), writing));
+            index.entries.put(traceId, new Entry(traceId, clock.millis(), writing, ++index.sequence));
             rescan = ++index.writesSinceScan >= Math.max(1000, maxTraces);
             victims = rescan ? List.of() : victims();
         }
@@ -315,6 +337,7 @@ public final class TraceStore {
                 continue;
             }
             it.remove();
+            index.removed.put(e.id, ++index.sequence);
             victims.add(e.id);
             excess--;
         }
@@ -337,6 +360,7 @@ public final class TraceStore {
 
     /** The traces in the directory, least recently written first; files that vanish while listing are skipped. */
     private List<Entry> scan() {
+        index.scans.incrementAndGet();
         List<Entry> found = new ArrayList<>();
         if (!Files.isDirectory(directory)) {
             return found;
@@ -349,7 +373,7 @@ public final class TraceStore {
                     continue;
                 }
                 try {
-                    found.add(new Entry(id, Files.getLastModifiedTime(f).toMillis(), false));
+                    found.add(new Entry(id, Files.getLastModifiedTime(f).toMillis(), false, 0));
                 } catch (NoSuchFileException vanished) {
                     // deleted by another thread or process since the listing: not a trace any more
                 }
