@@ -1,6 +1,7 @@
 package dev.agentsre.chaos;
 
 import dev.agentsre.internal.Check;
+import dev.agentsre.redact.Redactor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -52,6 +53,7 @@ public final class ChaosScheduler {
     public static final int HISTORY = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosScheduler.class);
+    private static final Redactor REDACTOR = Redactor.defaults();
 
     private final ScheduledExecutorService executor;
     private final Clock clock;
@@ -180,8 +182,9 @@ public final class ChaosScheduler {
             experiment.start();
             executor.schedule(() -> finish(entry, experiment, at), experiment.duration().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            LOG.warn("chaos schedule '{}' could not start its run at {}", entry.schedule.name, at, e);
-            entry.record(new Run(at, entry.schedule.name, entry.level, ExperimentState.ABORTED, "could not start: " + e.getMessage()));
+            LOG.warn("chaos schedule '{}' could not start its run at {}", entry.schedule.name, at, REDACTOR.redact(e));
+            entry.record(new Run(at, entry.schedule.name, entry.level, ExperimentState.ABORTED,
+                    "could not start: " + REDACTOR.redact(String.valueOf(e.getMessage()))));
         } finally {
             planNext(entry);
         }

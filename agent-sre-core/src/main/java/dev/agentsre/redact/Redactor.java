@@ -187,6 +187,17 @@ public final class Redactor {
         return redactText(text, 0);
     }
 
+    /**
+     * A stand-in for {@code failure} to log: it prints as the original (class name, message, stack
+     * trace, causes and suppressed failures) with every message redacted. Null for null.
+     */
+    public Throwable redact(Throwable failure) {
+        if (failure == null || !enabled) {
+            return failure;
+        }
+        return RedactedFailure.of(failure, this, 0);
+    }
+
     private JsonNode redactNode(JsonNode node, int depth) {
         if (node.isObject()) {
             return redactObject(node, depth);

@@ -2,6 +2,7 @@ package dev.agentsre.otel;
 
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.redact.Redactor;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
 import io.opentelemetry.api.OpenTelemetry;
@@ -39,7 +40,9 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Cost is put on model spans as {@code gen_ai.usage.cost} (USD), which is not (yet) a standard
- * attribute. Decisions and side effects are not traced. Telemetry failures never reach the agent.
+ * attribute. Decisions and side effects are not traced. A failure's message becomes the span's status
+ * description only after the {@link Redactor} has removed its secrets; prompts and results are never
+ * exported. Telemetry failures never reach the agent.
  */
 public final class GenAiTelemetry {
 
@@ -67,8 +70,9 @@ public final class GenAiTelemetry {
     private final DoubleHistogram duration;
     private final String system;
     private final PriceTable prices;
+    private final Redactor redactor;
 
-    private GenAiTelemetry(OpenTelemetry openTelemetry, String system, PriceTable prices) {
+    private GenAiTelemetry(OpenTelemetry openTelemetry, String system, PriceTable prices, Redactor redactor) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
         String version = AgentSreTelemetry.instrumentationVersion();
         this.tracer = openTelemetry.tracerBuilder(TelemetryNames.SCOPE).setInstrumentationVersion(version).build();
@@ -79,6 +83,7 @@ public final class GenAiTelemetry {
                 .setDescription("GenAI operation duration").setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
         this.system = system;
         this.prices = prices;
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
     }
 
     /**
@@ -88,7 +93,15 @@ public final class GenAiTelemetry {
      * @param prices prices model calls for {@code gen_ai.usage.cost}, or null
      */
     public static GenAiTelemetry create(OpenTelemetry openTelemetry, String system, PriceTable prices) {
-        return new GenAiTelemetry(openTelemetry, system, prices);
+        return new GenAiTelemetry(openTelemetry, system, prices, Redactor.defaults());
+    }
+
+    /**
+     * A tracer on {@code openTelemetry} whose span status messages (a failure's message) pass through
+     * {@code redactor} (use the capture's, so spans and trace files agree).
+     */
+    public static GenAiTelemetry create(OpenTelemetry openTelemetry, String system, PriceTable prices, Redactor redactor) {
+        return new GenAiTelemetry(openTelemetry, system, prices, redactor);
     }
 
     /** {@code calls} with every model call, tool call and delegation traced for {@code agentId}. */
@@ -126,7 +139,7 @@ public final class GenAiTelemetry {
             double seconds = (System.nanoTime() - start) / 1e9;
             Attributes metricAttributes = model == null ? null : metricAttributes(model, failure);
             if (failure != null) {
-                span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+                span.setStatus(StatusCode.ERROR, redactor.redact(String.valueOf(failure.getMessage()))); // messages carry secrets too
                 span.setAttribute(ERROR_TYPE, failure.getClass().getName());
             } else if (usage != null && model != null) {
                 TokenUsage tokens = usage.apply(result);
