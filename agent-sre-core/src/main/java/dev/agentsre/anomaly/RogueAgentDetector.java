@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -513,9 +514,10 @@ public final class RogueAgentDetector {
         content.put("agentId", agentId);
         content.put("timestamp", at.toString());
         content.put("riskLevel", level.name());
-        content.put("riskScore", String.format("%.9f", risk));
+        // Locale.ROOT: the chain must verify on any JVM ("%.9f" gives "0,500000000" under de_DE)
+        content.put("riskScore", String.format(Locale.ROOT, "%.9f", risk));
         Map<String, String> signals = new LinkedHashMap<>();
-        scores.forEach((signal, score) -> signals.put(signal.name(), String.format("%.9f", score)));
+        scores.forEach((signal, score) -> signals.put(signal.name(), String.format(Locale.ROOT, "%.9f", score)));
         content.put("signals", signals);
         content.put("quarantineRecommended", recommended);
         content.put("quarantined", quarantined);

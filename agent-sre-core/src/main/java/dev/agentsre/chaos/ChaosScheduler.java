@@ -37,9 +37,19 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>A run</b> builds a fresh experiment from the schedule's supplier, starts it, and checks it
- * when its duration is over; a run that COMPLETED passed, one that ABORTED failed. Runs whose start
+ * when its duration is over; a run passed when it COMPLETED and its {@link ResilienceScore}, if one
+ * was given, {@linkplain ResilienceScore#passed() passed}; one that ABORTED failed. Runs whose start
  * falls in a blackout are skipped. A run is not started while the previous one of the same schedule
  * still runs.
+ *
+ * <p><b>Planning.</b> The next run is planned from the slot that just ran (a task that fires a
+ * millisecond early never plans its own slot again); slots missed while the executor was late are
+ * skipped, not run in a burst. Daylight-saving days follow cronie (see {@link CronExpression}): a
+ * fixed-time run in a skipped hour runs once right after the jump, and never twice in a repeated
+ * hour. One planning looks at no more than {@value #MAX_SLOTS_PER_PLAN} slots or
+ * {@value #MAX_DAYS_PER_PLAN} days; if every one of them is blacked out it resumes from there when that
+ * time comes, so {@link #start()} never hangs. Starting, stopping and adding schedules may race:
+ * each schedule is planned once per start.
  *
  * <p><b>Progressive severity</b> ({@code passesToRaise}, {@code step}, {@code cap}): after that many
  * consecutive passed runs every fault's rate is raised by {@code step} (capped at {@code cap});
@@ -51,6 +61,10 @@ public final class ChaosScheduler {
 
     /** Runs remembered per schedule. */
     public static final int HISTORY = 100;
+    /** Cron slots looked at in one planning before it pauses (all of them blacked out). */
+    public static final int MAX_SLOTS_PER_PLAN = 10_000;
+    /** Days of cron slots looked at in one planning before it pauses (all of them blacked out). */
+    public static final int MAX_DAYS_PER_PLAN = 366;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosScheduler.class);
     private static final Redactor REDACTOR = Redactor.defaults();
@@ -80,23 +94,32 @@ public final class ChaosScheduler {
             throw new IllegalArgumentException("schedule names must be unique, got '" + schedule.name + "' twice");
         }
         if (started) {
-            planNext(entry);
+            planFirst(entry);
         }
     }
 
-    /** Starts scheduling every schedule. */
+    /**
+     * Starts scheduling every schedule. Returns at once: planning looks at a bounded number of cron
+     * slots (see the class javadoc), never for ever.
+     */
     public synchronized void start() {
         if (started) {
             return;
         }
         started = true;
-        schedules.values().forEach(this::planNext);
+        for (Entry entry : new ArrayList<>(schedules.values())) {
+            planFirst(entry);
+        }
     }
 
     /** Stops scheduling (running experiments are stopped too). */
     public synchronized void stop() {
         started = false;
         for (Entry entry : schedules.values()) {
+            synchronized (entry) {
+                entry.generation++; // runs already queued from before the stop plan nothing more
+                entry.planned = false;
+            }
             ScheduledFuture<?> f = entry.next;
             if (f != null) {
                 f.cancel(false);
@@ -147,21 +170,66 @@ public final class ChaosScheduler {
         return entry;
     }
 
-    private void planNext(Entry entry) {
+    /** Plans a schedule's first run, once per start: schedule() racing start() cannot plan it twice. */
+    private void planFirst(Entry entry) {
+        long generation;
+        synchronized (entry) {
+            if (entry.planned) {
+                return;
+            }
+            entry.planned = true;
+            generation = ++entry.generation;
+        }
+        planAfter(entry, ZonedDateTime.now(clock).withZoneSameInstant(zone), generation);
+    }
+
+    /**
+     * Plans the first run after {@code after} that no blackout covers. At most
+     * {@value #MAX_SLOTS_PER_PLAN} cron slots, or {@value #MAX_DAYS_PER_PLAN} days of them, are looked
+     * at; when all of them are blacked out, planning resumes from the last one when its time comes
+     * (so a schedule whose every slot is blacked out waits quietly instead of hanging start()).
+     */
+    private void planAfter(Entry entry, ZonedDateTime after, long generation) {
         if (!started) {
             return;
         }
-        ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(zone);
-        ZonedDateTime next = entry.schedule.cron.next(now);
-        while (blackedOut(entry.schedule, next)) {
-            next = entry.schedule.cron.next(next);
+        Schedule schedule = entry.schedule;
+        ZonedDateTime limit = after.plusDays(MAX_DAYS_PER_PLAN);
+        ZonedDateTime next;
+        boolean resume = false;
+        try {
+            next = schedule.cron.next(after);
+            for (int looked = 1; blackedOut(schedule, next); looked++) {
+                if (looked >= MAX_SLOTS_PER_PLAN || next.isAfter(limit)) {
+                    resume = true;
+                    break;
+                }
+                next = schedule.cron.next(next);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("chaos schedule '{}' has no more runs and stops: {}", schedule.name, REDACTOR.redact(String.valueOf(e.getMessage())));
+            entry.record(new Run(after, schedule.name, entry.level, null, "not scheduled: " + e.getMessage()));
+            return;
         }
-        long delay = Math.max(0, Duration.between(now, next).toMillis());
         ZonedDateTime at = next;
-        entry.next = executor.schedule(() -> run(entry, at), delay, TimeUnit.MILLISECONDS);
+        long delay = delayMillis(at);
+        synchronized (entry) {
+            if (!started || generation != entry.generation) {
+                return; // stopped, or restarted, meanwhile
+            }
+            entry.next = resume
+                    ? executor.schedule(() -> planAfter(entry, at, generation), delay, TimeUnit.MILLISECONDS)
+                    : executor.schedule(() -> run(entry, at, generation), delay, TimeUnit.MILLISECONDS);
+        }
     }
 
-    private void run(Entry entry, ZonedDateTime at) {
+    /** Milliseconds from now until {@code at}, rounded up: a task never fires before its slot. */
+    private long delayMillis(ZonedDateTime at) {
+        long nanos = Duration.between(clock.instant(), at.toInstant()).toNanos();
+        return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+    }
+
+    private void run(Entry entry, ZonedDateTime at, long generation) {
         try {
             ChaosExperiment previous = entry.active;
             if (previous != null && previous.state() == ExperimentState.RUNNING) {
@@ -186,7 +254,18 @@ public final class ChaosScheduler {
             entry.record(new Run(at, entry.schedule.name, entry.level, ExperimentState.ABORTED,
                     "could not start: " + REDACTOR.redact(String.valueOf(e.getMessage()))));
         } finally {
-            planNext(entry);
+            // Plan from the slot that ran, not from "now": a task that fired a millisecond early must not plan the same
+            // slot again. A slot already past (the executor was late) is skipped, not run in a burst.
+            ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(zone);
+            ZonedDateTime from = at;
+            try {
+                if (entry.schedule.cron.next(at).isBefore(now)) {
+                    from = now;
+                }
+            } catch (RuntimeException noMoreRuns) {
+                // planAfter reports it
+            }
+            planAfter(entry, from, generation);
         }
     }
 
@@ -196,8 +275,12 @@ public final class ChaosScheduler {
             experiment.stop();
             outcome = experiment.state();
         }
-        boolean passed = outcome == ExperimentState.COMPLETED;
-        entry.record(new Run(at, experiment.name(), entry.level, outcome, passed ? "passed" : "failed: " + experiment.abortReason()));
+        ResilienceScore score = experiment.resilience();
+        boolean passed = outcome == ExperimentState.COMPLETED && (score == null || score.passed());
+        String note = passed ? "passed" : outcome == ExperimentState.COMPLETED
+                ? String.format(java.util.Locale.ROOT, "failed: reliability %.1f, security %.1f against the pass mark %.0f",
+                score.reliability(), score.security(), ResilienceScore.PASS_THRESHOLD) : "failed: " + experiment.abortReason();
+        entry.record(new Run(at, experiment.name(), entry.level, outcome, note));
         if (passed) {
             entry.passesInARow++;
             if (entry.schedule.passesToRaise > 0 && entry.passesInARow >= entry.schedule.passesToRaise) {
@@ -236,6 +319,9 @@ public final class ChaosScheduler {
         final List<Run> history = new CopyOnWriteArrayList<>();
         volatile ScheduledFuture<?> next;
         volatile ChaosExperiment active;
+        /** Guarded by the entry: whether the current start planned this schedule, and which start that was. */
+        boolean planned;
+        long generation;
         volatile int level;
         volatile int passesInARow;
 
