@@ -4,6 +4,10 @@ import dev.agentsre.replay.ReplayEngine;
 import dev.agentsre.replay.Trace;
 import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.replay.TraceFormat;
+import dev.agentsre.replay.TraceStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.Map;
@@ -16,10 +20,12 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Replay recorder costs: recording one tool call with a small payload (runs of 10,000 steps, then
- * a new capture), and reading a 10,000-step trace from its JSON Lines text.
+ * Replay recorder costs: recording one tool call with a small payload in memory and into a store
+ * (each span appended to the trace file as it finishes; runs of 10,000 steps, then a new capture),
+ * and reading a 10,000-step trace from its JSON Lines text.
  */
 @State(Scope.Benchmark)
 public class ReplayBenchmark {
@@ -29,12 +35,38 @@ public class ReplayBenchmark {
 
     private TraceCapture capture;
     private int calls;
+    private TraceCapture stored;
+    private int storedCalls;
+    private TraceStore store;
     private String tenThousandSteps;
 
     @Setup(Level.Iteration)
-    public void newCapture() {
+    public void newCaptures() throws IOException {
+        newCapture();
+        if (store == null) {
+            Path shm = Path.of("/dev/shm");
+            store = TraceStore.directory(Files.isDirectory(shm) ? Files.createTempDirectory(shm, "bench") : Files.createTempDirectory("bench"))
+                    .withRetention(20, null);
+        }
+        newStoredCapture();
+    }
+
+    private void newCapture() {
         capture = ReplayEngine.captureBuilder("bench").start();
         calls = 0;
+    }
+
+    private void newStoredCapture() {
+        if (stored != null) {
+            stored.close();
+        }
+        stored = ReplayEngine.captureBuilder("bench").store(store).start();
+        storedCalls = 0;
+    }
+
+    @TearDown(Level.Iteration)
+    public void closeStored() {
+        stored.close();
     }
 
     @Setup(Level.Trial)
@@ -58,6 +90,16 @@ public class ReplayBenchmark {
             newCapture();
         }
         return capture.tool("lookup_order", ARGS, () -> RESULT);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public Object captureToolCallIntoStore() {
+        if (++storedCalls == 10_000) {
+            newStoredCapture();
+        }
+        return stored.tool("lookup_order", ARGS, () -> RESULT);
     }
 
     @Benchmark

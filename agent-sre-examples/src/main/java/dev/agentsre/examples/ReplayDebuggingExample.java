@@ -3,6 +3,7 @@ package dev.agentsre.examples;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Replay;
 import dev.agentsre.replay.ReplayEngine;
+import dev.agentsre.replay.ReplayOptions;
 import dev.agentsre.replay.Trace;
 import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.replay.TraceDiff;
@@ -63,7 +64,8 @@ public final class ReplayDebuggingExample {
         // Later, offline: reproduce the bug from the stored trace without calling anything.
         Trace trace = store.load(brokenId);
         int before = REAL_CALLS.get();
-        Replay replay = ReplayEngine.replay(trace);
+        // Replay rebuilds only the result types it is allowed to: a trace file cannot make it build anything else.
+        Replay replay = ReplayEngine.replay(trace, ReplayOptions.strict().allowTypes(OrderRecord.class));
         String replayed = supportBot(replay, "A-1001", false);
         int live = REAL_CALLS.get() - before;
 
