@@ -30,9 +30,11 @@ import java.util.regex.Pattern;
  * @param clock the clock of the new trace the replay records
  * @param allowedTypes result and exception classes replay may build, besides the JDK values above
  * @param allowedPackages packages (and their subpackages) whose classes replay may build
+ * @param anyType whether replay may build any class a trace names: only for traces this process recorded
+ *     itself (a shadow run, a test), never for a trace read from a file
  */
 public record ReplayOptions(Mode mode, OnMiss onMiss, Redactor redactor, Clock clock, Set<Class<?>> allowedTypes,
-                            List<String> allowedPackages) {
+                            List<String> allowedPackages, boolean anyType) {
 
     private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
@@ -69,7 +71,7 @@ public record ReplayOptions(Mode mode, OnMiss onMiss, Redactor redactor, Clock c
 
     /** Options with the JDK values only. */
     public ReplayOptions(Mode mode, OnMiss onMiss, Redactor redactor, Clock clock) {
-        this(mode, onMiss, redactor, clock, Set.of(), List.of());
+        this(mode, onMiss, redactor, clock, Set.of(), List.of(), false);
     }
 
     /** Strict order, fail on a miss, default redaction, system clock. */
@@ -84,17 +86,17 @@ public record ReplayOptions(Mode mode, OnMiss onMiss, Redactor redactor, Clock c
 
     /** These options, calling the real function on a miss. */
     public ReplayOptions liveOnMiss() {
-        return new ReplayOptions(mode, OnMiss.LIVE, redactor, clock, allowedTypes, allowedPackages);
+        return new ReplayOptions(mode, OnMiss.LIVE, redactor, clock, allowedTypes, allowedPackages, anyType);
     }
 
     /** These options with another redactor. */
     public ReplayOptions withRedactor(Redactor redactor) {
-        return new ReplayOptions(mode, onMiss, redactor, clock, allowedTypes, allowedPackages);
+        return new ReplayOptions(mode, onMiss, redactor, clock, allowedTypes, allowedPackages, anyType);
     }
 
     /** These options with another clock. */
     public ReplayOptions withClock(Clock clock) {
-        return new ReplayOptions(mode, onMiss, redactor, clock, allowedTypes, allowedPackages);
+        return new ReplayOptions(mode, onMiss, redactor, clock, allowedTypes, allowedPackages, anyType);
     }
 
     /** These options also building {@code types} (result records, exceptions) from a trace. */
@@ -103,7 +105,16 @@ public record ReplayOptions(Mode mode, OnMiss onMiss, Redactor redactor, Clock c
         for (Class<?> type : Check.notNull("types", types)) {
             more.add(Check.notNull("type", type));
         }
-        return new ReplayOptions(mode, onMiss, redactor, clock, more, allowedPackages);
+        return new ReplayOptions(mode, onMiss, redactor, clock, more, allowedPackages, anyType);
+    }
+
+    /**
+     * These options building any class the trace names. Only for a trace this process recorded itself
+     * (a shadow run compared with its baseline, a test): a trace read from a file must never choose
+     * what replay builds.
+     */
+    public ReplayOptions allowAnyType() {
+        return new ReplayOptions(mode, onMiss, redactor, clock, allowedTypes, allowedPackages, true);
     }
 
     /**
@@ -116,6 +127,6 @@ public record ReplayOptions(Mode mode, OnMiss onMiss, Redactor redactor, Clock c
         for (String p : Check.notNull("packages", packages)) {
             more.add(Check.notBlank("package", p));
         }
-        return new ReplayOptions(mode, onMiss, redactor, clock, allowedTypes, more);
+        return new ReplayOptions(mode, onMiss, redactor, clock, allowedTypes, more, anyType);
     }
 }

@@ -107,6 +107,13 @@ final class ResultTypes {
 
     /** The allowed class of this name, or null; only names already allowed are ever loaded. */
     private Class<?> allowed(String type) {
+        if (options.anyType()) {
+            try {
+                return Class.forName(type, false, classLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                return null;
+            }
+        }
         for (Class<?> cls : options.allowedTypes()) {
             if (cls.getName().equals(type)) {
                 return cls;

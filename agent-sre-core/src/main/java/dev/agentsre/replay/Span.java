@@ -25,8 +25,12 @@ import java.util.Map;
  * @param inputTokens prompt tokens (LLM steps), 0 otherwise
  * @param outputTokens completion tokens (LLM steps), 0 otherwise
  * @param costUsd the step's cost, exact
- * @param matchKey SHA-256 of the canonical (sorted-key) JSON of the redacted request
- * @param attributes extra attributes ({@code gen_ai.*} names where OpenTelemetry has them)
+ * @param matchKey SHA-256 of the normalised redacted request: equal for two requests exactly when replay and
+ *     {@link ReplayEngine#diff} see no difference between them (key order, UUIDs, ISO timestamps, number
+ *     formatting and timestamp-like fields aside); replay recomputes it and never trusts a file's
+ * @param attributes extra attributes ({@code gen_ai.*} names where OpenTelemetry has them;
+ *     {@code agentsre.request.encoding} / {@code agentsre.response.encoding} = {@code toString} when a value
+ *     Jackson could not write was recorded as its {@code toString()})
  */
 public record Span(int step, int parentStep, SpanKind kind, String name, JsonNode request, JsonNode response, String responseType,
                    SpanStatus status, String errorType, String errorMessage, Instant startTime, Instant endTime, long inputTokens,

@@ -124,10 +124,27 @@ class ChaosHardeningTest {
     /** Defect 11: planNext planned from "now", so a task firing a millisecond early ran its slot twice. */
     @Test
     void aRunFiringAMillisecondEarlyDoesNotRunItsSlotTwice() {
-        // half a millisecond past midnight: the delay to each slot is not a whole number of milliseconds
-        ManualClock clock = ManualClock.at(Instant.parse("2026-07-06T00:00:00.000500Z"));
+        ManualClock clock = ManualClock.at(Instant.parse("2026-07-06T00:00:00Z"));
         ManualScheduledExecutor executor = new ManualScheduledExecutor(clock);
-        ChaosScheduler scheduler = ChaosScheduler.builder(executor).clock(clock).build();
+        // The scheduler's clock reads half a millisecond behind the executor's (wall clock against the executor's
+        // timer): a task due at 01:00 runs when the scheduler still reads 00:59:59.9995.
+        Clock lagging = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return clock.getZone();
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.instant().minusNanos(500_000);
+            }
+        };
+        ChaosScheduler scheduler = ChaosScheduler.builder(executor).clock(lagging).build();
         scheduler.schedule(ChaosScheduler.Schedule.builder("hourly").cron("0 * * * *").experiment(() -> drill(clock)).build());
         scheduler.start();
         executor.advanceTo(Instant.parse("2026-07-06T03:30:00Z"));

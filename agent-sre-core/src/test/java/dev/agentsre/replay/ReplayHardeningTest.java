@@ -285,6 +285,9 @@ class ReplayHardeningTest {
         assertThat(allowed.tool("config", Map.of(), () -> (Gadget) null)).isInstanceOf(Gadget.class);
         assertThatThrownBy(() -> allowed.tool("fail", Map.of(), () -> null)).isInstanceOf(GadgetException.class);
         assertThatThrownBy(() -> ReplayOptions.strict().allowPackages("java.lang")).hasMessageContaining("allowedPackages");
+        // a trace this process recorded itself (a shadow run) may opt into any type
+        assertThat(ReplayEngine.replay(trace, ReplayOptions.strict().allowAnyType()).tool("config", Map.of(), () -> (Gadget) null))
+                .isInstanceOf(Gadget.class);
     }
 
     // ---- defect 5: matching and diffing must agree -----------------------------------------------------------------
@@ -340,7 +343,7 @@ class ReplayHardeningTest {
     void aCaptureWithAStoreHoldsOnlyTheCallsInFlight() throws Exception {
         try (RamDirectory ram = RamDirectory.create("traces")) {
             TraceStore store = TraceStore.directory(ram.path()).withClock(clock);
-            String prompt = "p".repeat(50_000);
+            String prompt = "please summarise the attached report ".repeat(1_400); // 50 KB of words
             try (TraceCapture capture = ReplayEngine.captureBuilder("a").store(store).clock(clock).start()) {
                 capture.llm("gpt-4o", Map.of("prompt", prompt, "i", -1), () -> "ok");
                 long afterOne = GraphLayout.parseInstance(capture).totalSize();
@@ -357,7 +360,7 @@ class ReplayHardeningTest {
     /** Defect 6: without a store, the bytes held are bounded too. */
     @Test
     void aCaptureWithoutAStoreKeepsAtMostItsByteBoundAndSaysWhatItLeftOut() {
-        String prompt = "p".repeat(50_000);
+        String prompt = "please summarise the attached report ".repeat(1_400); // 50 KB of words
         TraceCapture capture = ReplayEngine.captureBuilder("a").clock(clock).maxBytesInMemory(2_000_000).start();
         for (int i = 0; i < 100; i++) {
             assertThat(capture.llm("gpt-4o", Map.of("prompt", prompt, "i", i), () -> "ok")).isEqualTo("ok");
