@@ -7,7 +7,7 @@ import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.internal.CanonicalJson;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
-import dev.agentsre.replay.Redactor;
+import dev.agentsre.redact.Redactor;
 import dev.agentsre.replay.Replay;
 import dev.agentsre.replay.ReplayDivergenceException;
 import java.util.ArrayList;

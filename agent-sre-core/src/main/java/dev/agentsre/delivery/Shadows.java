@@ -4,7 +4,7 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.cost.CostReservation;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.internal.Money;
-import dev.agentsre.replay.Redactor;
+import dev.agentsre.redact.Redactor;
 import dev.agentsre.replay.ReplayEngine;
 import dev.agentsre.replay.ReplayOptions;
 import dev.agentsre.replay.Span;
@@ -103,7 +103,8 @@ final class Shadows<Req, Res> {
         this.shadowEstimate = estimate;
         this.prices = prices;
         this.clock = clock;
-        this.shadowReplay = ReplayOptions.keyed().withClock(clock);
+        // the baseline's trace was recorded by this process, so the candidate may get back any result type it recorded
+        this.shadowReplay = ReplayOptions.keyed().withClock(clock).allowAnyType();
     }
 
     /** No new shadows after this; running ones finish. */

@@ -345,10 +345,10 @@ class ReplayHardeningTest {
             TraceStore store = TraceStore.directory(ram.path()).withClock(clock);
             String prompt = "please summarise the attached report ".repeat(1_400); // 50 KB of words
             try (TraceCapture capture = ReplayEngine.captureBuilder("a").store(store).clock(clock).start()) {
-                capture.llm("gpt-4o", Map.of("prompt", prompt, "i", -1), () -> "ok");
+                capture.llm("gpt-4o", Map.of("prompt", prompt + -1), () -> "ok");
                 long afterOne = GraphLayout.parseInstance(capture).totalSize();
                 for (int i = 0; i < 100; i++) {
-                    capture.llm("gpt-4o", Map.of("prompt", prompt, "i", i), () -> "ok");
+                    capture.llm("gpt-4o", Map.of("prompt", prompt + i), () -> "ok"); // a distinct 50 KB string each time
                 }
                 // 100 × 50 KB of prompts (10 MB as Java strings) went to the file; what the capture reaches did not grow with them
                 assertThat(GraphLayout.parseInstance(capture).totalSize() - afterOne).isLessThan(1024 * 1024);
