@@ -152,11 +152,13 @@ final class Shadows<Req, Res> {
             double[] baseScores = host.scores(request, base);
             host.record(run, Variant.BASELINE, base, baseScores);
             capture.close();
-            if (recording[0] == null || recording[0].broken()) {
+            Trace trace = capture.trace();
+            // a call left unrecorded (step cap) or recorded only as text cannot be served to the candidate
+            if (recording[0] == null || recording[0].broken() || !trace.complete()
+                    || trace.spans().stream().anyMatch(Span::recordedAsText)) {
                 stats.skippedRecording.incrementAndGet();
                 return base;
             }
-            Trace trace = capture.trace();
             Flight flight = new Flight(id, run, request, copy, noiseCopy, trace, base, baseScores, reservation, clock.millis());
             flights.put(id, flight);
             try {

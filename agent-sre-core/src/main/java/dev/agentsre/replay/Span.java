@@ -50,4 +50,13 @@ public record Span(int step, int parentStep, SpanKind kind, String name, JsonNod
     public long totalTokens() {
         return inputTokens + outputTokens;
     }
+
+    /**
+     * Whether the request or the result could not be written as JSON and was recorded as its
+     * {@code toString()} (replay cannot hand such a result back, except {@code java.time} values).
+     */
+    public boolean recordedAsText() {
+        return ResultTypes.TO_STRING.equals(attributes.get(ResultTypes.REQUEST_ENCODING))
+                || ResultTypes.TO_STRING.equals(attributes.get(ResultTypes.RESPONSE_ENCODING));
+    }
 }
