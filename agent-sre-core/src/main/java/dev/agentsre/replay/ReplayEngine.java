@@ -84,7 +84,7 @@ public final class ReplayEngine {
     }
 
     private static SpanSink.Factory memory(long maxBytes) {
-        return (traceId, agentId, parent, start) -> new SpanSink.Memory(traceId, agentId, parent, start, maxBytes);
+        return head -> new SpanSink.Memory(head, maxBytes);
     }
 
     /** Configures a {@link TraceCapture}. */
@@ -156,7 +156,7 @@ public final class ReplayEngine {
         public TraceCapture start() {
             TraceStore target = store;
             SpanSink.Factory sink = target == null ? memory(maxBytesInMemory)
-                    : (id, agent, parent, start) -> new SpanSink.File(target, id, agent, parent, start);
+                    : head -> new SpanSink.File(target, head);
             return new TraceCapture(new SpanRecorder(traceId == null ? newId() : traceId, agentId, null, clock, redactor, prices, maxSteps,
                     sink));
         }

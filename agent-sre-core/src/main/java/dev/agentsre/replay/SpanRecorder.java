@@ -64,7 +64,7 @@ final class SpanRecorder {
         this.prices = prices;
         this.maxSteps = maxSteps;
         this.start = clock.instant();
-        this.sink = sink.open(traceId, agentId, parentTraceId, start);
+        this.sink = sink.open(new SpanSink.Head(traceId, agentId, parentTraceId, start));
     }
 
     /** A request or result as recorded: redacted JSON, and whether it is only its {@code toString()}. */

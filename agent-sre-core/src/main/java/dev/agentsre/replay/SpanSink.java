@@ -24,7 +24,16 @@ interface SpanSink {
     /** Opens the sink of one trace. */
     @FunctionalInterface
     interface Factory {
-        SpanSink open(String traceId, String agentId, String parentTraceId, Instant start);
+        SpanSink open(Head head);
+    }
+
+    /** What the first line of a trace holds. */
+    record Head(String traceId, String agentId, String parentTraceId, Instant start) {
+
+        /** A trace of this head. */
+        Trace trace(Instant end, List<Span> spans, List<String> problems) {
+            return new Trace(traceId, agentId, parentTraceId, start, end, spans, problems.isEmpty(), problems);
+        }
     }
 
     /** A rough size of a span in memory: its strings and JSON, two bytes a character, plus object overhead. */
@@ -60,10 +69,7 @@ interface SpanSink {
 
     /** Keeps spans in memory until {@code maxBytes}; later spans are counted and left out. */
     final class Memory implements SpanSink {
-        private final String traceId;
-        private final String agentId;
-        private final String parentTraceId;
-        private final Instant start;
+        private final Head head;
         private final long maxBytes;
         private final List<Span> spans = new ArrayList<>();
         private long bytes;
@@ -71,11 +77,8 @@ interface SpanSink {
         private Instant end;
         private boolean closed;
 
-        Memory(String traceId, String agentId, String parentTraceId, Instant start, long maxBytes) {
-            this.traceId = traceId;
-            this.agentId = agentId;
-            this.parentTraceId = parentTraceId;
-            this.start = start;
+        Memory(Head head, long maxBytes) {
+            this.head = head;
             this.maxBytes = maxBytes;
         }
 
@@ -108,7 +111,7 @@ interface SpanSink {
             if (dropped > 0) {
                 problems.add(dropped + " steps were left out: the trace held in memory reached its bound of " + maxBytes + " bytes");
             }
-            return new Trace(traceId, agentId, parentTraceId, start, closed ? end : now, all, problems.isEmpty(), problems);
+            return head.trace(closed ? end : now, all, problems);
         }
     }
 
@@ -120,23 +123,17 @@ interface SpanSink {
         private static final Logger LOG = LoggerFactory.getLogger(TraceCapture.class);
 
         private final TraceStore store;
-        private final String traceId;
-        private final String agentId;
-        private final String parentTraceId;
-        private final Instant start;
+        private final Head head;
         private TraceStore.TraceWriter writer;
         private String failure;
         private int failed;
         private boolean closed;
 
-        File(TraceStore store, String traceId, String agentId, String parentTraceId, Instant start) {
+        File(TraceStore store, Head head) {
             this.store = store;
-            this.traceId = traceId;
-            this.agentId = agentId;
-            this.parentTraceId = parentTraceId;
-            this.start = start;
+            this.head = head;
             try {
-                writer = store.open(traceId, agentId, parentTraceId, start);
+                writer = store.open(head.traceId(), head.agentId(), head.parentTraceId(), head.start());
             } catch (IOException | RuntimeException e) {
                 fail(e);
             }
@@ -191,10 +188,10 @@ interface SpanSink {
             }
             Trace stored;
             try {
-                stored = store.load(traceId);
+                stored = store.load(head.traceId());
             } catch (RuntimeException e) {
                 problems.add("the trace file cannot be read: " + e.getMessage());
-                return new Trace(traceId, agentId, parentTraceId, start, now, inFlight, false, problems);
+                return head.trace(now, inFlight, problems);
             }
             if (closed) {
                 problems.addAll(0, stored.problems());
@@ -206,13 +203,13 @@ interface SpanSink {
             List<Span> all = new ArrayList<>(stored.spans());
             all.addAll(inFlight);
             all.sort(Comparator.comparingInt(Span::step));
-            return new Trace(traceId, agentId, parentTraceId, start, now, all, problems.isEmpty(), problems);
+            return head.trace(now, all, problems);
         }
 
         private void fail(Exception e) {
             if (failure == null) {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-                LOG.warn("trace {} could not be written to {}: {}; the run goes on, its trace will be incomplete", traceId,
+                LOG.warn("trace {} could not be written to {}: {}; the run goes on, its trace will be incomplete", head.traceId(),
                         store.directory(), failure);
             }
         }

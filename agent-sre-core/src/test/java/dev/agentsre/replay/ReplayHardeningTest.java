@@ -113,16 +113,20 @@ class ReplayHardeningTest {
         return dir.resolve("unicode.jsonl");
     }
 
+    /** The byte offset in a UTF-8 file of {@code what}, looked for after the last {@code after} (or from the start). */
+    private static int byteOffset(byte[] utf8, String what, String after) {
+        String text = new String(utf8, StandardCharsets.UTF_8);
+        int at = text.indexOf(what, after == null ? 0 : text.lastIndexOf(after));
+        return text.substring(0, at).getBytes(StandardCharsets.UTF_8).length;
+    }
+
     /** Defect 2: a file cut inside a multi-byte character loaded no steps at all. */
     @Test
     void aFileCutInsideAMultiByteCharacterLoadsEveryWholeStep() throws Exception {
         TraceStore store = TraceStore.directory(dir).withClock(clock);
         Path file = recordWithUnicode(store);
         byte[] bytes = Files.readAllBytes(file);
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        int lastSpan = text.lastIndexOf("\"kind\":\"LLM\"");
-        int emoji = text.indexOf("😀", lastSpan);
-        int cut = text.substring(0, emoji).getBytes(StandardCharsets.UTF_8).length + 2; // inside the 4-byte character
+        int cut = byteOffset(bytes, "😀", "\"kind\":\"LLM\"") + 2; // inside the last line's 4-byte character
         Files.write(file, java.util.Arrays.copyOf(bytes, cut));
 
         Trace loaded = store.load("unicode");
@@ -138,10 +142,7 @@ class ReplayHardeningTest {
         TraceStore store = TraceStore.directory(dir).withClock(clock);
         Path file = recordWithUnicode(store);
         byte[] bytes = Files.readAllBytes(file);
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        int third = text.indexOf("Grüße 2");
-        int at = text.substring(0, third).getBytes(StandardCharsets.UTF_8).length + 3;
-        bytes[at] = (byte) 0xFF; // the ü of line 4 (step 3) becomes an invalid byte
+        bytes[byteOffset(bytes, "Grüße 2", null) + 3] = (byte) 0xFF; // the ü of line 4 (step 3) becomes an invalid byte
         Files.write(file, bytes);
 
         Trace loaded = store.load("unicode");
