@@ -69,6 +69,15 @@ public class ReplayBenchmark {
         stored.close();
     }
 
+    @TearDown(Level.Trial)
+    public void deleteStore() throws IOException {
+        try (var files = Files.walk(store.directory())) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     @Setup(Level.Trial)
     public void buildTrace() {
         TraceCapture big = ReplayEngine.captureBuilder("bench").start();
