@@ -20,11 +20,13 @@ import java.util.regex.Pattern;
  * </ul>
  * So {@code github_token}, {@code hf_token}, {@code accessToken} and {@code x-api-key} name secrets,
  * while {@code max_tokens}, {@code token_count} and {@code key} do not. Thread-safe; classifications
- * are cached (at most {@value #CACHE_SIZE} keys).
+ * of keys up to {@value #MAX_CACHED_KEY} characters are cached (at most {@value #CACHE_SIZE} keys).
  */
 final class KeyNames {
 
     static final int CACHE_SIZE = 4096;
+    /** Keys longer than this are classified but not cached. */
+    static final int MAX_CACHED_KEY = 48;
     /** Keys longer than this are classified by their first this-many characters. */
     static final int MAX_KEY_LENGTH = 256;
 
@@ -52,7 +54,7 @@ final class KeyNames {
         }
         String bounded = key.length() > MAX_KEY_LENGTH ? key.substring(0, MAX_KEY_LENGTH) : key;
         boolean secret = isSecret(words(bounded, new ArrayList<>())) || matchesExtraPattern(bounded);
-        if (cache.size() < CACHE_SIZE) {
+        if (cache.size() < CACHE_SIZE && key.length() <= MAX_CACHED_KEY) { // long "keys" may be secrets themselves: not kept
             cache.put(key, secret);
         }
         return secret;
