@@ -10,7 +10,7 @@ import java.time.Instant;
  * synchronously on an {@link SreEventBus}.
  */
 public sealed interface SreEvent permits SloEvent, BreakerEvent, CostEvent, RogueEvent, ChaosEvent, PipelineEvent,
-        DeliveryEvent {
+        DeliveryEvent, AlertEvent, IncidentEvent {
 
     /** When the event happened, read from the emitting component's clock. */
     Instant timestamp();
