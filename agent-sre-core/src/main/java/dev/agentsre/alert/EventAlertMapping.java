@@ -51,7 +51,7 @@ import java.util.Map;
  *   <tr><td>{@link CostAlertRaised} ANOMALY</td><td>{@code CostAnomaly} (agent_id)</td><td>warning</td><td>ends by itself after {@value #POINT_ALERT_LIFETIME_TEXT}</td></tr>
  *   <tr><td>{@link AgentQuarantined}</td><td>{@code AgentQuarantined} (agent_id)</td><td>critical</td><td>{@link AgentReleased}</td></tr>
  *   <tr><td>{@link ExperimentStateChanged} to ABORTED</td><td>{@code ChaosExperimentAborted} (experiment)</td><td>warning</td><td>ends by itself after {@value #POINT_ALERT_LIFETIME_TEXT}</td></tr>
- *   <tr><td>{@link IncidentOpened}, {@link IncidentSeverityChanged}</td><td>{@code AgentSreIncident} (incident_id)</td><td>SEV1-2 critical, SEV3 warning, SEV4 info</td><td>{@link IncidentStateChanged} to RESOLVED, CLOSED, MERGED or DECLINED (a reopen fires it again)</td></tr>
+ *   <tr><td>{@link IncidentOpened}, {@link IncidentSeverityChanged} of a SEV1 or SEV2 incident (page-worthy; see {@link #defaults(IncidentSeverity)})</td><td>{@code AgentSreIncident} (incident_id)</td><td>critical (SEV3 warning, SEV4 info when included)</td><td>{@link IncidentStateChanged} to RESOLVED, CLOSED, MERGED or DECLINED (a reopen fires it again)</td></tr>
  *   <tr><td>a rollout rolled back (when {@code dev.agentsre.delivery} publishes it)</td><td>{@code RolloutRolledBack} (agent_id, rollout)</td><td>warning</td><td>add with {@code on(RolloutRolledBack.class, ...)}; see {@link #ROLLOUT_ROLLED_BACK}</td></tr>
  * </table>
  *
@@ -107,8 +107,18 @@ public final class EventAlertMapping {
         return new EventAlertMapping(new LinkedHashMap<>());
     }
 
-    /** The documented default table. */
+    /** The documented default table: incidents are alerted from SEV2 up (SEV3 and SEV4 incidents are recorded, not paged). */
     public static EventAlertMapping defaults() {
+        return defaults(IncidentSeverity.SEV2);
+    }
+
+    /**
+     * The documented default table, alerting incidents of {@code incidentsFrom} or worse. An incident
+     * that escalates into that range fires its alert then, so a receiver hears of it once, at the
+     * severity that matters.
+     */
+    public static EventAlertMapping defaults(IncidentSeverity incidentsFrom) {
+        Check.notNull("incidentsFrom", incidentsFrom);
         return empty()
                 .on(BurnRateAlertFired.class, EventAlertMapping::burnFired)
                 .on(BurnRateAlertResolved.class, (e, sink) -> sink.resolve(burn(e.agentId(), e.sloName(), e.alert().name()).build()))
@@ -122,9 +132,17 @@ public final class EventAlertMapping {
                         .annotation(Alert.DESCRIPTION, String.join("; ", e.reasons())).startsAt(e.timestamp()).build()))
                 .on(AgentReleased.class, (e, sink) -> sink.resolve(quarantine(e.agentId()).build()))
                 .on(ExperimentStateChanged.class, EventAlertMapping::chaos)
-                .on(IncidentOpened.class, (e, sink) -> sink.fire(incident(e.incidentId(), e.severity(), e.title(), e.agents(), e.timestamp())))
-                .on(IncidentSeverityChanged.class, (e, sink) -> sink.fire(incident(e.incidentId(), e.to(), e.title(), e.agents(), null)))
-                .on(IncidentStateChanged.class, EventAlertMapping::incidentState);
+                .on(IncidentOpened.class, (e, sink) -> {
+                    if (!incidentsFrom.isWorseThan(e.severity())) {
+                        sink.fire(incident(e.incidentId(), e.severity(), e.title(), e.agents(), e.timestamp()));
+                    }
+                })
+                .on(IncidentSeverityChanged.class, (e, sink) -> {
+                    if (!incidentsFrom.isWorseThan(e.to())) {
+                        sink.fire(incident(e.incidentId(), e.to(), e.title(), e.agents(), e.timestamp()));
+                    }
+                })
+                .on(IncidentStateChanged.class, (e, sink) -> incidentState(e, sink, incidentsFrom));
     }
 
     /** This mapping with {@code rule} for events of {@code type}, replacing any rule registered for exactly that type. */
@@ -258,11 +276,11 @@ public final class EventAlertMapping {
                 .annotation("incident_severity", severity.name()).startsAt(start).build();
     }
 
-    private static void incidentState(IncidentStateChanged e, AlertSink sink) {
+    private static void incidentState(IncidentStateChanged e, AlertSink sink, IncidentSeverity incidentsFrom) {
         IncidentState to = e.to();
         if (to == IncidentState.RESOLVED || to.isTerminal()) {
             sink.resolve(Alert.builder(INCIDENT).label("incident_id", e.incidentId()).build());
-        } else if (e.from() == IncidentState.RESOLVED) { // reopened
+        } else if (e.from() == IncidentState.RESOLVED && !incidentsFrom.isWorseThan(e.severity())) { // reopened
             sink.fire(incident(e.incidentId(), e.severity(), e.title(), List.of(), e.timestamp()));
         }
     }

@@ -323,6 +323,30 @@ public final class RogueAgentDetector {
         return true;
     }
 
+    /**
+     * Quarantines {@code agentId} by decision — an operator's, or an incident response's — whatever its
+     * risk, publishing {@link AgentQuarantined} with the reason. It stays quarantined until
+     * {@link #release} (or, when {@code autoReleaseAfter} is set, until it has been calm that long, as
+     * after a detected quarantine). Returns whether it was not quarantined before.
+     */
+    public boolean quarantine(String agentId, String reason) {
+        Check.notBlank("agentId", agentId);
+        Check.notBlank("reason", reason);
+        long now = clock.millis();
+        AgentBehaviour behaviour = behaviour(agentId, now);
+        RiskLevel level;
+        synchronized (behaviour) {
+            if (behaviour.quarantined) {
+                return false;
+            }
+            behaviour.quarantined = true;
+            behaviour.calmSince = Long.MIN_VALUE;
+            level = RiskLevel.of(behaviour.risk(now));
+        }
+        eventBus.publish(new AgentQuarantined(Instant.ofEpochMilli(now), agentId, level, List.of("quarantined by decision: " + reason)));
+        return true;
+    }
+
     /** Quarantined agents, sorted. */
     public List<String> quarantinedAgents() {
         List<String> quarantined = new ArrayList<>();

@@ -10,8 +10,12 @@ public final class IllegalIncidentTransitionException extends IllegalStateExcept
     private final IncidentState to;
 
     IllegalIncidentTransitionException(String incidentId, IncidentState from, IncidentState to) {
-        super("incident " + incidentId + " cannot go from " + from + " to " + to
+        this(incidentId, from, to, "incident " + incidentId + " cannot go from " + from + " to " + to
                 + (from.isTerminal() ? " (" + from + " is final)" : " (the lifecycle only moves forward)"));
+    }
+
+    IllegalIncidentTransitionException(String incidentId, IncidentState from, IncidentState to, String message) {
+        super(message);
         this.incidentId = incidentId;
         this.from = from;
         this.to = to;
