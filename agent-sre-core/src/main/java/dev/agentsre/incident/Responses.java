@@ -213,7 +213,8 @@ public final class Responses {
 
     private static Response perTarget(String name, Target target, Action action) {
         Check.notNull("target", target);
-        String fullName = name + "(" + target.id() + ")";
+        String fullName = name.endsWith(")") ? name.substring(0, name.length() - 1) + ", " + target.id() + ")"
+                : name + "(" + target.id() + ")";
         return new Response() {
             @Override
             public String name() {
