@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -78,8 +79,10 @@ public final class Alert {
      */
     public static long fingerprintOf(Map<String, String> labels) {
         Check.notNull("labels", labels);
+        Map<String, String> sorted = labels instanceof SortedMap && ((SortedMap<String, String>) labels).comparator() == null ? labels
+                : new TreeMap<>(labels);
         long hash = FNV_OFFSET;
-        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+        for (Map.Entry<String, String> label : sorted.entrySet()) {
             if (SEVERITY.equals(label.getKey())) {
                 continue;
             }
@@ -290,9 +293,9 @@ public final class Alert {
             if (startsAt != null && endsAt != null && endsAt.isBefore(startsAt)) {
                 throw new IllegalArgumentException("endsAt must not be before startsAt (" + startsAt + "), got " + endsAt);
             }
-            Map<String, String> l = Collections.unmodifiableMap(new TreeMap<>(labels));
-            return new Alert(l, Collections.unmodifiableMap(new TreeMap<>(annotations)), severity, startsAt, endsAt, generatorUrl,
-                    fingerprintOf(l));
+            SortedMap<String, String> l = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+            Map<String, String> a = annotations.isEmpty() ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
+            return new Alert(l, a, severity, startsAt, endsAt, generatorUrl, fingerprintOf(l));
         }
     }
 }

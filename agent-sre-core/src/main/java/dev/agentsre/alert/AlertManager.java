@@ -128,6 +128,8 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
     private final HashMap<Long, AlertSlot> alerts = new HashMap<>();
     private final HashMap<String, AggregationGroup> groups = new HashMap<>();
     private final LinkedHashMap<String, Silence> silences = new LinkedHashMap<>();
+    /** Fingerprints of alerts resolved and waiting for their notification, oldest first: what makes room at the cap. */
+    private final java.util.LinkedHashSet<Long> resolvedWaiting = new java.util.LinkedHashSet<>();
     private final AtomicLong rejected = new AtomicLong();
     private volatile boolean closed;
 
@@ -246,6 +248,7 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
             } else {
                 unindexLocked(slot.alert);
                 slot.alert = stamped;
+                resolvedWaiting.remove(alert.fingerprint());
             }
             indexLocked(stamped);
             for (RouteNode route : routes.match(stamped)) {
@@ -282,12 +285,15 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
     /** Resolves the alert with the labels of {@code alert}; nothing when no such alert fires. */
     @Override
     public void resolve(Alert alert) {
-        resolve(alert.labels());
+        resolveFingerprint(Check.notNull("alert", alert).fingerprint());
     }
 
     /** Resolves the alert with these labels ({@code severity} ignored); returns whether one was firing. */
     public boolean resolve(Map<String, String> labels) {
-        long fingerprint = Alert.fingerprintOf(Check.notNull("labels", labels));
+        return resolveFingerprint(Alert.fingerprintOf(Check.notNull("labels", labels)));
+    }
+
+    private boolean resolveFingerprint(long fingerprint) {
         Instant now = clock.instant();
         synchronized (lock) {
             AlertSlot slot = alerts.get(fingerprint);
@@ -296,6 +302,7 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
             }
             unindexLocked(slot.alert);
             slot.alert = slot.alert.withEndsAt(now);
+            resolvedWaiting.add(fingerprint);
             for (AggregationGroup group : slot.groups) {
                 group.alerts.put(fingerprint, slot.alert);
             }
@@ -312,20 +319,21 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
         }
     }
 
-    /** Drops one resolved alert that only waits for its notification, to make room; caller holds the lock. */
+    /** Drops the oldest resolved alert that only waits for its notification, to make room; caller holds the lock. */
     private boolean evictResolvedLocked() {
-        Instant now = clock.instant();
-        for (Map.Entry<Long, AlertSlot> entry : alerts.entrySet()) {
-            AlertSlot slot = entry.getValue();
-            if (slot.alert.isResolvedAt(now)) {
-                for (AggregationGroup group : slot.groups) {
-                    group.alerts.remove(entry.getKey());
-                }
-                alerts.remove(entry.getKey());
-                return true;
+        java.util.Iterator<Long> oldest = resolvedWaiting.iterator();
+        if (!oldest.hasNext()) {
+            return false;
+        }
+        Long fingerprint = oldest.next();
+        oldest.remove();
+        AlertSlot slot = alerts.remove(fingerprint);
+        if (slot != null) {
+            for (AggregationGroup group : slot.groups) {
+                group.alerts.remove(fingerprint);
             }
         }
-        return false;
+        return true;
     }
 
     // ------------------------------------------------------------------ flushing
@@ -447,6 +455,7 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
                 slot.groups.remove(group);
                 if (slot.groups.isEmpty() && slot.alert.isResolvedAt(now)) {
                     alerts.remove(alert.fingerprint());
+                    resolvedWaiting.remove(alert.fingerprint());
                 }
             }
             return true;

@@ -22,6 +22,7 @@ import dev.agentsre.chaos.ExperimentState;
 import dev.agentsre.incident.IncidentSeverity;
 import dev.agentsre.incident.IncidentState;
 import dev.agentsre.internal.Check;
+import dev.agentsre.internal.Decimals;
 import dev.agentsre.slo.AlertSeverity;
 import dev.agentsre.time.Durations;
 import java.time.Duration;
@@ -185,8 +186,8 @@ public final class EventAlertMapping {
         boolean page = e.alert().severity() == AlertSeverity.CRITICAL;
         String windows = Durations.format(e.alert().longWindow())
                 + (e.alert().shortWindow() == null ? "" : " and " + Durations.format(e.alert().shortWindow()));
-        String summary = String.format(Locale.ROOT, "%s burning its error budget at %.1fx over %s (%s threshold %.1fx)",
-                e.sloName(), e.longWindowRate(), windows, page ? "page" : "ticket", e.alert().rate());
+        String summary = e.sloName() + " burning its error budget at " + Decimals.one(e.longWindowRate()) + "x over " + windows + " ("
+                + (page ? "page" : "ticket") + " threshold " + Decimals.one(e.alert().rate()) + "x)";
         Alert.Builder alert = burn(e.agentId(), e.sloName(), e.alert().name()).severity(page ? Severity.CRITICAL : Severity.WARNING)
                 .annotation(Alert.SUMMARY, summary).annotation("burn_rate_long", format(e.longWindowRate()))
                 .startsAt(e.timestamp());
@@ -286,6 +287,6 @@ public final class EventAlertMapping {
     }
 
     private static String format(double value) {
-        return String.format(Locale.ROOT, "%.2f", value);
+        return Decimals.two(value);
     }
 }

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,7 +54,7 @@ final class ReceiverChannel {
     private final SreEventBus bus;
     private final Runnable drainTask = this::drainSafely;
 
-    private final ArrayDeque<Slot> queue = new ArrayDeque<>();
+    private final SlotQueue queue = new SlotQueue();
     private final HashMap<String, Slot> waiting = new HashMap<>();
     private boolean active;
     private volatile boolean disabled;
@@ -68,15 +67,172 @@ final class ReceiverChannel {
     final AtomicLong retries = new AtomicLong();
     volatile AlertStatus.Delivery lastDelivery;
 
-    /** A queued notification; {@code taken} once the sender has started on it. */
+    /** A queued notification; {@code taken} once the sender has started on it. Linked into the FIFO and its severity's list. */
     private static final class Slot {
         Notification notification;
         boolean taken;
         int attempts;
         Instant firstAttempt;
+        Slot prev;
+        Slot next;
+        Slot sevPrev;
+        Slot sevNext;
+        Severity listedAs;
 
         Slot(Notification notification) {
             this.notification = notification;
+        }
+    }
+
+    /**
+     * The queue: a FIFO of slots plus, for overflow, one list per severity of the slots not yet in
+     * flight, oldest first — so adding, removing and finding the oldest lowest-severity slot are O(1).
+     */
+    private static final class SlotQueue implements Iterable<Slot> {
+        private Slot head;
+        private Slot tail;
+        private int size;
+        private final Slot[] sevHead = new Slot[Severity.values().length];
+        private final Slot[] sevTail = new Slot[Severity.values().length];
+
+        void addLast(Slot slot) {
+            slot.prev = tail;
+            slot.next = null;
+            if (tail == null) {
+                head = slot;
+            } else {
+                tail.next = slot;
+            }
+            tail = slot;
+            size++;
+            list(slot);
+        }
+
+        Slot peekFirst() {
+            return head;
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        void remove(Slot slot) {
+            if (slot.prev == null && head != slot) {
+                return; // not queued
+            }
+            if (slot.prev == null) {
+                head = slot.next;
+            } else {
+                slot.prev.next = slot.next;
+            }
+            if (slot.next == null) {
+                tail = slot.prev;
+            } else {
+                slot.next.prev = slot.prev;
+            }
+            slot.prev = null;
+            slot.next = null;
+            size--;
+            unlist(slot);
+        }
+
+        /** Takes a slot out of the severity lists (it is in flight now). */
+        void taken(Slot slot) {
+            unlist(slot);
+        }
+
+        /** Re-files a slot whose notification's severity changed. */
+        void relist(Slot slot) {
+            if (slot.listedAs != null && slot.listedAs != slot.notification.severity()) {
+                unlist(slot);
+                list(slot);
+            }
+        }
+
+        /** The oldest slot not in flight of the lowest severity present, or null. */
+        Slot lowest() {
+            for (Slot slot : sevHead) {
+                if (slot != null) {
+                    return slot;
+                }
+            }
+            return null;
+        }
+
+        private void list(Slot slot) {
+            int s = slot.notification.severity().ordinal();
+            slot.listedAs = slot.notification.severity();
+            slot.sevPrev = sevTail[s];
+            slot.sevNext = null;
+            if (sevTail[s] == null) {
+                sevHead[s] = slot;
+            } else {
+                sevTail[s].sevNext = slot;
+            }
+            sevTail[s] = slot;
+        }
+
+        private void unlist(Slot slot) {
+            if (slot.listedAs == null) {
+                return;
+            }
+            int s = slot.listedAs.ordinal();
+            if (slot.sevPrev == null) {
+                sevHead[s] = slot.sevNext;
+            } else {
+                slot.sevPrev.sevNext = slot.sevNext;
+            }
+            if (slot.sevNext == null) {
+                sevTail[s] = slot.sevPrev;
+            } else {
+                slot.sevNext.sevPrev = slot.sevPrev;
+            }
+            slot.sevPrev = null;
+            slot.sevNext = null;
+            slot.listedAs = null;
+        }
+
+        @Override
+        public Iterator<Slot> iterator() {
+            return new Iterator<>() {
+                private Slot next = head;
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public Slot next() {
+                    Slot current = next;
+                    if (current == null) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    next = current.next;
+                    return current;
+                }
+            };
+        }
+
+        void clear() {
+            for (Slot slot = head; slot != null; ) {
+                Slot next = slot.next;
+                slot.prev = null;
+                slot.next = null;
+                slot.sevPrev = null;
+                slot.sevNext = null;
+                slot.listedAs = null;
+                slot = next;
+            }
+            head = null;
+            tail = null;
+            size = 0;
+            java.util.Arrays.fill(sevHead, null);
+            java.util.Arrays.fill(sevTail, null);
         }
     }
 
@@ -116,10 +272,11 @@ final class ReceiverChannel {
                 Slot same = waiting.get(n.groupKey());
                 if (same != null) {
                     same.notification = n; // the newer state of the group supersedes the queued one
+                    queue.relist(same);
                     return null;
                 }
                 if (queue.size() >= capacity) {
-                    Slot victim = lowest();
+                    Slot victim = queue.lowest();
                     String reason = "queue full (" + capacity + ")";
                     if (victim == null || n.severity().compareTo(victim.notification.severity()) < 0) {
                         result = new Dropped(n, reason);
@@ -165,20 +322,6 @@ final class ReceiverChannel {
         Slot slot = new Slot(n);
         queue.addLast(slot);
         waiting.put(n.groupKey(), slot);
-    }
-
-    /** The oldest queued (not in flight) notification of the lowest severity; caller holds the lock. */
-    private Slot lowest() {
-        Slot lowest = null;
-        for (Slot slot : queue) {
-            if (slot.taken) {
-                continue;
-            }
-            if (lowest == null || slot.notification.severity().compareTo(lowest.notification.severity()) < 0) {
-                lowest = slot;
-            }
-        }
-        return lowest;
     }
 
     synchronized int depth() {
@@ -251,6 +394,7 @@ final class ReceiverChannel {
                 }
                 if (!slot.taken) {
                     slot.taken = true;
+                    queue.taken(slot);
                     waiting.remove(slot.notification.groupKey(), slot);
                     slot.firstAttempt = clock.instant();
                 }
@@ -314,13 +458,12 @@ final class ReceiverChannel {
     }
 
     private void dropAllLocked() {
-        for (Iterator<Slot> it = queue.iterator(); it.hasNext(); ) {
-            Slot slot = it.next();
-            it.remove();
+        for (Slot slot : queue) {
             dropped.incrementAndGet();
             bus.publish(new NotificationDropped(clock.instant(), slot.notification.commonLabels().get("agent_id"), receiver.name(),
                     slot.notification.groupKey(), slot.notification.severity(), "receiver disabled"));
         }
+        queue.clear();
         waiting.clear();
     }
 

@@ -102,8 +102,9 @@ public final class DetectionPolicy {
         return empty()
                 .on(BurnRateAlertFired.class, (e, sink) -> sink.signal(
                         e.alert().severity() == AlertSeverity.CRITICAL ? SignalType.SLO_BREACH : SignalType.SLO_BURN_TICKET, e.agentId(),
-                        e.sloName() + "/" + e.alert().name(), String.format(Locale.ROOT, "%s: %s burning at %.1fx (threshold %.1fx)",
-                                e.sloName(), e.alert().name(), e.longWindowRate(), e.alert().rate())))
+                        e.sloName() + "/" + e.alert().name(), e.sloName() + ": " + e.alert().name() + " burning at "
+                                + dev.agentsre.internal.Decimals.one(e.longWindowRate()) + "x (threshold "
+                                + dev.agentsre.internal.Decimals.one(e.alert().rate()) + "x)"))
                 .on(BurnRateAlertResolved.class, (e, sink) -> sink.recovered(
                         e.alert().severity() == AlertSeverity.CRITICAL ? SignalType.SLO_BREACH : SignalType.SLO_BURN_TICKET, e.agentId(),
                         e.sloName() + "/" + e.alert().name()))

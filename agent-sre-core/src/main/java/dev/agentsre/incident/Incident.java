@@ -64,6 +64,7 @@ public final class Incident {
     final LinkedHashSet<String> agents = new LinkedHashSet<>();
     long droppedAgents;
     final LinkedHashSet<String> dependencies = new LinkedHashSet<>();
+    int dependencyLinks;
     final LinkedHashMap<String, SignalState> signals = new LinkedHashMap<>();
     long droppedSignals;
     final List<Change> changes = new ArrayList<>();

@@ -133,7 +133,9 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
     /** Signals held per running chaos experiment. */
     public static final int MAX_EXPERIMENT_SIGNALS = 200;
     /** Stated memory bound per incident at the default caps. */
-    public static final long BYTES_PER_INCIDENT_BOUND = 256 * 1024;
+    public static final long BYTES_PER_INCIDENT_BOUND = 384 * 1024;
+    /** Dependency links (index entries) per incident at most; beyond it, further dependencies do not correlate. */
+    public static final int MAX_DEPENDENCY_LINKS = 1_000;
     /** Failing trace ids reported at most. */
     public static final int MAX_TRACE_IDS = 20;
 
@@ -625,7 +627,8 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         for (String agent : s.agents()) {
             addAgent(incident, agent, s.timestamp());
         }
-        if (s.type() == SignalType.DEPENDENCY_FAILING && s.subject() != null && incident.dependencies.add(s.subject())) {
+        if (s.type() == SignalType.DEPENDENCY_FAILING && s.subject() != null && incident.dependencies.size() < maxSignals
+                && incident.dependencies.add(s.subject())) {
             index(byDependency, s.subject(), incident);
             Instant since = topology.failingSince(s.subject(), s.timestamp());
             if (since != null && since.isBefore(incident.impactStart)) {
@@ -667,7 +670,12 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         next[next.length - 1] = incident;
         spendIndex.put(agent, next);
         for (String dep : topology.dependenciesOf(agent)) {
-            index(byDependency, dep, incident);
+            if (incident.dependencyLinks >= MAX_DEPENDENCY_LINKS) {
+                break;
+            }
+            if (index(byDependency, dep, incident)) {
+                incident.dependencyLinks++;
+            }
             if (topology.isFailing(dep, at)) {
                 Instant since = topology.failingSince(dep, at);
                 if (since != null && since.isBefore(incident.impactStart) && !since.isBefore(incident.detectedAt.minus(changeLookback))) {
@@ -684,7 +692,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
                     && !incident.changes.contains(change) && incident.changes.size() < 50) {
                 incident.changes.add(change);
                 index(byChange, change.id(), incident);
-                if (change.kind() == Change.Kind.CHAOS) {
+                if (change.kind() == Change.Kind.CHAOS && incident.experiments.size() < 50) {
                     incident.experiments.add(change.id());
                 }
             }
@@ -697,11 +705,13 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         timeline(incident, since, TimelineEntry.SYSTEM, TimelineEntry.Kind.IMPACT_START, "impact began: first failed call to " + dependency);
     }
 
-    private static void index(Map<String, List<Incident>> index, String key, Incident incident) {
+    private static boolean index(Map<String, List<Incident>> index, String key, Incident incident) {
         List<Incident> list = index.computeIfAbsent(key, k -> new ArrayList<>(1));
         if (!list.contains(incident)) {
             list.add(incident);
+            return true;
         }
+        return false;
     }
 
     private static void unindex(Map<String, List<Incident>> index, String key, Incident incident) {
@@ -804,6 +814,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
     }
 
     private void deindex(Incident incident) {
+        incident.dependencyLinks = 0;
         for (String key : incident.signals.keySet()) {
             bySignalKey.remove(key, incident);
         }
@@ -977,7 +988,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
             }
         }
         for (String dep : child.dependencies) {
-            if (parent.dependencies.add(dep)) {
+            if (parent.dependencies.size() < maxSignals && parent.dependencies.add(dep)) {
                 index(byDependency, dep, parent);
             }
         }
@@ -993,7 +1004,11 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
                 index(byChange, change.id(), parent);
             }
         }
-        parent.experiments.addAll(child.experiments);
+        for (String experiment : child.experiments) {
+            if (parent.experiments.size() < 50) {
+                parent.experiments.add(experiment);
+            }
+        }
         parent.expected |= child.expected;
         parent.spentNanos.addAndGet(child.spentNanos.get());
         if (child.impactStart.isBefore(parent.impactStart)) {
