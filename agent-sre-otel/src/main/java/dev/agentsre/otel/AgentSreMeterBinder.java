@@ -93,6 +93,12 @@ public final class AgentSreMeterBinder implements MeterBinder {
         return this;
     }
 
+    /** Observes an alert manager. */
+    public AgentSreMeterBinder bind(dev.agentsre.alert.AlertManager alerts) {
+        readings.alertManagers.add(Objects.requireNonNull(alerts, "alerts"));
+        return this;
+    }
+
     @Override
     public void bindTo(MeterRegistry meterRegistry) {
         this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");

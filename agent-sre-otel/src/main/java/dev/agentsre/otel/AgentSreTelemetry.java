@@ -134,6 +134,12 @@ public final class AgentSreTelemetry implements AutoCloseable {
         return this;
     }
 
+    /** Observes an alert manager: groups, alerts by state, queue depths, notifications and last delivery per receiver. */
+    public AgentSreTelemetry bind(dev.agentsre.alert.AlertManager alerts) {
+        readings.alertManagers.add(Objects.requireNonNull(alerts, "alerts"));
+        return this;
+    }
+
     /** Unsubscribes from every bus and stops every gauge callback. */
     @Override
     public void close() {

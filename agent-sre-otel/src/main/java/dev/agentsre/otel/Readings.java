@@ -1,5 +1,6 @@
 package dev.agentsre.otel;
 
+import dev.agentsre.alert.AlertManager;
 import dev.agentsre.anomaly.RogueAgentDetector;
 import dev.agentsre.anomaly.Signal;
 import dev.agentsre.breaker.BreakerSnapshot;
@@ -46,6 +47,7 @@ final class Readings {
     final List<CostGuard> guards = new CopyOnWriteArrayList<>();
     final List<RogueAgentDetector> detectors = new CopyOnWriteArrayList<>();
     final List<ChaosExperiment> experiments = new CopyOnWriteArrayList<>();
+    final List<AlertManager> alertManagers = new CopyOnWriteArrayList<>();
     private volatile boolean warned;
 
     /** The instruments this class can read (every observed gauge and counter of the table). */
@@ -54,7 +56,8 @@ final class Readings {
             TelemetryNames.BREAKER_STATE, TelemetryNames.BREAKER_CALLS, TelemetryNames.BREAKER_FAILURE_RATE,
             TelemetryNames.COST_UTILISATION, TelemetryNames.COST_BUDGET_STATE, TelemetryNames.ROGUE_RISK_LEVEL,
             TelemetryNames.ROGUE_SIGNAL_SCORE, TelemetryNames.ROGUE_QUARANTINED, TelemetryNames.CHAOS_STATE,
-            TelemetryNames.CHAOS_RESILIENCE);
+            TelemetryNames.CHAOS_RESILIENCE, TelemetryNames.ALERT_GROUPS, TelemetryNames.ALERT_ALERTS, TelemetryNames.ALERT_QUEUE_DEPTH,
+            TelemetryNames.ALERT_NOTIFICATIONS, TelemetryNames.ALERT_LAST_DELIVERY);
 
     /** Emits every current value of {@code spec}. */
     void read(InstrumentSpec spec, Sink sink) {
@@ -164,6 +167,13 @@ final class Readings {
                         m.record(score.overall(), TelemetryNames.EXPERIMENT, e.name());
                     }
                 });
+                break;
+            case "agentsre.alert.groups":
+            case "agentsre.alert.alerts":
+            case "agentsre.alert.queue.depth":
+            case "agentsre.alert.notifications":
+            case "agentsre.alert.last_delivery":
+                each(alertManagers, alerts -> AlertReadings.read(spec, alerts.status(), m));
                 break;
             default:
                 throw new IllegalArgumentException("not an observed instrument: " + spec.name());

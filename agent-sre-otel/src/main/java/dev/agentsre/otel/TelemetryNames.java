@@ -48,6 +48,8 @@ public final class TelemetryNames {
     public static final String FAULT_TYPE = "chaos.fault.type";
     /** Attribute: a fault's target. */
     public static final String TARGET = "chaos.target";
+    /** Attribute: an alert receiver. */
+    public static final String RECEIVER = "alert.receiver";
 
     /** SLO status code: 0 unknown, 1 healthy, 2 warning, 3 critical, 4 exhausted. */
     public static final InstrumentSpec SLO_STATUS = gauge("agentsre.slo.status", "1",
@@ -124,11 +126,29 @@ public final class TelemetryNames {
     public static final InstrumentSpec CHAOS_RESILIENCE = gauge("agentsre.chaos.resilience_score", "1",
             "Overall resilience score of a completed experiment, 0..100", "ChaosExperiment", EXPERIMENT);
 
+    /** Aggregation groups of an alert manager. */
+    public static final InstrumentSpec ALERT_GROUPS = gauge("agentsre.alert.groups", "{group}",
+            "Aggregation groups of the alert manager, by receiver", "AlertManager", RECEIVER);
+    /** Alerts held, by state. */
+    public static final InstrumentSpec ALERT_ALERTS = gauge("agentsre.alert.alerts", "{alert}",
+            "Alerts held by the alert manager, by state: firing (notified), silenced, inhibited, resolved (awaiting its notification)",
+            "AlertManager", STATE);
+    /** Notifications waiting per receiver. */
+    public static final InstrumentSpec ALERT_QUEUE_DEPTH = gauge("agentsre.alert.queue.depth", "{notification}",
+            "Notifications waiting in a receiver's queue (the one in flight included)", "AlertManager", RECEIVER);
+    /** Notification outcomes per receiver. */
+    public static final InstrumentSpec ALERT_NOTIFICATIONS = counter("agentsre.alert.notifications", "{notification}",
+            "Notifications by receiver and outcome: delivered, failed (given up), dropped (queue full or receiver disabled)",
+            "AlertManager", RECEIVER, OUTCOME);
+    /** When a receiver last had a delivery attempt end. */
+    public static final InstrumentSpec ALERT_LAST_DELIVERY = gauge("agentsre.alert.last_delivery", "s",
+            "Unix time of a receiver's last delivery attempt, by its outcome (delivered or failed)", "AlertManager", RECEIVER, OUTCOME);
+
     /** Every instrument, in documentation order. */
     public static final List<InstrumentSpec> ALL = List.of(SLO_STATUS, SLO_BUDGET_REMAINING, SLO_BURN_RATE, SLI_VALUE, SLI_COMPLIANCE,
             SLO_EVENTS, SLO_ALERTS, BREAKER_STATE, BREAKER_CALLS, BREAKER_FAILURE_RATE, BREAKER_TRANSITIONS, COST_SPEND, COST_UTILISATION,
             COST_BUDGET_STATE, COST_ALERTS, ROGUE_RISK_LEVEL, ROGUE_SIGNAL_SCORE, ROGUE_QUARANTINED, ROGUE_QUARANTINES, CHAOS_FAULTS,
-            CHAOS_STATE, CHAOS_RESILIENCE);
+            CHAOS_STATE, CHAOS_RESILIENCE, ALERT_GROUPS, ALERT_ALERTS, ALERT_QUEUE_DEPTH, ALERT_NOTIFICATIONS, ALERT_LAST_DELIVERY);
 
     private TelemetryNames() {
     }

@@ -50,7 +50,7 @@ class AgentSreMeterBinderTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TelemetryScenario scenario = new TelemetryScenario(bus, clock).build();
         AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(bus).bind(scenario.slo).bind(scenario.breakers).bind(scenario.guard)
-                .bind(scenario.detector).bind(scenario.experiment);
+                .bind(scenario.detector).bind(scenario.experiment).bind(scenario.alerts);
         binder.bindTo(registry);
         scenario.run();
         binder.refresh();
@@ -60,5 +60,8 @@ class AgentSreMeterBinderTest {
         assertThat(registry.get("agentsre.chaos.faults_injected").tags("chaos.target", "search").counter().count()).isEqualTo(3);
         assertThat(registry.get("agentsre.chaos.resilience_score").gauge().value()).isEqualTo(50.0);
         assertThat(registry.get("agentsre.cost.budget.state").tags("budget.owner", "researcher", "state", "killed").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("agentsre.alert.alerts").tags("state", "silenced").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("agentsre.alert.notifications").tags("alert.receiver", "ops", "outcome", "delivered").functionCounter().count())
+                .isEqualTo(1);
     }
 }

@@ -73,7 +73,8 @@ class AgentSreTelemetryTest {
     void everyInstrumentIsExportedWithItsValueAfterAScriptedScenario() {
         TelemetryScenario scenario = new TelemetryScenario(bus, clock).build();
         scenario.run();
-        telemetry.bind(scenario.slo).bind(scenario.breakers).bind(scenario.guard).bind(scenario.detector).bind(scenario.experiment);
+        telemetry.bind(scenario.slo).bind(scenario.breakers).bind(scenario.guard).bind(scenario.detector).bind(scenario.experiment)
+                .bind(scenario.alerts);
 
         Map<String, MetricData> m = collect();
         assertThat(m.keySet()).containsAll(TelemetryNames.ALL.stream().map(InstrumentSpec::name).collect(Collectors.toList()));
@@ -129,6 +130,16 @@ class AgentSreTelemetryTest {
                 "chaos.target", "search")).isEqualTo(3);
         assertThat(value(m.get("agentsre.chaos.experiment.state"), "chaos.experiment", "drill", "state", "completed")).isEqualTo(1);
         assertThat(value(m.get("agentsre.chaos.resilience_score"), "chaos.experiment", "drill")).isEqualTo(50.0);
+
+        assertThat(value(m.get("agentsre.alert.groups"), "alert.receiver", "ops")).isEqualTo(2);
+        assertThat(value(m.get("agentsre.alert.alerts"), "state", "firing")).isEqualTo(1);
+        assertThat(value(m.get("agentsre.alert.alerts"), "state", "inhibited")).isEqualTo(1);
+        assertThat(value(m.get("agentsre.alert.alerts"), "state", "silenced")).isEqualTo(1);
+        assertThat(value(m.get("agentsre.alert.queue.depth"), "alert.receiver", "ops")).isZero();
+        assertThat(value(m.get("agentsre.alert.notifications"), "alert.receiver", "ops", "outcome", "delivered")).isEqualTo(1);
+        assertThat(value(m.get("agentsre.alert.notifications"), "alert.receiver", "ops", "outcome", "dropped")).isZero();
+        assertThat(value(m.get("agentsre.alert.last_delivery"), "alert.receiver", "ops", "outcome", "delivered"))
+                .isEqualTo(clock.instant().getEpochSecond());
 
         List<String> bodies = logs.getFinishedLogRecordItems().stream().map(r -> r.getBodyValue().asString()).collect(Collectors.toList());
         assertThat(bodies).contains("SLO reliability: HEALTHY -> WARNING", "SLO reliability: WARNING -> EXHAUSTED")

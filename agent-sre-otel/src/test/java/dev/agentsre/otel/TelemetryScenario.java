@@ -1,5 +1,12 @@
 package dev.agentsre.otel;
 
+import dev.agentsre.alert.Alert;
+import dev.agentsre.alert.AlertManager;
+import dev.agentsre.alert.InhibitRule;
+import dev.agentsre.alert.Receiver;
+import dev.agentsre.alert.Route;
+import dev.agentsre.alert.Severity;
+import dev.agentsre.alert.Silence;
 import dev.agentsre.anomaly.RogueAgentDetector;
 import dev.agentsre.anomaly.RogueDetectorConfig;
 import dev.agentsre.breaker.CircuitBreakerConfig;
@@ -32,6 +39,8 @@ final class TelemetryScenario {
     CostGuard guard;
     RogueAgentDetector detector;
     ChaosExperiment experiment;
+    AlertManager alerts;
+    final DueNowScheduler alertScheduler = new DueNowScheduler();
 
     TelemetryScenario(SreEventBus bus, ManualClock clock) {
         this.bus = bus;
@@ -54,6 +63,10 @@ final class TelemetryScenario {
         detector = new RogueAgentDetector(RogueDetectorConfig.builder().deniedTools(Set.of("shell_exec")).clock(clock).build(), bus);
         experiment = ChaosExperiment.builder("drill").fault(Fault.errorInjection("search", "boom", 1.0).everyNth(2))
                 .clock(clock).eventBus(bus).build();
+        alerts = AlertManager.builder().route(Route.root("ops").groupBy("agent_id").groupWait(Duration.ZERO))
+                .receiver(Receiver.callback("ops", n -> { }))
+                .inhibit(InhibitRule.source("severity", "critical").target("severity", "warning").equal("agent_id"))
+                .clock(clock).scheduler(alertScheduler).eventBus(bus).build();
         return this;
     }
 
@@ -81,5 +94,10 @@ final class TelemetryScenario {
             }
         }
         experiment.complete(ResilienceScore.of(1.0, 0.5));
+        alerts.silence(Silence.matching("agent_id", "lab").until(clock.instant().plus(Duration.ofHours(1))).by("ops").comment("testing"));
+        alerts.fire(Alert.builder("Down").label("agent_id", "writer").severity(Severity.CRITICAL).build());   // firing, delivered
+        alerts.fire(Alert.builder("Slow").label("agent_id", "writer").severity(Severity.WARNING).build());   // inhibited by Down
+        alerts.fire(Alert.builder("Noisy").label("agent_id", "lab").severity(Severity.WARNING).build());     // silenced
+        alertScheduler.runDue();
     }
 }
