@@ -286,26 +286,69 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         if (!policy.handles(event.getClass())) {
             return;
         }
-        Detection detection = new Detection(event.timestamp(), event.getClass().getSimpleName());
-        policy.apply(event, detection);
-        process(detection);
+        // A rule usually reports nothing (a task refused for another reason than capability): the
+        // thread's reusable sink keeps that path allocation-free. Anything reported is copied out
+        // before processing, which may publish and so re-enter on this thread.
+        Detection detection = SCRATCH.get();
+        detection.reset(event.timestamp(), event, policy, topology);
+        try {
+            policy.apply(event, detection);
+        } finally {
+            detection.event = null;
+            detection.policy = null;
+            detection.topology = null;
+        }
+        if (detection.signals.isEmpty() && detection.recoveries.isEmpty()) {
+            return;
+        }
+        Detection batch = new Detection(detection.at, event.getClass().getSimpleName(), policy, topology);
+        batch.signals.addAll(detection.signals);
+        batch.recoveries.addAll(detection.recoveries);
+        detection.signals.clear();
+        detection.recoveries.clear();
+        process(batch);
     }
 
+    /** One reusable sink per thread; static and holding nothing between uses, so it keeps no manager alive. */
+    private static final ThreadLocal<Detection> SCRATCH = ThreadLocal.withInitial(() -> new Detection(Instant.EPOCH, "", null, null));
+
     /** Collects what the policy's rules report for one event. */
-    private final class Detection implements SignalSink {
-        final Instant at;
-        final String eventName;
+    private static final class Detection implements SignalSink {
+        Instant at;
+        String eventName;
+        SreEvent event;
+        DetectionPolicy policy;
+        DependencyTopology topology;
         final List<Signal> signals = new ArrayList<>(2);
         final List<String> recoveries = new ArrayList<>(2);
 
-        Detection(Instant at, String eventName) {
+        Detection(Instant at, String eventName, DetectionPolicy policy, DependencyTopology topology) {
             this.at = at;
             this.eventName = eventName;
+            this.policy = policy;
+            this.topology = topology;
+        }
+
+        void reset(Instant at, SreEvent event, DetectionPolicy policy, DependencyTopology topology) {
+            this.at = at;
+            this.event = event;
+            this.eventName = null;
+            this.policy = policy;
+            this.topology = topology;
+            signals.clear();
+            recoveries.clear();
+        }
+
+        private String eventName() {
+            if (eventName == null) {
+                eventName = event == null ? "" : event.getClass().getSimpleName();
+            }
+            return eventName;
         }
 
         @Override
         public void signal(SignalType type, String agentId, String subject, String detail, List<String> agents) {
-            signals.add(new Signal(type, policy.severityOf(type), agentId, subject, detail, at, eventName, agents));
+            signals.add(new Signal(type, policy.severityOf(type), agentId, subject, detail, at, eventName(), agents));
         }
 
         @Override
@@ -322,7 +365,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
     /** Records a signal that no event carries (from a custom detector, or an operator). */
     public void signal(Signal signal) {
         Check.notNull("signal", signal);
-        Detection detection = new Detection(signal.timestamp(), signal.event());
+        Detection detection = new Detection(signal.timestamp(), signal.event(), policy, topology);
         detection.signals.add(signal);
         process(detection);
     }
@@ -330,7 +373,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
     /** Records that the condition of {@code type}, agent and subject is over. */
     public void recovered(SignalType type, String agentId, String subject, Instant at) {
         Check.notNull("type", type);
-        Detection detection = new Detection(Check.notNull("at", at), "recovery");
+        Detection detection = new Detection(Check.notNull("at", at), "recovery", policy, topology);
         detection.recoveries.add(Signal.key(type, agentId, subject));
         process(detection);
     }
