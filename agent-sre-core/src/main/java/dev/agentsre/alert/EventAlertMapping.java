@@ -16,6 +16,7 @@ import dev.agentsre.event.ExperimentStateChanged;
 import dev.agentsre.event.IncidentOpened;
 import dev.agentsre.event.IncidentSeverityChanged;
 import dev.agentsre.event.IncidentStateChanged;
+import dev.agentsre.event.RolloutRolledBack;
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.chaos.ExperimentState;
@@ -53,7 +54,7 @@ import java.util.Map;
  *   <tr><td>{@link AgentQuarantined}</td><td>{@code AgentQuarantined} (agent_id)</td><td>critical</td><td>{@link AgentReleased}</td></tr>
  *   <tr><td>{@link ExperimentStateChanged} to ABORTED</td><td>{@code ChaosExperimentAborted} (experiment)</td><td>warning</td><td>ends by itself after {@value #POINT_ALERT_LIFETIME_TEXT}</td></tr>
  *   <tr><td>{@link IncidentOpened}, {@link IncidentSeverityChanged} of a SEV1 or SEV2 incident (page-worthy; see {@link #defaults(IncidentSeverity)})</td><td>{@code AgentSreIncident} (incident_id)</td><td>critical (SEV3 warning, SEV4 info when included)</td><td>{@link IncidentStateChanged} to RESOLVED, CLOSED, MERGED or DECLINED (a reopen fires it again)</td></tr>
- *   <tr><td>a rollout rolled back (when {@code dev.agentsre.delivery} publishes it)</td><td>{@code RolloutRolledBack} (agent_id, rollout)</td><td>warning</td><td>add with {@code on(RolloutRolledBack.class, ...)}; see {@link #ROLLOUT_ROLLED_BACK}</td></tr>
+ *   <tr><td>{@link RolloutRolledBack}</td><td>{@code RolloutRolledBack} (agent_id, rollout)</td><td>warning</td><td>ends by itself after {@value #POINT_ALERT_LIFETIME_TEXT} (the rollback is done; the alert tells people)</td></tr>
  * </table>
  *
  * <p>Where an event is about a breaker, {@code breaker} holds the breaker's name (an agent id, or a
@@ -68,12 +69,7 @@ public final class EventAlertMapping {
     public static final Duration POINT_ALERT_LIFETIME = Duration.ofMinutes(15);
     /** Alert name for an incident. */
     public static final String INCIDENT = "AgentSreIncident";
-    /**
-     * Alert name reserved for a rolled-back rollout. The delivery package's rolled-back event does not
-     * exist yet; when it does, map it with
-     * {@code mapping.on(RolloutRolledBack.class, (e, sink) -> sink.fire(Alert.builder(ROLLOUT_ROLLED_BACK)...))}
-     * or add it to {@link #defaults()} here.
-     */
+    /** Alert name for a rolled-back rollout. */
     public static final String ROLLOUT_ROLLED_BACK = "RolloutRolledBack";
 
     /** Turns one event into alert changes. */
@@ -133,6 +129,12 @@ public final class EventAlertMapping {
                         .annotation(Alert.DESCRIPTION, String.join("; ", e.reasons())).startsAt(e.timestamp()).build()))
                 .on(AgentReleased.class, (e, sink) -> sink.resolve(quarantine(e.agentId()).build()))
                 .on(ExperimentStateChanged.class, EventAlertMapping::chaos)
+                .on(RolloutRolledBack.class, (e, sink) -> sink.fire(Alert.builder(ROLLOUT_ROLLED_BACK).label("agent_id", e.agentId())
+                        .label("rollout", e.rollout()).severity(Severity.WARNING).startsAt(e.timestamp())
+                        .endsAt(e.timestamp().plus(POINT_ALERT_LIFETIME))
+                        .annotation(Alert.SUMMARY, "rollout " + e.rollout() + " rolled back at " + Decimals.two(e.weight() * 100) + "% traffic: "
+                                + (e.evidence() == null ? "" : e.evidence().summary()))
+                        .annotation("trigger", e.evidence() == null ? null : e.evidence().trigger()).build()))
                 .on(IncidentOpened.class, (e, sink) -> {
                     if (!incidentsFrom.isWorseThan(e.severity())) {
                         sink.fire(incident(e.incidentId(), e.severity(), e.title(), e.agents(), e.timestamp()));

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * DependencyTopology topology = DependencyTopology.builder().build();
- * // once per model or tool call, e.g. from the pipeline's call hook:
+ * AgentSre sre = AgentSre.builder()...guard(topology.guard()).build();   // every call is observed
+ * // or by hand, once per model or tool call:
  * topology.observe("research-agent", DependencyKind.MODEL, "gpt-4o", succeeded, clock.instant());
  * topology.isFailing("gpt-4o", now);   // failure ratio >= 50% over >= 5 calls in the last 5 minutes, or its breaker open
  * }</pre>
@@ -298,6 +299,15 @@ public final class DependencyTopology {
         Instant breakerOpen = breaker == Long.MIN_VALUE ? null : Instant.ofEpochMilli(breaker);
         Instant failingSince = byCalls && since != Long.MAX_VALUE ? Instant.ofEpochMilli(since) : null;
         return new Health(node.name, node.kind, calls, failures, byCalls || breakerOpen != null, failingSince, breakerOpen);
+    }
+
+    /**
+     * A call guard for the pipeline that records every model, tool and delegation call here:
+     * {@code AgentSre.builder().guard(topology.guard())}. Calls refused by the dependency's own open
+     * breaker count as failures; other refusals are skipped.
+     */
+    public dev.agentsre.guard.CallGuard guard() {
+        return new TopologyGuard(this);
     }
 
     /** Number of agents known. */

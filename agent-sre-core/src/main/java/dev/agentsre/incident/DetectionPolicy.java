@@ -13,6 +13,7 @@ import dev.agentsre.event.CascadeDetected;
 import dev.agentsre.event.CircuitStateChanged;
 import dev.agentsre.event.CostAlertRaised;
 import dev.agentsre.event.ExperimentStateChanged;
+import dev.agentsre.event.RolloutRolledBack;
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.TaskRefused;
@@ -47,7 +48,7 @@ import java.util.Map;
  *   <tr><td>{@link CircuitStateChanged} to OPEN / FORCED_OPEN of a dependency (a name the topology knows as a model or tool)</td><td>DEPENDENCY_FAILING (no agent; subject: the dependency)</td><td>SEV3</td><td>to CLOSED / DISABLED</td></tr>
  *   <tr><td>{@link BudgetStateChanged} to THROTTLED</td><td>COST_THROTTLE</td><td>SEV3</td><td>to ACTIVE or KILLED</td></tr>
  *   <tr><td>{@link ExperimentStateChanged} to ABORTED</td><td>CHAOS_ABORTED</td><td>SEV3</td><td>point in time; the incident is marked expected</td></tr>
- *   <tr><td>a rollout rolled back (once {@code dev.agentsre.delivery} publishes it)</td><td>ROLLOUT_ROLLED_BACK</td><td>SEV3, opened already MITIGATED</td><td>add with {@code on(RolloutRolledBack.class, ...)}</td></tr>
+ *   <tr><td>{@link RolloutRolledBack}</td><td>ROLLOUT_ROLLED_BACK (subject: the rollout)</td><td>SEV3, opened already MITIGATED</td><td>point in time</td></tr>
  * </table>
  *
  * <p>While a chaos experiment targeting an agent runs, that agent's signals are attributed to the
@@ -132,6 +133,8 @@ public final class DetectionPolicy {
                         sink.signal(SignalType.POLICY_VIOLATION, e.agentId(), null, e.message());
                     }
                 })
+                .on(RolloutRolledBack.class, (e, sink) -> sink.signal(SignalType.ROLLOUT_ROLLED_BACK, e.agentId(), e.rollout(),
+                        "rollout " + e.rollout() + " rolled back" + (e.evidence() == null ? "" : ": " + e.evidence().summary())))
                 .on(ExperimentStateChanged.class, (e, sink) -> {
                     if (e.to() == ExperimentState.ABORTED) {
                         sink.signal(SignalType.CHAOS_ABORTED, e.agentId(), e.experiment(), "chaos experiment " + e.experiment() + " aborted: "

@@ -282,6 +282,8 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         }
         if (event instanceof ExperimentStateChanged) {
             experiment((ExperimentStateChanged) event);
+        } else if (event instanceof dev.agentsre.event.RolloutStateChanged) {
+            rolloutStep((dev.agentsre.event.RolloutStateChanged) event);
         }
         if (!policy.handles(event.getClass())) {
             return;
@@ -452,6 +454,19 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
             }
             // ABORTED: the CHAOS_ABORTED signal opens the expected incident with the held signals (see process).
         }
+    }
+
+    /** A rollout starting, advancing a step or being promoted is a change later incidents of its agent may be blamed on. */
+    private void rolloutStep(dev.agentsre.event.RolloutStateChanged e) {
+        dev.agentsre.delivery.RolloutState to = e.to();
+        if (to != dev.agentsre.delivery.RolloutState.SHADOW && to != dev.agentsre.delivery.RolloutState.CANARY
+                && to != dev.agentsre.delivery.RolloutState.PROMOTED) {
+            return;
+        }
+        String what = to == dev.agentsre.delivery.RolloutState.PROMOTED ? "promoted"
+                : to.name().toLowerCase(Locale.ROOT) + " step " + e.step() + " at " + dev.agentsre.internal.Decimals.one(e.weight() * 100) + "%";
+        recordChange(new Change(e.rollout() + "@" + (e.step() < 0 ? "promoted" : "step-" + e.step()), Change.Kind.ROLLOUT, e.agentId(),
+                "rollout " + e.rollout() + " " + what, e.timestamp()));
     }
 
     // ------------------------------------------------------------------ processing
