@@ -65,6 +65,8 @@ public final class Incident {
     long droppedAgents;
     final LinkedHashSet<String> dependencies = new LinkedHashSet<>();
     int dependencyLinks;
+    /** The worst health seen of each failing dependency while it was part of the incident (evidence that outlives the outage). */
+    final LinkedHashMap<String, DependencyTopology.Health> worstHealth = new LinkedHashMap<>();
     final LinkedHashMap<String, SignalState> signals = new LinkedHashMap<>();
     long droppedSignals;
     final List<Change> changes = new ArrayList<>();
@@ -98,6 +100,7 @@ public final class Incident {
         final String agentId;
         final String subject;
         String detail;
+        final String firstDetail;
         final Instant firstSeen;
         Instant lastSeen;
         long occurrences;
@@ -110,6 +113,7 @@ public final class Incident {
             this.agentId = s.agentId();
             this.subject = s.subject();
             this.detail = s.detail();
+            this.firstDetail = s.detail();
             this.firstSeen = s.timestamp();
             this.lastSeen = s.timestamp();
             this.occurrences = 1;
@@ -117,7 +121,7 @@ public final class Incident {
         }
 
         IncidentSignal snapshot() {
-            return new IncidentSignal(type, severity, agentId, subject, detail, firstSeen, lastSeen, occurrences, active, recoveredAt);
+            return new IncidentSignal(type, severity, agentId, subject, detail, firstDetail, firstSeen, lastSeen, occurrences, active, recoveredAt);
         }
     }
 

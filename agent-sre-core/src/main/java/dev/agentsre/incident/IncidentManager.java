@@ -278,7 +278,9 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         }
         if (event instanceof CircuitStateChanged) {
             CircuitStateChanged c = (CircuitStateChanged) event;
-            topology.breakerChanged(c.agentId(), !c.to().admitsCalls(), c.timestamp());
+            // Half-open is still not healthy: only a closed (or disabled) breaker ends the failure.
+            topology.breakerChanged(c.agentId(), c.to() != dev.agentsre.breaker.CircuitState.CLOSED
+                    && c.to() != dev.agentsre.breaker.CircuitState.DISABLED, c.timestamp());
         }
         if (event instanceof ExperimentStateChanged) {
             experiment((ExperimentStateChanged) event);
@@ -412,11 +414,11 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         if (event instanceof NotificationDelivered) {
             NotificationDelivered d = (NotificationDelivered) event;
             incidentId = d.commonLabels().get("incident_id");
-            text = d.receiver() + ": " + d.status() + " notification delivered" + (d.attempts() > 1 ? " after " + d.attempts() + " attempts" : "");
+            text = d.status() + " notification delivered" + (d.attempts() > 1 ? " after " + d.attempts() + " attempts" : "");
         } else if (event instanceof NotificationFailed) {
             NotificationFailed f = (NotificationFailed) event;
             incidentId = f.commonLabels().get("incident_id");
-            text = f.receiver() + ": " + f.status() + " notification FAILED after " + f.attempts() + " attempts: " + f.reason();
+            text = f.status() + " notification FAILED after " + f.attempts() + " attempts: " + f.reason();
         } else {
             return;
         }
@@ -429,7 +431,8 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
                 timeline(incident, event.timestamp(), event instanceof NotificationDelivered ? ((NotificationDelivered) event).receiver()
                         : ((NotificationFailed) event).receiver(), TimelineEntry.Kind.NOTIFICATION, text);
                 if (incident.notifications.size() < 100) {
-                    incident.notifications.add(text);
+                    incident.notifications.add((event instanceof NotificationDelivered ? ((NotificationDelivered) event).receiver()
+                            : ((NotificationFailed) event).receiver()) + ": " + text);
                 }
             }
         }
@@ -685,6 +688,9 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         for (String agent : s.agents()) {
             addAgent(incident, agent, s.timestamp());
         }
+        if (s.type() == SignalType.DEPENDENCY_FAILING && s.subject() != null) {
+            noteHealth(incident, topology.health(s.subject(), s.timestamp())); // every reopening of its breaker adds evidence
+        }
         if (s.type() == SignalType.DEPENDENCY_FAILING && s.subject() != null && incident.dependencies.size() < maxSignals
                 && incident.dependencies.add(s.subject())) {
             index(byDependency, s.subject(), incident);
@@ -734,8 +740,10 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
             if (index(byDependency, dep, incident)) {
                 incident.dependencyLinks++;
             }
-            if (topology.isFailing(dep, at)) {
-                Instant since = topology.failingSince(dep, at);
+            DependencyTopology.Health health = topology.health(dep, at);
+            if (health.failing()) {
+                noteHealth(incident, health);
+                Instant since = health.failingSince();
                 if (since != null && since.isBefore(incident.impactStart) && !since.isBefore(incident.detectedAt.minus(changeLookback))) {
                     setImpactStart(incident, since, dep);
                 }
@@ -754,6 +762,20 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
                     incident.experiments.add(change.id());
                 }
             }
+        }
+    }
+
+    /** Keeps the worst health seen of a failing dependency (bounded by the incident's dependency links). */
+    private static void noteHealth(Incident incident, DependencyTopology.Health health) {
+        if (!health.failing()) {
+            return;
+        }
+        DependencyTopology.Health seen = incident.worstHealth.get(health.dependency());
+        if (seen == null && incident.worstHealth.size() >= MAX_DEPENDENCY_LINKS) {
+            return;
+        }
+        if (seen == null || health.failures() > seen.failures() || (seen.breakerOpenSince() == null && health.breakerOpenSince() != null)) {
+            incident.worstHealth.put(health.dependency(), health);
         }
     }
 
@@ -1069,6 +1091,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         }
         parent.expected |= child.expected;
         parent.spentNanos.addAndGet(child.spentNanos.get());
+        child.worstHealth.values().forEach(h -> noteHealth(parent, h));
         if (child.impactStart.isBefore(parent.impactStart)) {
             parent.impactStart = child.impactStart;
         }
@@ -1203,7 +1226,10 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         int affected = Math.max(1, incident.agents.size());
         for (Map.Entry<String, Integer> entry : users.entrySet()) {
             String dep = entry.getKey();
-            DependencyTopology.Health health = topology.health(dep, now);
+            // Live evidence while the dependency fails; afterwards the worst seen while it was part of the incident.
+            DependencyTopology.Health current = topology.health(dep, now);
+            DependencyTopology.Health worst = incident.worstHealth.get(dep);
+            DependencyTopology.Health health = current.failing() || worst == null ? current : worst;
             boolean reported = incident.dependencies.contains(dep);
             boolean failing = reported || health.failing();
             double share = incident.agents.isEmpty() ? 1.0 : (double) entry.getValue() / affected;
@@ -1219,7 +1245,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
             evidence.add(new RootCauseHint.Evidence(stamp, health.describe() + (failing ? "" : " (not failing)")));
             for (Incident.SignalState s : incident.signals.values()) {
                 if (s.type == SignalType.DEPENDENCY_FAILING && dep.equals(s.subject)) {
-                    evidence.add(new RootCauseHint.Evidence(s.firstSeen, s.detail));
+                    evidence.add(new RootCauseHint.Evidence(s.firstSeen, s.firstDetail));
                 }
             }
             hints.add(new RootCauseHint(RootCauseHint.Type.DEPENDENCY, dep, round(score), evidence));
@@ -1252,7 +1278,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
             String subject = first.type == SignalType.DEPENDENCY_FAILING && first.subject != null ? first.subject
                     : first.agentId != null ? first.agentId : first.subject != null ? first.subject : first.type.id();
             hints.add(new RootCauseHint(RootCauseHint.Type.FIRST_FAILURE, subject, 0.5,
-                    List.of(new RootCauseHint.Evidence(first.firstSeen, "first signal: " + first.type.id() + ": " + first.detail))));
+                    List.of(new RootCauseHint.Evidence(first.firstSeen, "first signal: " + first.type.id() + ": " + first.firstDetail))));
         }
     }
 

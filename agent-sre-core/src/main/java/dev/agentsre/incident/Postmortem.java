@@ -170,7 +170,7 @@ public record Postmortem(String incidentId, String title, LocalDate date, List<S
         text.append("Detected at ").append(incident.detectedAt());
         if (first != null) {
             text.append(" from ").append(first.type().id()).append(first.agentId() == null ? "" : " of " + first.agentId())
-                    .append(first.subject() == null ? "" : " (" + first.subject() + ")").append(": ").append(first.detail());
+                    .append(first.subject() == null ? "" : " (" + first.subject() + ")").append(": ").append(first.firstDetail());
         }
         Duration ttd = incident.timeToDetect();
         text.append(". Time to detect: ").append(format(ttd));
