@@ -24,14 +24,12 @@ import dev.agentsre.incident.IncidentSeverity;
 import dev.agentsre.incident.IncidentState;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Decimals;
+import dev.agentsre.internal.EventRules;
 import dev.agentsre.slo.AlertSeverity;
 import dev.agentsre.time.Durations;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Which {@link SreEvent}s fire and resolve which alerts. {@link #defaults()} is the documented
@@ -79,29 +77,15 @@ public final class EventAlertMapping {
         void apply(E event, AlertSink sink);
     }
 
-    private static final Object[] NONE = new Object[0];
+    private final EventRules<Rule<?>> rules;
 
-    private final LinkedHashMap<Class<? extends SreEvent>, Rule<?>> rules;
-    private final ClassValue<Object[]> byClass = new ClassValue<>() {
-        @Override
-        protected Object[] computeValue(Class<?> type) {
-            List<Object> matching = new ArrayList<>();
-            for (Map.Entry<Class<? extends SreEvent>, Rule<?>> rule : rules.entrySet()) {
-                if (rule.getKey().isAssignableFrom(type)) {
-                    matching.add(rule.getValue());
-                }
-            }
-            return matching.isEmpty() ? NONE : matching.toArray();
-        }
-    };
-
-    private EventAlertMapping(LinkedHashMap<Class<? extends SreEvent>, Rule<?>> rules) {
+    private EventAlertMapping(EventRules<Rule<?>> rules) {
         this.rules = rules;
     }
 
     /** No rules: only alerts fired by hand. */
     public static EventAlertMapping empty() {
-        return new EventAlertMapping(new LinkedHashMap<>());
+        return new EventAlertMapping(EventRules.empty());
     }
 
     /** The documented default table: incidents are alerted from SEV2 up (SEV3 and SEV4 incidents are recorded, not paged). */
@@ -150,30 +134,23 @@ public final class EventAlertMapping {
 
     /** This mapping with {@code rule} for events of {@code type}, replacing any rule registered for exactly that type. */
     public <E extends SreEvent> EventAlertMapping on(Class<E> type, Rule<? super E> rule) {
-        Check.notNull("type", type);
-        Check.notNull("rule", rule);
-        LinkedHashMap<Class<? extends SreEvent>, Rule<?>> next = new LinkedHashMap<>(rules);
-        next.put(type, rule);
-        return new EventAlertMapping(next);
+        return new EventAlertMapping(rules.with(type, rule));
     }
 
     /** This mapping without the rule registered for exactly {@code type}. */
     public EventAlertMapping without(Class<? extends SreEvent> type) {
-        LinkedHashMap<Class<? extends SreEvent>, Rule<?>> next = new LinkedHashMap<>(rules);
-        next.remove(type);
-        return new EventAlertMapping(next);
+        return new EventAlertMapping(rules.without(type));
     }
 
     /** The event types with a rule, in registration order. */
     public List<Class<? extends SreEvent>> types() {
-        return List.copyOf(rules.keySet());
+        return rules.types();
     }
 
     /** Applies every rule whose type {@code event} is an instance of. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void apply(SreEvent event, AlertSink sink) {
-        Object[] matching = byClass.get(event.getClass());
-        for (Object rule : matching) {
+        for (Object rule : rules.rulesFor(event.getClass())) {
             ((Rule) rule).apply(event, sink);
         }
     }

@@ -18,13 +18,11 @@ import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.TaskRefused;
 import dev.agentsre.internal.Check;
+import dev.agentsre.internal.EventRules;
 import dev.agentsre.slo.AlertSeverity;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Which events are signals of trouble, how severe, and which events end them. {@link #defaults()}
@@ -64,26 +62,11 @@ public final class DetectionPolicy {
         void detect(E event, SignalSink sink);
     }
 
-    private static final Object[] NONE = new Object[0];
-
-    private final LinkedHashMap<Class<? extends SreEvent>, Rule<?>> rules;
+    private final EventRules<Rule<?>> rules;
     private final EnumMap<SignalType, IncidentSeverity> severities;
     private final IncidentSeverity openAt;
-    private final ClassValue<Object[]> byClass = new ClassValue<>() {
-        @Override
-        protected Object[] computeValue(Class<?> type) {
-            List<Object> matching = new ArrayList<>();
-            for (Map.Entry<Class<? extends SreEvent>, Rule<?>> rule : rules.entrySet()) {
-                if (rule.getKey().isAssignableFrom(type)) {
-                    matching.add(rule.getValue());
-                }
-            }
-            return matching.isEmpty() ? NONE : matching.toArray();
-        }
-    };
 
-    private DetectionPolicy(LinkedHashMap<Class<? extends SreEvent>, Rule<?>> rules, EnumMap<SignalType, IncidentSeverity> severities,
-                            IncidentSeverity openAt) {
+    private DetectionPolicy(EventRules<Rule<?>> rules, EnumMap<SignalType, IncidentSeverity> severities, IncidentSeverity openAt) {
         this.rules = rules;
         this.severities = severities;
         this.openAt = openAt;
@@ -95,7 +78,7 @@ public final class DetectionPolicy {
         for (SignalType type : SignalType.values()) {
             severities.put(type, type.defaultSeverity());
         }
-        return new DetectionPolicy(new LinkedHashMap<>(), severities, IncidentSeverity.SEV3);
+        return new DetectionPolicy(EventRules.empty(), severities, IncidentSeverity.SEV3);
     }
 
     /** The documented default table. */
@@ -171,18 +154,12 @@ public final class DetectionPolicy {
 
     /** This policy with {@code rule} for events of {@code type}, replacing a rule for exactly that type. */
     public <E extends SreEvent> DetectionPolicy on(Class<E> type, Rule<? super E> rule) {
-        Check.notNull("type", type);
-        Check.notNull("rule", rule);
-        LinkedHashMap<Class<? extends SreEvent>, Rule<?>> next = new LinkedHashMap<>(rules);
-        next.put(type, rule);
-        return new DetectionPolicy(next, severities, openAt);
+        return new DetectionPolicy(rules.with(type, rule), severities, openAt);
     }
 
     /** This policy without the rule for exactly {@code type}. */
     public DetectionPolicy without(Class<? extends SreEvent> type) {
-        LinkedHashMap<Class<? extends SreEvent>, Rule<?>> next = new LinkedHashMap<>(rules);
-        next.remove(type);
-        return new DetectionPolicy(next, severities, openAt);
+        return new DetectionPolicy(rules.without(type), severities, openAt);
     }
 
     /** This policy rating signals of {@code type} at {@code severity}. */
@@ -214,13 +191,13 @@ public final class DetectionPolicy {
 
     /** Whether any rule handles events of this class (cheap; no allocation). */
     boolean handles(Class<?> type) {
-        return byClass.get(type).length > 0;
+        return rules.rulesFor(type).length > 0;
     }
 
     /** Applies every rule whose type {@code event} is an instance of. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void apply(SreEvent event, SignalSink sink) {
-        for (Object rule : byClass.get(event.getClass())) {
+        for (Object rule : rules.rulesFor(event.getClass())) {
             ((Rule) rule).detect(event, sink);
         }
     }

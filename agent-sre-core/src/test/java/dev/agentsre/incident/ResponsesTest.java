@@ -36,51 +36,14 @@ class ResponsesTest {
         bus.subscribe(IncidentResponseExecuted.class, executed::add);
     }
 
-    /** A budget control standing in for a cost guard with manual throttle and kill. */
-    private static final class RecordingBudgets implements BudgetControl {
-        final List<String> calls = new ArrayList<>();
-
-        @Override
-        public void throttle(String agentId, String reason) {
-            calls.add("throttle " + agentId);
-        }
-
-        @Override
-        public void kill(String agentId, String reason) {
-            calls.add("kill " + agentId);
-        }
-
-        @Override
-        public void revive(String agentId) {
-            calls.add("revive " + agentId);
-        }
-    }
-
     @Test
     void responsesReallyOpenBreakersQuarantineThrottleCaptureAndRollBack() {
         CircuitBreakerRegistry agentBreakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().clock(clock).build(), bus);
         CircuitBreakerRegistry dependencyBreakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().clock(clock).build(), bus);
         RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().clock(clock).build(), bus);
-        RecordingBudgets budgets = new RecordingBudgets();
+        RecordingControls budgets = new RecordingControls();
+        RecordingControls rollouts = new RecordingControls();
         List<String> captures = new ArrayList<>();
-        List<String> rollbacks = new ArrayList<>();
-        RolloutControl rollouts = new RolloutControl() {
-            @Override
-            public boolean rollBack(String agentId, String reason) {
-                rollbacks.add(agentId + ": " + reason);
-                return true;
-            }
-
-            @Override
-            public boolean pause(String agentId, String reason) {
-                return true;
-            }
-
-            @Override
-            public boolean resume(String agentId) {
-                return true;
-            }
-        };
         Controls controls = Controls.builder().agentBreakers(agentBreakers).dependencyBreakers(dependencyBreakers).budgets(budgets)
                 .rogueDetector(detector).traces((agent, n) -> captures.add(agent + " x" + n)).rollouts(rollouts).build();
         IncidentManager incidents = IncidentManager.builder().clock(clock).eventBus(bus).topology(topology).controls(controls)
@@ -103,7 +66,7 @@ class ResponsesTest {
         assertThat(dependencyBreakers.get("gpt-4o").state()).isEqualTo(CircuitState.FORCED_OPEN);
         assertThat(captures).containsExactly("a x20");
         assertThat(detector.isQuarantined("a")).isTrue();
-        assertThat(rollbacks).containsExactly("a: incident " + incident.id());
+        assertThat(rollouts.calls).containsExactly("rollback a: incident " + incident.id());
         assertThat(incident.responses()).contains("open_circuit(top_dependency)", "capture_traces(20, affected_agents)",
                 "quarantine(primary_agent)", "rollback(primary_agent)", "postmortem_draft");
         assertThat(executed).extracting(IncidentResponseExecuted::status).containsOnly(ResponseStatus.SUCCEEDED);

@@ -280,42 +280,10 @@ class RunbookTest {
         bus.subscribe(RunbookExecutionChanged.class, events::add);
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().clock(clock).build(), bus);
         RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().clock(clock).build(), bus);
-        List<String> calls = new CopyOnWriteArrayList<>();
-        RolloutControl rollouts = new RolloutControl() {
-            @Override
-            public boolean rollBack(String agentId, String reason) {
-                calls.add("rollback " + agentId);
-                return true;
-            }
-
-            @Override
-            public boolean pause(String agentId, String reason) {
-                calls.add("pause " + agentId);
-                return true;
-            }
-
-            @Override
-            public boolean resume(String agentId) {
-                calls.add("resume " + agentId);
-                return true;
-            }
-        };
-        BudgetControl budgets = new BudgetControl() {
-            @Override
-            public void throttle(String agentId, String reason) {
-                calls.add("throttle " + agentId);
-            }
-
-            @Override
-            public void kill(String agentId, String reason) {
-                calls.add("kill " + agentId);
-            }
-
-            @Override
-            public void revive(String agentId) {
-                calls.add("revive " + agentId);
-            }
-        };
+        RecordingControls recorded = new RecordingControls();
+        List<String> calls = recorded.calls;
+        RolloutControl rollouts = recorded;
+        BudgetControl budgets = recorded;
         Controls controls = Controls.builder().agentBreakers(breakers).rogueDetector(detector).rollouts(rollouts).budgets(budgets)
                 .traces((agent, n) -> calls.add("capture " + agent + " " + n)).build();
         Runbooks runbooks = Runbooks.builder().runbooks(builtIn).controls(controls).clock(clock).scheduler(scheduler).executor(Runnable::run)
@@ -349,7 +317,8 @@ class RunbookTest {
         scheduler.advanceTo(clock.instant().plus(Duration.ofMinutes(2)));
         assertThat(runbooks.execution(throttle.id()).orElseThrow().state()).isEqualTo(ExecutionState.SUCCEEDED);
 
-        assertThat(calls).containsExactly("capture agent-a 10", "revive agent-a", "pause agent-c", "rollback agent-c", "throttle agent-d", "revive agent-d");
+        assertThat(calls).containsExactly("capture agent-a 10", "revive agent-a", "pause agent-c", "rollback agent-c: runbook rollback-version ("
+                + rollback.id() + ")", "throttle agent-d", "revive agent-d");
         assertThat(events).anyMatch(e -> e.state() == ExecutionState.WAITING_APPROVAL && "restart".equals(e.stepId()));
     }
 
