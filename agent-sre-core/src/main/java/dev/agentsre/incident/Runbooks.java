@@ -242,11 +242,7 @@ public final class Runbooks implements AutoCloseable {
         Exec exec = require(executionId);
         synchronized (exec) {
             Step step = waitingAt(exec, stepId);
-            Approval approval = exec.runbook.steps().get(exec.current).approval();
-            if (!approval.allows(approver)) {
-                throw new IllegalArgumentException("'" + approver + "' may not approve step '" + stepId + "' (approvers: "
-                        + approval.approvers() + ")");
-            }
+            Approval approval = gate(exec, stepId, approver);
             if (!step.approvals.contains(approver)) {
                 step.approvals.add(approver);
             }
@@ -276,11 +272,7 @@ public final class Runbooks implements AutoCloseable {
         Exec exec = require(executionId);
         synchronized (exec) {
             Step step = waitingAt(exec, stepId);
-            Approval approval = exec.runbook.steps().get(exec.current).approval();
-            if (!approval.allows(approver)) {
-                throw new IllegalArgumentException("'" + approver + "' may not decide on step '" + stepId + "' (approvers: "
-                        + approval.approvers() + ")");
-            }
+            gate(exec, stepId, approver);
             cancelTimer(exec);
             exec.approvalDeadline = null;
             step.state = ExecutionState.SKIPPED;
@@ -289,6 +281,16 @@ public final class Runbooks implements AutoCloseable {
             startCompensation(exec, true, step.output);
             return snapshot(exec);
         }
+    }
+
+    /** The gate of the current step, after checking that {@code approver} may decide on it. */
+    private static Approval gate(Exec exec, String stepId, String approver) {
+        Approval approval = exec.runbook.steps().get(exec.current).approval();
+        if (!approval.allows(approver)) {
+            throw new IllegalArgumentException("'" + approver + "' may not approve or deny step '" + stepId + "' (approvers: "
+                    + approval.approvers() + ")");
+        }
+        return approval;
     }
 
     private Step waitingAt(Exec exec, String stepId) {

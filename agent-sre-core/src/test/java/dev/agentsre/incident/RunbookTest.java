@@ -93,7 +93,7 @@ class RunbookTest {
         assertThat(resumed.state()).isEqualTo(ExecutionState.WAITING_APPROVAL);
         assertThat(resumed.currentStep()).isEqualTo(2);
         assertThatThrownBy(() -> after.approve(started.id(), "switch", "mallory")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("may not approve");
+                .hasMessageContaining("may not approve or deny");
         assertThatThrownBy(() -> after.approve(started.id(), "verify", "alice")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not waiting for approval at step 'verify'");
 
