@@ -5,7 +5,7 @@ import dev.agentsre.event.NotificationDropped;
 import dev.agentsre.event.NotificationFailed;
 import dev.agentsre.event.ReceiverDisabled;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.replay.Redactor;
+import dev.agentsre.redact.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
