@@ -20,6 +20,8 @@ import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.replay.TraceStore;
 import dev.agentsre.slo.ExhaustionAction;
 import dev.agentsre.slo.Slo;
+import dev.agentsre.slo.SloEvaluator;
+import dev.agentsre.slo.SloTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,16 +70,25 @@ import org.slf4j.LoggerFactory;
  * threw. A task one of whose calls was refused is a failed task for the SLO even if the body caught
  * the refusal, and counts neither way for the breaker (see {@link dev.agentsre.guard.Outcome#REFUSED}).
  *
- * <p><b>Acting on signals.</b> When an SLO becomes exhausted its {@link ExhaustionAction} is carried
- * out for its agent — THROTTLE admits one task per {@code sloThrottleInterval}, CIRCUIT_BREAK forces
- * the breaker open, FREEZE_DEPLOYMENTS raises {@link #deploymentsFrozen}, ALERT only publishes — and
- * undone when it recovers; each step publishes {@link ExhaustionActionTaken}. The pipeline subscribes
- * to its own bus and every SLO's; {@link #close()} unsubscribes.
+ * <p><b>SLOs.</b> Each task counts for its agent's own SLOs, the SLOs without an agent (fleet-wide)
+ * and, for each {@link SloTemplate}, the agent's SLO of that template (created on the agent's first
+ * task). A task that ran is served ({@link Slo#recordServed}); a task refused at the door is a
+ * {@link dev.agentsre.slo.Refusal} ({@link Slo#recordRefused}), which an availability objective may
+ * count (see {@code docs/slo.md}). With {@link Builder#sloEvaluation} the pipeline also evaluates every
+ * SLO on a schedule, so actions are undone and alerts resolve with no traffic.
  *
- * <p>Thread-safe. <b>Memory</b>: besides the components (each bounded on its own), the SLOs grouped
- * by agent (fixed at build time) and the exhaustion actions in force — at most one entry per SLO
- * with an agent; per running task a few hundred bytes, dropped when it ends. Nothing grows with the
- * number of tasks or of distinct agent ids.
+ * <p><b>Acting on signals.</b> When an SLO becomes exhausted its {@link ExhaustionAction} is carried
+ * out for its agent — THROTTLE admits one task per {@code sloThrottleInterval}, CIRCUIT_BREAK trips
+ * the agent's breaker (OPEN for its recovery timeout, then half-open probes; while the SLO stays
+ * exhausted a failed task trips it again), FREEZE_DEPLOYMENTS raises {@link #deploymentsFrozen},
+ * ALERT only publishes — and undone when it recovers (the last exhausted SLO of the agent, when
+ * several are); each step publishes {@link ExhaustionActionTaken}. The pipeline subscribes to its own
+ * bus, every SLO's and every template's; {@link #close()} unsubscribes and stops the evaluation.
+ *
+ * <p>Thread-safe. <b>Memory</b>: besides the components (each bounded on its own — a template by its
+ * {@code maxAgents}), the SLOs grouped by agent (fixed at build time) and the exhaustion actions in
+ * force — one entry per agent and action while in force; per running task a few hundred bytes,
+ * dropped when it ends. Nothing grows with the number of tasks or of distinct agent ids.
  */
 public final class AgentSre implements AutoCloseable {
 
@@ -96,10 +107,12 @@ public final class AgentSre implements AutoCloseable {
     private final Function<GuardedCall, String> dependencyKey;
     private final ScheduledExecutorService scheduler;
     private final long throttleIntervalMillis;
-    private final Map<String, AtomicLong> sloThrottled = new ConcurrentHashMap<>();
-    private final Set<String> frozen = ConcurrentHashMap.newKeySet();
+    private final SloActions sloActions = new SloActions();
     private final Map<String, List<Slo>> slosByAgent; // agents with their own SLOs -> theirs plus the fleet-wide ones
     private final List<Slo> fleetWideSlos;
+    private final SloTemplate[] sloTemplates;
+    private final Set<SloTemplate> fullTemplatesLogged = ConcurrentHashMap.newKeySet();
+    private final SloEvaluator sloEvaluator;
     private final CallGuard[] guards;
     /** The guards with task hooks, and those with call hooks, in chain order: a guard without either costs nothing there. */
     private final CallGuard[] taskGuards;
@@ -133,15 +146,20 @@ public final class AgentSre implements AutoCloseable {
         this.scheduler = b.scheduler;
         this.throttleIntervalMillis = Check.positive("sloThrottleInterval", b.sloThrottleInterval).toMillis();
 
-        List<CallGuard> chain = new ArrayList<>(b.guards);
-        if (!slos.isEmpty()) {
+        this.sloTemplates = b.sloTemplates.toArray(new SloTemplate[0]);
+        boolean anySlo = !slos.isEmpty() || sloTemplates.length > 0;
+
+        // SLO accounting is outermost: it must see every refusal at the door, your guards' included.
+        List<CallGuard> chain = new ArrayList<>();
+        if (anySlo) {
             chain.add(new SloGuard(this));
         }
+        chain.addAll(b.guards);
         chain.add(new LimitsGuard());
         if (b.rogueDetector != null) {
             chain.add(new QuarantineGuard(b.rogueDetector));
         }
-        if (!slos.isEmpty()) {
+        if (anySlo) {
             chain.add(new SloThrottleGuard(this));
         }
         this.budgetGuard = costGuard == null ? null : new BudgetGuard(costGuard);
@@ -163,7 +181,33 @@ public final class AgentSre implements AutoCloseable {
         Map<SreEventBus, Boolean> buses = new IdentityHashMap<>();
         buses.put(eventBus, true);
         slos.forEach(slo -> buses.put(slo.eventBus(), true));
+        b.sloTemplates.forEach(template -> buses.put(template.eventBus(), true));
         buses.keySet().forEach(bus -> subscriptions.add(bus.subscribe(SloStatusChanged.class, this::onSloStatus)));
+        if (breakers == null) {
+            warnIfCircuitBreakCannotAct(slos, b.sloTemplates);
+        }
+        if (b.sloEvaluationInterval != null) {
+            SloEvaluator.Builder evaluator = SloEvaluator.builder().interval(b.sloEvaluationInterval);
+            if (b.sloEvaluationExecutor != null) {
+                evaluator.executor(b.sloEvaluationExecutor);
+            }
+            slos.forEach(evaluator::slo);
+            b.sloTemplates.forEach(evaluator::template);
+            this.sloEvaluator = evaluator.build().start();
+        } else {
+            this.sloEvaluator = null;
+        }
+    }
+
+    private static void warnIfCircuitBreakCannotAct(List<Slo> slos, List<SloTemplate> templates) {
+        List<String> names = new ArrayList<>();
+        slos.stream().filter(slo -> slo.errorBudget().exhaustionAction() == ExhaustionAction.CIRCUIT_BREAK).forEach(slo -> names.add(slo.name()));
+        templates.stream().filter(t -> t.definition().errorBudget().exhaustionAction() == ExhaustionAction.CIRCUIT_BREAK)
+                .forEach(t -> names.add(t.name()));
+        if (!names.isEmpty()) {
+            LOG.warn("SLOs {} have the CIRCUIT_BREAK exhaustion action but the pipeline has no breakers(...): "
+                    + "their exhaustion will only be published", names);
+        }
     }
 
     /** Starts a builder; every component is optional. */
@@ -178,12 +222,12 @@ public final class AgentSre implements AutoCloseable {
 
     /** Whether an exhausted SLO with {@link ExhaustionAction#FREEZE_DEPLOYMENTS} has frozen deployments of {@code agentId}. */
     public boolean deploymentsFrozen(String agentId) {
-        return frozen.contains(agentId);
+        return sloActions.frozen(agentId);
     }
 
     /** Whether an exhausted SLO with {@link ExhaustionAction#THROTTLE} throttles {@code agentId}. */
     public boolean sloThrottled(String agentId) {
-        return sloThrottled.containsKey(agentId);
+        return sloActions.throttleGate(agentId) != null;
     }
 
     /** The bus the pipeline publishes on. */
@@ -207,14 +251,18 @@ public final class AgentSre implements AutoCloseable {
     }
 
     /**
-     * Unsubscribes everything the pipeline subscribed to (its bus and every SLO's): exhaustion
-     * actions are no longer carried out or undone. Tasks still run. Idempotent.
+     * Unsubscribes everything the pipeline subscribed to (its bus, every SLO's and every template's):
+     * exhaustion actions are no longer carried out or undone; stops the scheduled SLO evaluation
+     * ({@link Builder#sloEvaluation}). Tasks still run. Idempotent.
      */
     @Override
     public void close() {
         synchronized (subscriptions) {
             subscriptions.forEach(SreEventBus.Subscription::close);
             subscriptions.clear();
+        }
+        if (sloEvaluator != null) {
+            sloEvaluator.close();
         }
     }
 
@@ -405,7 +453,19 @@ public final class AgentSre implements AutoCloseable {
     }
 
     AtomicLong sloThrottleGate(String agentId) {
-        return sloThrottled.isEmpty() ? null : sloThrottled.get(agentId);
+        return sloActions.throttleGate(agentId);
+    }
+
+    /** Whether an exhausted SLO of {@code agentId} holds CIRCUIT_BREAK in force. */
+    boolean circuitBreakInForce(String agentId) {
+        return sloActions.circuitBreakInForce(agentId);
+    }
+
+    /** Trips the agent's breaker (a no-op unless it is CLOSED, or without breakers). */
+    void tripAgentBreaker(String agentId, String reason) {
+        if (breakers != null) {
+            breakers.get(agentId).trip(reason);
+        }
     }
 
     long sloThrottleIntervalMillis() {
@@ -427,9 +487,30 @@ public final class AgentSre implements AutoCloseable {
         return chaos.injector();
     }
 
+    /** The agent's own SLOs and the fleet-wide ones (not the templates'). */
     List<Slo> slosOf(String agentId) {
         List<Slo> mine = slosByAgent.get(agentId);
         return mine != null ? mine : fleetWideSlos;
+    }
+
+    SloTemplate[] sloTemplates() {
+        return sloTemplates;
+    }
+
+    /**
+     * The agent's SLO of {@code template}, created on first use; {@code null} when the template is at
+     * its cap with nothing it may evict (logged once per template: the task is never failed for it).
+     */
+    Slo templatedSlo(SloTemplate template, String agentId) {
+        try {
+            return template.forAgent(agentId);
+        } catch (IllegalStateException full) {
+            if (fullTemplatesLogged.add(template)) {
+                LOG.warn("SLO template '{}' is full: tasks of new agents (first '{}') are not counted by it until room is made "
+                        + "(logged once)", template.name(), agentId, full);
+            }
+            return null;
+        }
     }
 
     TraceCapture startCapture(String agentId) {
@@ -483,40 +564,24 @@ public final class AgentSre implements AutoCloseable {
 
     // ------------------------------------------------------------------ acting on SLO signals
 
+    // An agent's action is applied by its first exhausted SLO and undone by the last to recover.
+    // CIRCUIT_BREAK trips the breaker (OPEN, then half-open probes that close it by themselves), so
+    // there is nothing to undo on recovery; while it is in force SloGuard trips it again after a
+    // failed task.
     private void onSloStatus(SloStatusChanged change) {
         String agentId = change.agentId();
         if (agentId == null || !(change.exhausted() || change.recovered())) {
             return;
         }
         boolean apply = change.exhausted();
-        switch (change.exhaustionAction()) {
-            case THROTTLE:
-                if (apply) {
-                    sloThrottled.putIfAbsent(agentId, new AtomicLong(Long.MIN_VALUE));
-                } else {
-                    sloThrottled.remove(agentId);
-                }
-                break;
-            case CIRCUIT_BREAK:
-                if (breakers != null) {
-                    if (apply) {
-                        breakers.get(agentId).forceOpen();
-                    } else {
-                        breakers.get(agentId).reset();
-                    }
-                }
-                break;
-            case FREEZE_DEPLOYMENTS:
-                if (apply) {
-                    frozen.add(agentId);
-                } else {
-                    frozen.remove(agentId);
-                }
-                break;
-            default:
-                break; // ALERT: the event is the action
+        ExhaustionAction action = change.exhaustionAction();
+        if (!sloActions.set(agentId, change.sloName(), action, apply)) {
+            return; // already applied (or undone) for this SLO
         }
-        eventBus.publish(new ExhaustionActionTaken(clock.instant(), agentId, change.sloName(), change.exhaustionAction(), apply));
+        if (action == ExhaustionAction.CIRCUIT_BREAK && apply) {
+            tripAgentBreaker(agentId, "error budget of SLO '" + change.sloName() + "' exhausted");
+        }
+        eventBus.publish(new ExhaustionActionTaken(clock.instant(), agentId, change.sloName(), action, apply));
     }
 
     /** Builder for {@link AgentSre}; every component is optional. */
@@ -524,6 +589,9 @@ public final class AgentSre implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private SreEventBus eventBus;
         private final List<Slo> slos = new ArrayList<>();
+        private final List<SloTemplate> sloTemplates = new ArrayList<>();
+        private Duration sloEvaluationInterval;
+        private ScheduledExecutorService sloEvaluationExecutor;
         private CircuitBreakerRegistry breakers;
         private CircuitBreakerRegistry dependencyBreakers;
         private Function<GuardedCall, String> dependencyKey;
@@ -554,6 +622,34 @@ public final class AgentSre implements AutoCloseable {
         /** An SLO: for its agent, or for every agent when it has none. */
         public Builder slo(Slo slo) {
             slos.add(Check.notNull("slo", slo));
+            return this;
+        }
+
+        /**
+         * An SLO template: every agent's tasks also count for the agent's SLO of {@code template},
+         * created on its first task (see {@link SloTemplate} for the bound on agents). The template's
+         * exhaustion actions are carried out like those of fixed SLOs.
+         */
+        public Builder sloTemplate(SloTemplate template) {
+            sloTemplates.add(Check.notNull("sloTemplate", template));
+            return this;
+        }
+
+        /**
+         * Evaluates every SLO and every template's SLOs each {@code interval} on a daemon thread of
+         * the pipeline's own, so alerts resolve and exhaustion actions are undone with no traffic
+         * (an {@link SloEvaluator}; stopped by {@link AgentSre#close()}).
+         */
+        public Builder sloEvaluation(Duration interval) {
+            this.sloEvaluationInterval = Check.positive("sloEvaluation interval", interval);
+            this.sloEvaluationExecutor = null;
+            return this;
+        }
+
+        /** Like {@link #sloEvaluation(Duration)}, on {@code executor} (never shut down by the pipeline). */
+        public Builder sloEvaluation(Duration interval, ScheduledExecutorService executor) {
+            this.sloEvaluationInterval = Check.positive("sloEvaluation interval", interval);
+            this.sloEvaluationExecutor = Check.notNull("executor", executor);
             return this;
         }
 

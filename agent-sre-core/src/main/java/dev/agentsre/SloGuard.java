@@ -6,18 +6,33 @@ import dev.agentsre.guard.Outcome;
 import dev.agentsre.internal.Money;
 import dev.agentsre.slo.AggregateSli;
 import dev.agentsre.slo.PercentileSli;
+import dev.agentsre.slo.Refusal;
 import dev.agentsre.slo.Sli;
 import dev.agentsre.slo.Slo;
+import dev.agentsre.slo.SloTemplate;
 
 /**
- * Post-flight SLO accounting: every SLO of the agent (and every SLO without an agent) records a good
- * or bad event, and its built-in indicators are fed by name — {@code task_success_rate} the outcome,
- * {@code error_rate} its opposite, {@code response_latency*} the duration in ms, {@code cost_per_task}
- * the cost, {@code token_usage} the tokens. Outermost of the built-in guards, so it sees every task.
+ * Post-flight SLO accounting, for every SLO of the task's agent: its own, the fleet-wide ones and its
+ * SLO of each template. Outermost guard of the chain, so it sees every task and every refusal at the
+ * door, your guards' included.
  *
- * <p>A task refused at the door records nothing (it did not run). A task one of whose calls was
- * refused in flight is a bad event, even when the body caught the refusal and returned normally: the
- * pipeline stopped part of its work, and a fallback answer must not hide that from the SLO.
+ * <ul>
+ *   <li>A task that ran is <em>served</em> ({@link Slo#recordServed}): good when it succeeded, bad when
+ *       it failed or one of its calls was refused in flight — even when the body caught the refusal
+ *       and returned normally: the pipeline stopped part of its work, and a fallback answer must not
+ *       hide that. Built-in indicators are fed by name — {@code task_success_rate} the outcome,
+ *       {@code error_rate} its opposite, {@code response_latency*} the duration in ms,
+ *       {@code cost_per_task} the cost, {@code token_usage} the tokens; availability indicators by
+ *       the SLO itself.</li>
+ *   <li>A task refused at the door is a {@link Refusal} ({@link Slo#recordRefused}), which an
+ *       availability objective counts or not: quarantine → {@code QUARANTINED}; the agent's open
+ *       circuit → {@code CIRCUIT_OPEN}, or {@code SLO_ACTION} while an SLO's CIRCUIT_BREAK is in
+ *       force for the agent; the SLO throttle → {@code SLO_ACTION}; the cost guard's throttle →
+ *       {@code COST_THROTTLED}; a budget limit or kill switch → {@code BUDGET_EXCEEDED}; anything
+ *       else (your guards) → {@code POLICY}.</li>
+ *   <li>While an SLO's CIRCUIT_BREAK is in force for the agent, a task that failed trips the agent's
+ *       breaker again (when a successful probe had closed it).</li>
+ * </ul>
  */
 final class SloGuard implements CallGuard {
 
@@ -30,18 +45,60 @@ final class SloGuard implements CallGuard {
     @Override
     public void afterTask(GuardedTask task) {
         TaskRun run = (TaskRun) task;
+        String agent = run.agentId;
         if (run.refusedAtDoor()) {
-            return; // it never ran
+            Refusal refusal = refusalOf(run);
+            for (Slo slo : sre.slosOf(agent)) {
+                slo.recordRefused(refusal);
+            }
+            for (SloTemplate template : sre.sloTemplates()) {
+                Slo slo = sre.templatedSlo(template, agent);
+                if (slo != null) {
+                    slo.recordRefused(refusal);
+                }
+            }
+            return;
         }
         boolean ok = run.outcome() == Outcome.SUCCEEDED;
         long millis = run.durationMillis();
         double cost = Money.toDouble(run.costNanos);
         long tokens = run.tokens;
-        for (Slo slo : sre.slosOf(run.agentId)) {
-            slo.recordEvent(ok);
-            for (Sli sli : slo.indicators()) {
-                feed(sli, ok, millis, cost, tokens);
+        for (Slo slo : sre.slosOf(agent)) {
+            served(slo, ok, millis, cost, tokens);
+        }
+        for (SloTemplate template : sre.sloTemplates()) {
+            Slo slo = sre.templatedSlo(template, agent);
+            if (slo != null) {
+                served(slo, ok, millis, cost, tokens);
             }
+        }
+        if (run.outcome() == Outcome.FAILED && sre.circuitBreakInForce(agent)) {
+            sre.tripAgentBreaker(agent, "a task failed while an SLO's error budget is exhausted (CIRCUIT_BREAK)");
+        }
+    }
+
+    private Refusal refusalOf(TaskRun run) {
+        TaskRefusedException refusal = run.refusal();
+        if (refusal instanceof QuarantinedException) {
+            return Refusal.QUARANTINED;
+        }
+        if (refusal instanceof CircuitOpenRefusedException) {
+            return sre.circuitBreakInForce(run.agentId) ? Refusal.SLO_ACTION : Refusal.CIRCUIT_OPEN;
+        }
+        if (refusal instanceof ThrottledException) {
+            CallGuard by = run.refusedBy();
+            return by instanceof SloThrottleGuard ? Refusal.SLO_ACTION : by instanceof BudgetGuard ? Refusal.COST_THROTTLED : Refusal.POLICY;
+        }
+        if (refusal instanceof BudgetExceededException) {
+            return Refusal.BUDGET_EXCEEDED;
+        }
+        return Refusal.POLICY;
+    }
+
+    private static void served(Slo slo, boolean ok, long millis, double cost, long tokens) {
+        slo.recordServed(ok);
+        for (Sli sli : slo.indicators()) {
+            feed(sli, ok, millis, cost, tokens);
         }
     }
 
@@ -64,7 +121,7 @@ final class SloGuard implements CallGuard {
                     sli.record(tokens);
                     break;
                 default:
-                    break; // the caller records other indicators
+                    break; // the caller records other indicators; availability ones are fed by recordServed
             }
         }
     }

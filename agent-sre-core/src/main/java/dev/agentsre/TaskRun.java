@@ -171,6 +171,11 @@ final class TaskRun implements GuardedTask {
         return refusedAtDoor;
     }
 
+    /** The guard that refused the task at the door, or {@code null}. */
+    CallGuard refusedBy() {
+        return refusedAtDoor ? sre.taskGuards()[admitted] : null;
+    }
+
     boolean hasEnded() {
         return finished != 0;
     }

@@ -467,16 +467,17 @@ class AgentSreTest {
     }
 
     @Test
-    void circuitBreakForcesTheBreakerOpenAndRecoveryResetsIt() throws Exception {
+    void circuitBreakTripsTheBreakerWhichHealsByProbingAndRecoveryHasNothingToUndo() throws Exception {
         Slo slo = slo("a", ExhaustionAction.CIRCUIT_BREAK);
         CircuitBreakerRegistry fleet = breakers(1_000);
         AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).slo(slo).breakers(fleet).build();
         exhaust(sre, slo, "a");
 
-        assertThat(fleet.get("a").state()).isEqualTo(CircuitState.FORCED_OPEN);
+        assertThat(fleet.get("a").state()).isEqualTo(CircuitState.OPEN); // tripped, not forced open
         assertThatThrownBy(() -> sre.agent("a").task("t").call(ctx -> "ok")).isInstanceOf(CircuitOpenRefusedException.class);
-        clock.advance(Duration.ofMinutes(5));
-        assertThat(fleet.get("a").state()).isEqualTo(CircuitState.FORCED_OPEN); // no half-open probe while exhausted
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(sre.agent("a").task("probe").<String>call(ctx -> "ok")).isEqualTo("ok"); // a half-open probe
+        assertThat(fleet.get("a").state()).isEqualTo(CircuitState.CLOSED);
 
         recover(slo);
         assertThat(fleet.get("a").state()).isEqualTo(CircuitState.CLOSED);

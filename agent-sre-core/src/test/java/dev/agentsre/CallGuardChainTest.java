@@ -309,7 +309,7 @@ class CallGuardChainTest {
     }
 
     @Test
-    void theChainIsUserGuardsThenTheBuiltInOnesInTheDocumentedOrder() {
+    void theChainIsSloAccountingThenUserGuardsThenTheBuiltInOnesInTheDocumentedOrder() {
         CallGuard mine = new CallGuard() {
         };
         Slo slo = Slo.builder("s").indicator(Slis.taskSuccessRate().clock(clock).build())
@@ -321,9 +321,10 @@ class CallGuardChainTest {
                 .dependencyBreakers(CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults()))
                 .build();
 
-        assertThat(sre.guardChain().get(0)).isSameAs(mine);
-        assertThat(sre.guardChain().subList(1, sre.guardChain().size())).extracting(g -> g.getClass().getSimpleName())
-                .containsExactly("SloGuard", "LimitsGuard", "QuarantineGuard", "SloThrottleGuard", "BudgetGuard", "AgentBreakerGuard",
+        assertThat(sre.guardChain().get(0).getClass().getSimpleName()).isEqualTo("SloGuard"); // sees your guards' refusals too
+        assertThat(sre.guardChain().get(1)).isSameAs(mine);
+        assertThat(sre.guardChain().subList(2, sre.guardChain().size())).extracting(g -> g.getClass().getSimpleName())
+                .containsExactly("LimitsGuard", "QuarantineGuard", "SloThrottleGuard", "BudgetGuard", "AgentBreakerGuard",
                         "DependencyBreakerGuard");
     }
 }

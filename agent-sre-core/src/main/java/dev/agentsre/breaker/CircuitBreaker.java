@@ -479,6 +479,31 @@ public final class CircuitBreaker {
         transitionTo(newClosed(), "reset", Double.NaN);
     }
 
+    /**
+     * Opens a CLOSED circuit as if its failures had tripped it: OPEN for the recovery timeout, then
+     * the usual half-open probing, which closes it again when the probes succeed. For a decision
+     * taken outside the breaker that should heal by itself, such as an exhausted SLO's
+     * {@code CIRCUIT_BREAK} action (the pipeline trips the agent's breaker; no reset is needed). In
+     * any other state it does nothing: an open or half-open circuit is already testing the agent, and
+     * a forced-open or disabled one is the operator's.
+     *
+     * @param reason why, carried by the {@link CircuitStateChanged} event
+     * @return whether the circuit was CLOSED and is now OPEN
+     */
+    public boolean trip(String reason) {
+        Check.notBlank("reason", reason);
+        while (true) {
+            State current = state.get();
+            if (!(current instanceof Closed)) {
+                return false;
+            }
+            Closed closed = (Closed) current;
+            if (transition(closed, open(clock.millis(), 0, closed.consecutiveFailures.get(), null), reason, Double.NaN)) {
+                return true;
+            }
+        }
+    }
+
     /** Opens the circuit until {@link #reset()}: every call is rejected. */
     public void forceOpen() {
         transitionTo(new Simple(CircuitState.FORCED_OPEN), "forced open", Double.NaN);

@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@link #remainingPercent()} = {@code 100 × (1 − bad / allowed)}, floored at 0 (100 when
  *       nothing happened yet);</li>
  *   <li>{@link #isExhausted()} when {@code bad ≥ allowed} and {@code n ≥ minimumEvents};</li>
+ *   <li>an exhausted SLO recovers only once {@link #recoveryMargin()} of the budget is back
+ *       ({@code remaining ≥ 100 × margin}, default 5%) or fewer than {@code minimumEvents} remain in
+ *       the window — so an action such as THROTTLE does not flap at the exact boundary, where one good
+ *       event would lift it and the next bad one exhaust the budget again;</li>
  *   <li>{@link #burnRate(Duration) burnRate(w)} = {@code (bad_w / n_w) / total}.</li>
  * </ul>
  *
@@ -80,6 +84,8 @@ public final class ErrorBudget {
     public static final Duration DEFAULT_BURN_RATE_WINDOW = Duration.ofHours(1);
     /** Default minimum number of events before the budget can be exhausted or an alert fire. */
     public static final long DEFAULT_MINIMUM_EVENTS = 10;
+    /** Default share of the budget that must be back before an exhausted SLO recovers: 5%. */
+    public static final double DEFAULT_RECOVERY_MARGIN = 0.05;
     /** Buckets per ring. */
     static final int RING_BUCKETS = 720;
     /** The fine ring spans {@code window / FINE_SPAN_DIVISOR}. */
@@ -96,6 +102,7 @@ public final class ErrorBudget {
     private final CalendarWindow calendarWindow;
     private final ExhaustionAction exhaustionAction;
     private final long minimumEvents;
+    private final double recoveryMargin;
     private final boolean projectAllowance;
     private final List<BurnRateAlert> alerts;
     private final Clock clock;
@@ -122,6 +129,10 @@ public final class ErrorBudget {
         this.windowMillis = window.toMillis();
         this.exhaustionAction = Check.notNull("exhaustionAction", b.exhaustionAction);
         this.minimumEvents = Check.nonNegative("minimumEvents", b.minimumEvents);
+        if (!(b.recoveryMargin >= 0 && b.recoveryMargin < 1)) {
+            throw new IllegalArgumentException("recoveryMargin must be in [0, 1), got " + b.recoveryMargin);
+        }
+        this.recoveryMargin = b.recoveryMargin;
         this.projectAllowance = b.projectAllowance;
         this.clock = Check.notNull("clock", b.clock);
         this.alerts = List.copyOf(buildAlerts(b));
@@ -332,6 +343,23 @@ public final class ErrorBudget {
         return minimumEvents;
     }
 
+    /**
+     * The share of the budget that must be back before an exhausted SLO recovers (0 = recover as soon
+     * as {@code bad < allowed}).
+     */
+    public double recoveryMargin() {
+        return recoveryMargin;
+    }
+
+    /**
+     * Whether an SLO already exhausted stays exhausted at {@code snapshot}: it has the minimum number
+     * of events and less than {@link #recoveryMargin()} of its budget left.
+     */
+    boolean holdsExhaustion(Snapshot snapshot) {
+        return snapshot.exhausted() || snapshot.totalEvents() >= Math.max(1, minimumEvents)
+                && snapshot.remainingPercent() < 100.0 * recoveryMargin;
+    }
+
     /** Whether the allowance is projected while the window is not yet fully observed. */
     public boolean projectsAllowance() {
         return projectAllowance;
@@ -501,8 +529,8 @@ public final class ErrorBudget {
     /**
      * Builder for {@link ErrorBudget}. Defaults: a rolling window of {@link #DEFAULT_WINDOW} (30d),
      * the workbook's four multi-window alert tiers and no single-window alerts, exhaustion action
-     * {@link ExhaustionAction#ALERT}, minimum events {@value #DEFAULT_MINIMUM_EVENTS}, projection
-     * on, {@link Clock#systemUTC()}.
+     * {@link ExhaustionAction#ALERT}, minimum events {@value #DEFAULT_MINIMUM_EVENTS}, recovery margin
+     * {@value #DEFAULT_RECOVERY_MARGIN}, projection on, {@link Clock#systemUTC()}.
      */
     public static final class Builder {
         private double total = Double.NaN;
@@ -515,6 +543,7 @@ public final class ErrorBudget {
         private final List<BurnRateAlert> extraAlerts = new ArrayList<>();
         private ExhaustionAction exhaustionAction = ExhaustionAction.ALERT;
         private long minimumEvents = DEFAULT_MINIMUM_EVENTS;
+        private double recoveryMargin = DEFAULT_RECOVERY_MARGIN;
         private boolean projectAllowance = true;
         private Clock clock = Clock.systemUTC();
 
@@ -597,6 +626,16 @@ public final class ErrorBudget {
         /** Events needed before exhaustion or alerts (default {@value ErrorBudget#DEFAULT_MINIMUM_EVENTS}). */
         public Builder minimumEvents(long minimumEvents) {
             this.minimumEvents = minimumEvents;
+            return this;
+        }
+
+        /**
+         * The share of the budget, in [0, 1), that must be back before an exhausted SLO recovers
+         * (default {@value ErrorBudget#DEFAULT_RECOVERY_MARGIN}: at least 5% remaining). 0 recovers as
+         * soon as the bad events fall below the allowance.
+         */
+        public Builder recoveryMargin(double margin) {
+            this.recoveryMargin = margin;
             return this;
         }
 

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Status.</b> {@link #evaluate()} returns {@link SloStatus#UNKNOWN} while the budget and every
  * indicator are empty; otherwise the worst that applies of {@link SloStatus#EXHAUSTED} (budget
- * exhausted), {@link SloStatus#CRITICAL} (a critical alert is open), {@link SloStatus#WARNING} (a
+ * exhausted; once exhausted, until the budget's {@linkplain ErrorBudget#recoveryMargin() recovery
+ * margin} is back), {@link SloStatus#CRITICAL} (a critical alert is open), {@link SloStatus#WARNING} (a
  * warning alert is open or an indicator with data misses its target) and {@link SloStatus#HEALTHY}.
  *
  * <p><b>Alerts.</b> Each rule of the budget fires and resolves with the hysteresis of {@link
@@ -327,8 +328,8 @@ public final class Slo {
         SloStatus next;
         if (budget.totalEvents() == 0 && !indicatorData) {
             next = SloStatus.UNKNOWN;
-        } else if (budget.exhausted()) {
-            next = SloStatus.EXHAUSTED;
+        } else if (status == SloStatus.EXHAUSTED ? errorBudget.holdsExhaustion(budget) : budget.exhausted()) {
+            next = SloStatus.EXHAUSTED; // once exhausted, recovered only with the budget's recovery margin back
         } else if (open != null && open.severity() == AlertSeverity.CRITICAL) {
             next = SloStatus.CRITICAL;
         } else if (open != null || indicatorMissed) {
