@@ -59,6 +59,12 @@ import java.util.concurrent.atomic.LongAdder;
  * reset at each period start). Idle periods need no work: stale buckets are skipped on read and
  * reused on write.
  *
+ * <p><b>Budgeting method.</b> By default every event counts ({@link BudgetingMethod#OCCURRENCES}).
+ * {@link Builder#timeslices(Duration, double)} and {@link Builder#ratioTimeslices(Duration)} budget
+ * time slices instead, as OpenSLO's {@code Timeslices} and {@code RatioTimeslices}: the events of
+ * each slice are judged together when it ends, and the slice is the budget's event (see {@link
+ * BudgetingMethod}). Everything below then reads "slice" for "event".
+ *
  * <p><b>Alerts.</b> By default the four multi-window tiers of {@link BurnRateAlert#workbookDefaults};
  * the single-window alerts of the reference ({@link Builder#burnRateAlert}, {@link
  * Builder#burnRateCritical}) are off unless set, or unless multi-window alerts are turned off.
@@ -66,7 +72,10 @@ import java.util.concurrent.atomic.LongAdder;
  * anybody.
  *
  * <p><b>Cost and memory.</b> {@link #recordEvent(boolean)} is O(1), lock-free and allocation-free
- * (two atomic increments for a good event, four for a bad one, two more for a calendar window).
+ * (two atomic increments for a good event, four for a bad one, two more for a calendar window). A
+ * time-slice budget counts events into the current slice under a short lock (no allocation; the ended
+ * slice is written to the rings under it once per slice), and its reads take the same lock so that a
+ * slice is never counted twice or missed while it is being written.
  * {@link #snapshot()} reads each ring once for every window it needs; no query depends on how many
  * events were recorded. Memory is fixed at about 35 KiB whatever the traffic or the window.
  */
@@ -86,6 +95,8 @@ public final class ErrorBudget {
     public static final long DEFAULT_MINIMUM_EVENTS = 10;
     /** Default share of the budget that must be back before an exhausted SLO recovers: 5%. */
     public static final double DEFAULT_RECOVERY_MARGIN = 0.05;
+    /** Units a slice counts for a {@link BudgetingMethod#RATIO_TIMESLICES} budget: its ratio to a millionth. */
+    public static final long RATIO_TIMESLICE_UNITS = 1_000_000;
     /** Buckets per ring. */
     static final int RING_BUCKETS = 720;
     /** The fine ring spans {@code window / FINE_SPAN_DIVISOR}. */
@@ -102,7 +113,13 @@ public final class ErrorBudget {
     private final CalendarWindow calendarWindow;
     private final ExhaustionAction exhaustionAction;
     private final long minimumEvents;
+    /** {@code minimumEvents} in the units the rings count (slices, or millionths of a slice). */
+    private final long minimumUnits;
     private final double recoveryMargin;
+    private final BudgetingMethod budgetingMethod;
+    private final long sliceMillis;
+    private final double sliceTarget;
+    private final TimeSlices slices;
     private final boolean projectAllowance;
     private final List<BurnRateAlert> alerts;
     private final Clock clock;
@@ -133,6 +150,30 @@ public final class ErrorBudget {
             throw new IllegalArgumentException("recoveryMargin must be in [0, 1), got " + b.recoveryMargin);
         }
         this.recoveryMargin = b.recoveryMargin;
+        this.budgetingMethod = b.budgetingMethod;
+        if (budgetingMethod == BudgetingMethod.OCCURRENCES) {
+            this.sliceMillis = 0;
+            this.sliceTarget = Double.NaN;
+            this.minimumUnits = minimumEvents;
+        } else {
+            Duration slice = Check.positive("timeSlice", b.timeSlice);
+            if (slice.compareTo(window) > 0 || slice.toMillis() == 0) {
+                throw new IllegalArgumentException("timeSlice must be between 1 ms and the budget window " + Durations.format(window)
+                        + ", got " + Durations.format(slice));
+            }
+            this.sliceMillis = slice.toMillis();
+            if (budgetingMethod == BudgetingMethod.TIMESLICES) {
+                if (!(b.timeSliceTarget > 0 && b.timeSliceTarget <= 1)) {
+                    throw new IllegalArgumentException("timeSliceTarget must be in (0, 1], got " + b.timeSliceTarget);
+                }
+                this.sliceTarget = b.timeSliceTarget;
+                this.minimumUnits = minimumEvents;
+            } else {
+                this.sliceTarget = Double.NaN;
+                this.minimumUnits = minimumEvents > Long.MAX_VALUE / RATIO_TIMESLICE_UNITS ? Long.MAX_VALUE
+                        : minimumEvents * RATIO_TIMESLICE_UNITS;
+            }
+        }
         this.projectAllowance = b.projectAllowance;
         this.clock = Check.notNull("clock", b.clock);
         this.alerts = List.copyOf(buildAlerts(b));
@@ -166,6 +207,7 @@ public final class ErrorBudget {
             alertLong[i] = windowIndex(alert.longWindow());
             alertShort[i] = alert.shortWindow() == null ? Integer.MIN_VALUE : windowIndex(alert.shortWindow());
         }
+        this.slices = budgetingMethod == BudgetingMethod.OCCURRENCES ? null : new TimeSlices();
     }
 
     /** Starts a builder. Required: {@link Builder#total(double)} or {@link Builder#target(double)}. */
@@ -176,6 +218,10 @@ public final class ErrorBudget {
     /** Records one event: {@code good = true} for a good one, {@code false} for a bad one. */
     public void recordEvent(boolean good) {
         long now = clock.millis();
+        if (slices != null) {
+            slices.record(now, 1, good ? 0 : 1);
+            return;
+        }
         coarse.record(now, !good);
         fine.record(now, !good);
         if (period != null) {
@@ -202,6 +248,10 @@ public final class ErrorBudget {
             return;
         }
         long now = clock.millis();
+        if (slices != null) {
+            slices.record(now, good + bad, bad);
+            return;
+        }
         coarse.record(now, good + bad, bad);
         fine.record(now, good + bad, bad);
         if (period != null) {
@@ -214,7 +264,10 @@ public final class ErrorBudget {
         }
     }
 
-    /** Events recorded since the budget was created (monotonic; for exporters and metrics backends). */
+    /**
+     * Events recorded since the budget was created (monotonic; for exporters and metrics backends).
+     * For a time-slice budget: the ended slices written so far, in the units of {@link #totalEvents()}.
+     */
     public long lifetimeEvents() {
         return lifetimeEvents.sum();
     }
@@ -224,41 +277,45 @@ public final class ErrorBudget {
         return lifetimeBad.sum();
     }
 
-    /** Events recorded in the budget window (the current period of a calendar window). */
+    /**
+     * Events recorded in the budget window (the current period of a calendar window): for {@link
+     * BudgetingMethod#TIMESLICES} ended slices, for {@link BudgetingMethod#RATIO_TIMESLICES}
+     * millionths of an ended slice.
+     */
     public long totalEvents() {
-        return budgetCounts(clock.millis()).total();
+        return budgetCounts().total();
     }
 
     /** Events and bad events in the budget window, read together: {@code {total, bad}}. */
     long[] windowCounts() {
-        BudgetCounts counts = budgetCounts(clock.millis());
+        BudgetCounts counts = budgetCounts();
         return new long[] {counts.total(), counts.bad};
     }
 
-    /** Bad events recorded in the budget window. */
+    /** Bad events recorded in the budget window (in the units of {@link #totalEvents()}). */
     public long badEvents() {
-        return budgetCounts(clock.millis()).bad();
+        return budgetCounts().bad();
     }
 
     /** Bad events allowed so far: {@code total × events in the window / coverage} (see the class comment). */
     public double allowedBadEvents() {
-        return budgetCounts(clock.millis()).allowed();
+        return budgetCounts().allowed();
     }
 
     /** Share of the budget left, 0..100; 100 when nothing happened yet. */
     public double remainingPercent() {
-        return budgetCounts(clock.millis()).remainingPercent();
+        return budgetCounts().remainingPercent();
     }
 
     /** Share of the budget used, 0..100 and beyond when over-spent. */
     public double consumedPercent() {
-        BudgetCounts counts = budgetCounts(clock.millis());
+        BudgetCounts counts = budgetCounts();
         return counts.allowed() == 0 ? 0.0 : 100.0 * counts.bad() / counts.allowed();
     }
 
     /** Whether bad events reached the allowance, with at least {@code minimumEvents} events seen. */
     public boolean isExhausted() {
-        return budgetCounts(clock.millis()).exhausted();
+        return budgetCounts().exhausted();
     }
 
     /**
@@ -266,7 +323,7 @@ public final class ErrorBudget {
      * window old (or projection is off); 1 when nothing was recorded.
      */
     public double coverage() {
-        return budgetCounts(clock.millis()).coverage();
+        return budgetCounts().coverage();
     }
 
     /**
@@ -276,7 +333,15 @@ public final class ErrorBudget {
      * @throws IllegalArgumentException if {@code window} is not positive or longer than the budget window
      */
     public double burnRate(Duration window) {
-        return ringFor(window).read(Math.max(1, window.toMillis()), clock.millis()).badRatio() / total;
+        RollingCounter ring = ringFor(window);
+        long millis = Math.max(1, window.toMillis());
+        if (slices == null) {
+            return ring.read(millis, clock.millis()).badRatio() / total;
+        }
+        synchronized (slices) {
+            long now = clock.millis();
+            return slices.withEnded(ring, millis, now, ring.read(millis, now)).badRatio() / total;
+        }
     }
 
     /** The configured alert rules: single-window ones first, then the workbook's tiers, then custom ones. */
@@ -291,9 +356,25 @@ public final class ErrorBudget {
 
     /** The budget and every alert window, read at one instant. */
     public Snapshot snapshot() {
-        long now = clock.millis();
+        if (slices == null) {
+            return snapshot(clock.millis());
+        }
+        synchronized (slices) {
+            return snapshot(clock.millis());
+        }
+    }
+
+    private Snapshot snapshot(long now) {
         RollingCounter.WindowCounts[] fineCounts = fineWindows.length == 0 ? new RollingCounter.WindowCounts[0] : fine.read(fineWindows, now);
         RollingCounter.WindowCounts[] coarseCounts = coarseWindows.length == 0 ? new RollingCounter.WindowCounts[0] : coarse.read(coarseWindows, now);
+        if (slices != null) {
+            for (int i = 0; i < fineCounts.length; i++) {
+                fineCounts[i] = slices.withEnded(fine, fineWindows[i], now, fineCounts[i]);
+            }
+            for (int i = 0; i < coarseCounts.length; i++) {
+                coarseCounts[i] = slices.withEnded(coarse, coarseWindows[i], now, coarseCounts[i]);
+            }
+        }
         // A rolling budget window is the longest coarse window, read in the same pass.
         BudgetCounts counts = period != null ? budgetCounts(now) : budgetCounts(now, coarseCounts[coarseCounts.length - 1]);
         List<AlertReading> readings = new ArrayList<>(alerts.size());
@@ -303,7 +384,7 @@ public final class ErrorBudget {
             double shortRate = alertShort[i] == Integer.MIN_VALUE ? Double.NaN
                     : pick(alertShort[i], fineCounts, coarseCounts).badRatio() / total;
             AlertReading reading = new AlertReading(alerts.get(i), longCounts.total(), longCounts.badRatio() / total, shortRate,
-                    longCounts.total() >= Math.max(1, minimumEvents));
+                    longCounts.total() >= Math.max(1, minimumUnits));
             readings.add(reading);
             if (reading.raised()) {
                 firing.add(reading.alert());
@@ -338,9 +419,27 @@ public final class ErrorBudget {
         return exhaustionAction;
     }
 
-    /** Events needed before the budget can be exhausted or an alert fire. */
+    /** Events (slices, for a time-slice budget) needed before the budget can be exhausted or an alert fire. */
     public long minimumEvents() {
         return minimumEvents;
+    }
+
+    /** What the budget counts: events, or time slices. */
+    public BudgetingMethod budgetingMethod() {
+        return budgetingMethod;
+    }
+
+    /** The length of a time slice, for a time-slice budget. */
+    public Optional<Duration> timeSlice() {
+        return sliceMillis == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(sliceMillis));
+    }
+
+    /**
+     * The share of good events that makes a time slice good, for {@link BudgetingMethod#TIMESLICES}
+     * (OpenSLO's {@code timeSliceTarget}); NaN otherwise.
+     */
+    public double timeSliceTarget() {
+        return sliceTarget;
     }
 
     /**
@@ -356,7 +455,7 @@ public final class ErrorBudget {
      * of events and less than {@link #recoveryMargin()} of its budget left.
      */
     boolean holdsExhaustion(Snapshot snapshot) {
-        return snapshot.exhausted() || snapshot.totalEvents() >= Math.max(1, minimumEvents)
+        return snapshot.exhausted() || snapshot.totalEvents() >= Math.max(1, minimumUnits)
                 && snapshot.remainingPercent() < 100.0 * recoveryMargin;
     }
 
@@ -373,15 +472,32 @@ public final class ErrorBudget {
     @Override
     public String toString() {
         return "ErrorBudget{total=" + total + ", window=" + (calendarWindow != null ? calendarWindow : Durations.format(window))
+                + (slices == null ? "" : ", " + budgetingMethod + " of " + Durations.format(Duration.ofMillis(sliceMillis)))
                 + ", action=" + exhaustionAction + '}';
+    }
+
+    private BudgetCounts budgetCounts() {
+        if (slices == null) {
+            return budgetCounts(clock.millis());
+        }
+        synchronized (slices) {
+            return budgetCounts(clock.millis());
+        }
     }
 
     private BudgetCounts budgetCounts(long now) {
         if (period == null) {
-            return budgetCounts(now, coarse.read(windowMillis, now));
+            RollingCounter.WindowCounts counts = coarse.read(windowMillis, now);
+            return budgetCounts(now, slices == null ? counts : slices.withEnded(coarse, windowMillis, now, counts));
         }
         PeriodCounter.Reading reading = period.read(now);
-        return budgetCounts(now, reading.total(), reading.bad(), reading.startMillis(), reading.endMillis() - reading.startMillis());
+        long n = reading.total();
+        long bad = reading.bad();
+        if (slices != null && slices.endedAt(now) >= reading.startMillis() && slices.endedAt(now) < reading.endMillis()) {
+            n += slices.endedUnits();
+            bad += slices.endedBadUnits();
+        }
+        return budgetCounts(now, n, bad, reading.startMillis(), reading.endMillis() - reading.startMillis());
     }
 
     private BudgetCounts budgetCounts(long now, RollingCounter.WindowCounts rolling) {
@@ -396,7 +512,7 @@ public final class ErrorBudget {
             observed = Math.max(fine.bucketMillis(), Math.min(windowLength, observed));
             coverage = (double) observed / windowLength;
         }
-        return new BudgetCounts(n, bad, total * n / coverage, coverage, minimumEvents);
+        return new BudgetCounts(n, bad, total * n / coverage, coverage, minimumUnits);
     }
 
     private RollingCounter.WindowCounts pick(int index, RollingCounter.WindowCounts[] fineCounts, RollingCounter.WindowCounts[] coarseCounts) {
@@ -424,6 +540,82 @@ public final class ErrorBudget {
     /** Whether {@code rate} reaches {@code threshold}, with a tolerance for binary fractions. */
     static boolean reaches(double rate, double threshold) {
         return rate >= threshold * (1 - EPSILON);
+    }
+
+    /**
+     * The time slice being counted, of a time-slice budget. Events are added to it under its lock;
+     * the first event of a later slice writes it, judged, to the rings (at its last millisecond) and
+     * starts the new one. Reads, under the same lock, count a slice that has ended but is not written
+     * yet as if it were ({@link #withEnded}), so a read is pure and never sees a slice twice or not
+     * at all. A clock stepping back keeps counting into the current slice.
+     */
+    private final class TimeSlices {
+        private long start = UNSET; // guarded by this
+        private long events;        // guarded by this
+        private long bad;           // guarded by this
+
+        synchronized void record(long now, long n, long nBad) {
+            long sliceStart = Math.floorDiv(now, sliceMillis) * sliceMillis;
+            if (start == UNSET || sliceStart > start) {
+                if (start != UNSET && events > 0) {
+                    write(start + sliceMillis - 1, units(), badUnits());
+                }
+                start = sliceStart;
+                events = 0;
+                bad = 0;
+            }
+            events += n;
+            bad += nBad;
+            if (firstEventMillis.get() == UNSET) {
+                firstEventMillis.set(now);
+            }
+        }
+
+        private void write(long at, long units, long badUnits) {
+            coarse.record(at, units, badUnits);
+            fine.record(at, units, badUnits);
+            if (period != null) {
+                period.record(at, units, badUnits);
+            }
+            lifetimeEvents.add(units);
+            lifetimeBad.add(badUnits);
+        }
+
+        /** Under the lock: the last millisecond of the current slice if it has ended by {@code now} with events in it, else UNSET. */
+        long endedAt(long now) {
+            return start != UNSET && events > 0 && now >= start + sliceMillis ? start + sliceMillis - 1 : UNSET;
+        }
+
+        /** Under the lock: {@code counts} of the window {@code windowMillis} of {@code ring}, with the ended, unwritten slice. */
+        RollingCounter.WindowCounts withEnded(RollingCounter ring, long windowMillis, long now, RollingCounter.WindowCounts counts) {
+            long at = endedAt(now);
+            if (at == UNSET || !ring.covers(windowMillis, at, now)) {
+                return counts;
+            }
+            return new RollingCounter.WindowCounts(counts.total() + units(), counts.bad() + badUnits());
+        }
+
+        long endedUnits() {
+            return units();
+        }
+
+        long endedBadUnits() {
+            return badUnits();
+        }
+
+        private long units() {
+            return budgetingMethod == BudgetingMethod.TIMESLICES ? 1 : RATIO_TIMESLICE_UNITS;
+        }
+
+        /** The slice's verdict: 1 or 0 bad slice, or its bad ratio in millionths (rounded half up). */
+        private long badUnits() {
+            if (budgetingMethod == BudgetingMethod.TIMESLICES) {
+                double goodRatio = (double) (events - bad) / events;
+                return reaches(goodRatio, sliceTarget) ? 0 : 1;
+            }
+            // bad <= events, so bad * 2e6 cannot overflow before events does
+            return (2 * bad * RATIO_TIMESLICE_UNITS + events) / (2 * events);
+        }
     }
 
     /** The budget window's counts, its allowance and coverage, and the verdicts on them. */
@@ -544,6 +736,9 @@ public final class ErrorBudget {
         private ExhaustionAction exhaustionAction = ExhaustionAction.ALERT;
         private long minimumEvents = DEFAULT_MINIMUM_EVENTS;
         private double recoveryMargin = DEFAULT_RECOVERY_MARGIN;
+        private BudgetingMethod budgetingMethod = BudgetingMethod.OCCURRENCES;
+        private Duration timeSlice;
+        private double timeSliceTarget = Double.NaN;
         private boolean projectAllowance = true;
         private Clock clock = Clock.systemUTC();
 
@@ -626,6 +821,39 @@ public final class ErrorBudget {
         /** Events needed before exhaustion or alerts (default {@value ErrorBudget#DEFAULT_MINIMUM_EVENTS}). */
         public Builder minimumEvents(long minimumEvents) {
             this.minimumEvents = minimumEvents;
+            return this;
+        }
+
+        /**
+         * Budgets time slices of {@code slice} (OpenSLO's {@code Timeslices}): a slice is good when at
+         * least {@code sliceTarget} (in (0, 1]) of its events are good, and the target applies to the
+         * share of good slices. {@code slice} must not exceed the budget window. See {@link
+         * BudgetingMethod}.
+         */
+        public Builder timeslices(Duration slice, double sliceTarget) {
+            this.budgetingMethod = BudgetingMethod.TIMESLICES;
+            this.timeSlice = slice;
+            this.timeSliceTarget = sliceTarget;
+            return this;
+        }
+
+        /**
+         * Budgets the average of the good-event ratios of time slices of {@code slice} (OpenSLO's
+         * {@code RatioTimeslices}): the target applies to the mean of the slices' ratios, each slice
+         * weighing the same however many events it held. See {@link BudgetingMethod}.
+         */
+        public Builder ratioTimeslices(Duration slice) {
+            this.budgetingMethod = BudgetingMethod.RATIO_TIMESLICES;
+            this.timeSlice = slice;
+            this.timeSliceTarget = Double.NaN;
+            return this;
+        }
+
+        /** Counts every event (the default), undoing {@link #timeslices} or {@link #ratioTimeslices}. */
+        public Builder occurrences() {
+            this.budgetingMethod = BudgetingMethod.OCCURRENCES;
+            this.timeSlice = null;
+            this.timeSliceTarget = Double.NaN;
             return this;
         }
 

@@ -10,7 +10,10 @@ public enum ExhaustionAction {
     ALERT,
     /** Throttle the agent's tasks. */
     THROTTLE,
-    /** Force the agent's circuit breaker open. */
+    /**
+     * Trip the agent's circuit breaker: OPEN for its recovery timeout, then half-open probes that
+     * close it when they succeed; while the budget stays exhausted a failed task trips it again.
+     */
     CIRCUIT_BREAK,
     /** Raise a flag that deployment tooling reads to stop rolling out changes. */
     FREEZE_DEPLOYMENTS

@@ -84,7 +84,13 @@ import java.util.regex.Pattern;
  *       lte} at percentile {@code target}, {@code gt}/{@code gte} at {@code 1 − target}</td></tr>
  *   <tr><td>an indicator named like a built-in, without a metric</td><td>the built-in of {@link
  *       Slis} (see below)</td></tr>
- *   <tr><td>{@code budgetingMethod: Occurrences}</td><td>the error budget</td></tr>
+ *   <tr><td>{@code budgetingMethod: Occurrences}</td><td>the error budget, counting every event</td></tr>
+ *   <tr><td>{@code budgetingMethod: Timeslices} ({@code timeSliceWindow}, {@code timeSliceTarget})</td>
+ *       <td>a budget of time slices ({@link ErrorBudget.Builder#timeslices}): a slice is good when
+ *       the share of its good events reaches {@code timeSliceTarget}; {@code target} applies to the
+ *       share of good slices</td></tr>
+ *   <tr><td>{@code budgetingMethod: RatioTimeslices} ({@code timeSliceWindow})</td><td>a budget of
+ *       the slices' average good ratio ({@link ErrorBudget.Builder#ratioTimeslices})</td></tr>
  *   <tr><td>{@code timeWindow} rolling</td><td>a rolling window; {@code m h d w} as usual, {@code M}
  *       = 30 days, {@code Q} = 90 days, {@code Y} = 365 days; absent: 30 days</td></tr>
  *   <tr><td>{@code timeWindow} with {@code calendar}</td><td>a {@link CalendarWindow} from
@@ -102,8 +108,10 @@ import java.util.regex.Pattern;
  *       the alerting layer's)</td></tr>
  * </table>
  *
- * <p><b>Rejected</b>, naming the field: other API versions; {@code Timeslices} and {@code
- * RatioTimeslices} budgeting; composite objectives ({@code objectives[].indicator},
+ * <p><b>Rejected</b>, naming the field: other API versions; {@code timeSliceWindow} or {@code
+ * timeSliceTarget} where the budgeting method does not use them (a {@code timeSliceTarget} with
+ * {@code RatioTimeslices}, either with {@code Occurrences}), and a time slice of months or years;
+ * composite objectives ({@code objectives[].indicator},
  * {@code indicatorRef}, {@code compositeWeight}); raw ratio metrics ({@code ratioMetric.raw}, which
  * carry no events to count); burn-rate conditions with {@code op} lt/lte (an alert on a burn rate
  * <em>below</em> a threshold); {@code alertWhenNoData: true} and {@code alertWhenBreaching: false};
@@ -501,13 +509,21 @@ public final class OpenSloLoader {
             JsonNode annotations = metadata.path("annotations");
             JsonNode spec = object(doc, doc.root, "spec", "spec", true);
 
-            String method = text(doc, spec, "spec.budgetingMethod", "budgetingMethod", true);
-            if ("Timeslices".equals(method) || "RatioTimeslices".equals(method)) {
-                throw doc.error("spec.budgetingMethod", method + " budgeting is not supported: this engine budgets Occurrences "
-                        + "(every event counts)");
-            }
-            if (!"Occurrences".equals(method)) {
-                throw doc.error("spec.budgetingMethod", "must be one of Occurrences, Timeslices, RatioTimeslices, got \"" + method + "\"");
+            String methodText = text(doc, spec, "spec.budgetingMethod", "budgetingMethod", true);
+            BudgetingMethod method;
+            switch (methodText) {
+                case "Occurrences":
+                    method = BudgetingMethod.OCCURRENCES;
+                    break;
+                case "Timeslices":
+                    method = BudgetingMethod.TIMESLICES;
+                    break;
+                case "RatioTimeslices":
+                    method = BudgetingMethod.RATIO_TIMESLICES;
+                    break;
+                default:
+                    throw doc.error("spec.budgetingMethod", "must be one of Occurrences, Timeslices, RatioTimeslices, got \""
+                            + methodText + "\"");
             }
 
             boolean inline = spec.hasNonNull("indicator");
@@ -545,14 +561,14 @@ public final class OpenSloLoader {
             List<Slo> result = new ArrayList<>();
             for (int i = 0; i < objectives.size(); i++) {
                 String name = objectives.size() == 1 ? doc.name : doc.name + "/" + objectiveName(objectives.get(i), i);
-                result.add(objective(doc, name, annotations, spec, indicator, indicatorPath, window, rules, objectives.get(i),
+                result.add(objective(doc, name, annotations, spec, indicator, indicatorPath, window, rules, method, objectives.get(i),
                         "spec.objectives[" + i + "]"));
             }
             return result;
         }
 
         private Slo objective(Doc doc, String name, JsonNode annotations, JsonNode spec, Indicator indicator, String indicatorPath,
-                              Window window, List<BurnRateAlert> rules, JsonNode objective, String o) {
+                              Window window, List<BurnRateAlert> rules, BudgetingMethod method, JsonNode objective, String o) {
             if (!objective.isObject()) {
                 throw doc.error(o, "must be an object, got " + objective);
             }
@@ -569,6 +585,7 @@ public final class OpenSloLoader {
             } else {
                 budget.window(window.rolling);
             }
+            timeSlices(doc, budget, method, objective, o, window.calendar != null ? window.calendar.nominalLength() : window.rolling);
             String action = annotation(annotations, "exhaustion-action");
             if (action != null) {
                 try {
@@ -622,6 +639,63 @@ public final class OpenSloLoader {
                 slo.description(description);
             }
             return slo.build();
+        }
+
+        // Timeslices: timeSliceWindow and timeSliceTarget; RatioTimeslices: timeSliceWindow only; Occurrences: neither.
+        private void timeSlices(Doc doc, ErrorBudget.Builder budget, BudgetingMethod method, JsonNode objective, String o,
+                                Duration budgetWindow) {
+            boolean hasWindow = objective.hasNonNull("timeSliceWindow");
+            boolean hasTarget = objective.hasNonNull("timeSliceTarget");
+            if (method == BudgetingMethod.OCCURRENCES) {
+                if (hasWindow || hasTarget) {
+                    throw doc.error(o + (hasWindow ? ".timeSliceWindow" : ".timeSliceTarget"),
+                            "applies only to Timeslices and RatioTimeslices budgeting; spec.budgetingMethod is Occurrences");
+                }
+                return;
+            }
+            if (!hasWindow) {
+                throw doc.error(o + ".timeSliceWindow", "is required with " + (method == BudgetingMethod.TIMESLICES ? "Timeslices"
+                        : "RatioTimeslices") + " budgeting");
+            }
+            Duration slice = sliceWindow(doc, objective, o + ".timeSliceWindow");
+            if (slice.compareTo(budgetWindow) > 0) {
+                throw doc.error(o + ".timeSliceWindow", "a time slice must not be longer than the time window "
+                        + Durations.format(budgetWindow) + ", got " + Durations.format(slice));
+            }
+            if (method == BudgetingMethod.RATIO_TIMESLICES) {
+                if (hasTarget) {
+                    throw doc.error(o + ".timeSliceTarget", "applies only to Timeslices budgeting: RatioTimeslices averages the "
+                            + "slices' ratios, it does not judge each slice");
+                }
+                budget.ratioTimeslices(slice);
+                return;
+            }
+            if (!hasTarget) {
+                throw doc.error(o + ".timeSliceTarget", "is required with Timeslices budgeting");
+            }
+            double sliceTarget = number(doc, objective, o + ".timeSliceTarget", "timeSliceTarget");
+            if (!(sliceTarget > 0 && sliceTarget <= 1)) {
+                throw doc.error(o + ".timeSliceTarget", "must be a number in (0, 1], got " + objective.get("timeSliceTarget"));
+            }
+            budget.timeslices(slice, sliceTarget);
+        }
+
+        // A duration shorthand of m, h, d or w, or a bare number of minutes (the specification's default unit).
+        private Duration sliceWindow(Doc doc, JsonNode objective, String path) {
+            JsonNode node = objective.get("timeSliceWindow");
+            String text = node.asText().trim();
+            if (node.isIntegralNumber() || text.matches("[0-9]{1,9}")) {
+                long minutes = node.isIntegralNumber() ? node.longValue() : Long.parseLong(text);
+                if (minutes <= 0 || minutes > 1_000_000_000L) {
+                    throw doc.error(path, "must be a positive number of minutes or a duration shorthand such as 1m or 5m, got " + node);
+                }
+                return Duration.ofMinutes(minutes);
+            }
+            Shorthand shorthand = shorthand(doc, objective, path, "timeSliceWindow", true, false);
+            if (shorthand.unit() == ChronoUnit.MONTHS || shorthand.unit() == ChronoUnit.YEARS) {
+                throw doc.error(path, "a time slice must have a fixed length (m, h, d or w), got \"" + text + "\"");
+            }
+            return shorthand.rolling();
         }
 
         private double target(Doc doc, JsonNode objective, String o) {

@@ -68,9 +68,44 @@ class OpenSloLoaderCorpusTest {
             assertThat(latency.target()).isEqualTo(500);
             assertThat(latency.percentile()).isEqualTo(0.99);
         });
-        rejected("examples/budgeting-method/ratio-timeslices.yaml", "document 1: spec.budgetingMethod: RatioTimeslices");
-        rejected("examples/budgeting-method/timeslices-slo.yaml", "document 1: spec.budgetingMethod: Timeslices");
-        rejected("examples/treat-low-traffic-as-equally-important/timeslices-slo.yaml", "document 1: spec.budgetingMethod: Timeslices");
+        loads("examples/budgeting-method/ratio-timeslices.yaml", r -> {
+            Slo slo = r.slos().get(0);
+            assertThat(r.slos()).hasSize(1);
+            assertThat(slo.name()).isEqualTo("main-page");
+            assertThat(slo.agentId()).isEqualTo("web-shop");
+            assertThat(slo.errorBudget().window()).isEqualTo(Duration.ofDays(14));
+            assertThat(slo.errorBudget().calendarWindow()).isEmpty();
+            assertThat(slo.errorBudget().target()).isCloseTo(0.99, within(1e-12));
+            assertThat(slo.errorBudget().budgetingMethod()).isEqualTo(BudgetingMethod.RATIO_TIMESLICES);
+            assertThat(slo.errorBudget().timeSlice()).hasValue(Duration.ofMinutes(1));
+            assertThat(slo.indicators()).singleElement().isInstanceOf(EventRatioSli.class)
+                    .satisfies(sli -> assertThat(sli.name()).isEqualTo("response-code"));
+        });
+        loads("examples/budgeting-method/timeslices-slo.yaml", r -> {
+            // two objectives, two SLOs; "1m" is a minute in OpenSLO (the file's comment meant a month: that would be 1M)
+            assertThat(r.slos()).extracting(Slo::name).containsExactly("service-availability/internal-objective", "service-availability/sla");
+            CalendarWindow minute = new CalendarWindow(1, ChronoUnit.MINUTES, LocalDateTime.parse("2022-01-01T12:00:00"),
+                    ZoneId.of("America/New_York"));
+            for (Slo slo : r.slos()) {
+                assertThat(slo.agentId()).isEqualTo("web-availability");
+                assertThat(slo.errorBudget().calendarWindow()).hasValue(minute);
+                assertThat(slo.errorBudget().budgetingMethod()).isEqualTo(BudgetingMethod.TIMESLICES);
+                assertThat(slo.errorBudget().timeSlice()).hasValue(Duration.ofMinutes(1));
+                assertThat(slo.errorBudget().timeSliceTarget()).isEqualTo(0.99);
+                assertThat(slo.indicators()).singleElement().isInstanceOf(EventRatioSli.class);
+            }
+            assertThat(r.slos()).extracting(slo -> slo.errorBudget().target()).containsExactly(0.995, 0.99);
+        });
+        loads("examples/treat-low-traffic-as-equally-important/timeslices-slo.yaml", r -> {
+            Slo slo = r.slos().get(0);
+            assertThat(slo.name()).isEqualTo("service-availability");
+            assertThat(slo.errorBudget().calendarWindow()).hasValue(new CalendarWindow(1, ChronoUnit.WEEKS,
+                    LocalDateTime.parse("2022-01-01T12:00:00"), ZoneId.of("America/New_York")));
+            assertThat(slo.errorBudget().target()).isCloseTo(0.9995, within(1e-12));
+            assertThat(slo.errorBudget().budgetingMethod()).isEqualTo(BudgetingMethod.TIMESLICES);
+            assertThat(slo.errorBudget().timeSlice()).hasValue(Duration.ofMinutes(1));
+            assertThat(slo.errorBudget().timeSliceTarget()).isEqualTo(0.95);
+        });
 
         // --- the README's examples
         loads("README-examples/readme-line-182-datasource.yaml", r -> inert(r, "DataSource", "string"));
@@ -89,7 +124,16 @@ class OpenSloLoaderCorpusTest {
         loads("pkg/openslo/v1/examples/data_sources.yaml", r -> inert(r, "DataSource", "prometheus", "datadog"));
         loads("pkg/openslo/v1/examples/services.yaml", r -> inert(r, "Service", "example-service", "example-service"));
         rejected("pkg/openslo/v1/examples/slis.yaml", "document 3: spec.ratioMetric.raw: a precomputed ratio");
-        rejected("pkg/openslo/v1/examples/slos.yaml", "document 1: spec.budgetingMethod: Timeslices");
+        loads("pkg/openslo/v1/examples/slos.yaml", r -> {
+            Slo slo = r.slos().get(0);
+            assertThat(slo.name()).isEqualTo("web-availability");
+            assertThat(slo.agentId()).isEqualTo("web");
+            assertThat(slo.errorBudget().calendarWindow()).map(CalendarWindow::nominalLength).hasValue(Duration.ofDays(7));
+            assertThat(slo.errorBudget().target()).isCloseTo(0.995, within(1e-12));
+            assertThat(slo.errorBudget().budgetingMethod()).isEqualTo(BudgetingMethod.TIMESLICES);
+            assertThat(slo.errorBudget().timeSliceTarget()).isEqualTo(0.95);
+            assertThat(slo.indicators()).singleElement().satisfies(sli -> assertThat(sli.name()).isEqualTo("web-successful-requests-ratio"));
+        });
 
         // --- the v1 schema test files, valid and invalid
         rejected("schema-test/spec-files/invalid-apiversion.yaml", "document 1: apiVersion: only openslo/v1 is supported, got \"foo\"");

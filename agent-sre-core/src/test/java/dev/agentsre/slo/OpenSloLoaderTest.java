@@ -126,7 +126,7 @@ class OpenSloLoaderTest {
         assertThatThrownBy(() -> loader.loadString(firstWith("burn-rate-alert: \"3\"", "burn-rate-alert: \"-3\"")))
                 .hasMessageContaining("agentsre.dev/burn-rate-alert").hasMessageContaining("-3");
         assertThatThrownBy(() -> loader.loadString(firstWith("budgetingMethod: Occurrences", "budgetingMethod: Timeslices")))
-                .hasMessageContaining("spec.budgetingMethod").hasMessageContaining("Timeslices");
+                .hasMessageContaining("spec.objectives[0].timeSliceWindow").hasMessageContaining("Timeslices");
         assertThatThrownBy(() -> loader.loadString(firstWith("budgetingMethod: Occurrences", "budgetingMethod: Sometimes")))
                 .hasMessageContaining("spec.budgetingMethod").hasMessageContaining("Sometimes");
         assertThatThrownBy(() -> loader.loadString(firstWith("apiVersion: openslo/v1", "apiVersion: openslo/v2")))

@@ -150,6 +150,16 @@ public abstract class BucketRing {
         return (int) Math.min(size, buckets);
     }
 
+    /**
+     * Whether an event at {@code atMillis} (not later than {@code nowMillis}) falls within the window
+     * of {@code windowMillis} read at {@code nowMillis}: whether {@link #forEachLiveBucket} would read
+     * its bucket.
+     */
+    public final boolean covers(long windowMillis, long atMillis, long nowMillis) {
+        long index = Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+        return index - Math.floorDiv(atMillis, bucketMillis) < bucketsFor(windowMillis);
+    }
+
     private long advance(long index) {
         long newest = newestIndex.get();
         while (index > newest) {
