@@ -8,9 +8,11 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.slo.Slo;
+import dev.agentsre.slo.SloTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -33,9 +35,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Event counters are incremented as events arrive. Observed values are read from the components
  * into one gauge or function counter per series; series that appear later (a new agent) are found
- * when {@link #refresh()} runs, which every gauge read does at most once a second. A series whose
- * component is gone reports NaN (and is skipped by most registries). Exporting never throws into an
- * agent's call.
+ * when {@link #refresh()} runs, which every gauge read does at most once a second. A series that a
+ * refresh no longer finds — an agent whose SLO expired from a template, a breaker evicted from its
+ * registry — is removed from the meter registry, so the meters follow the components and stay
+ * bounded by them. Exporting never throws into an agent's call.
  */
 public final class AgentSreMeterBinder implements MeterBinder {
 
@@ -60,6 +63,12 @@ public final class AgentSreMeterBinder implements MeterBinder {
     /** Observes an SLO. */
     public AgentSreMeterBinder bind(Slo slo) {
         readings.slos.add(Objects.requireNonNull(slo, "slo"));
+        return this;
+    }
+
+    /** Observes every agent's SLO of a template; the series of an agent whose SLO expired are removed. */
+    public AgentSreMeterBinder bind(SloTemplate template) {
+        readings.templates.add(Objects.requireNonNull(template, "template"));
         return this;
     }
 
@@ -106,8 +115,11 @@ public final class AgentSreMeterBinder implements MeterBinder {
         refresh();
     }
 
-    /** Reads every bound component now, registering meters for new series. */
-    public void refresh() {
+    /**
+     * Reads every bound component now, registering meters for new series and removing those of
+     * series no longer found.
+     */
+    public synchronized void refresh() {
         MeterRegistry bound = registry;
         if (bound == null) {
             return;
@@ -122,20 +134,24 @@ public final class AgentSreMeterBinder implements MeterBinder {
                 s.seen = true;
             });
         }
-        series.values().forEach(s -> {
-            if (!s.seen) {
-                s.value = Double.NaN;
+        series.values().removeIf(s -> {
+            if (s.seen) {
+                return false;
             }
+            s.value = Double.NaN; // a scrape racing with the removal reads no stale value
+            bound.remove(s.meter);
+            return true;
         });
     }
 
     private Series register(MeterRegistry bound, InstrumentSpec spec, Tags tags) {
         Series s = new Series();
         if (spec.kind() == InstrumentSpec.Kind.COUNTER) {
-            FunctionCounter.builder(spec.name(), s, this::read).description(spec.description()).baseUnit(baseUnit(spec))
+            s.meter = FunctionCounter.builder(spec.name(), s, this::read).description(spec.description()).baseUnit(baseUnit(spec))
                     .tags(tags).register(bound);
         } else {
-            Gauge.builder(spec.name(), s, this::read).description(spec.description()).baseUnit(baseUnit(spec)).tags(tags).register(bound);
+            s.meter = Gauge.builder(spec.name(), s, this::read).description(spec.description()).baseUnit(baseUnit(spec)).tags(tags)
+                    .register(bound);
         }
         return s;
     }
@@ -172,5 +188,6 @@ public final class AgentSreMeterBinder implements MeterBinder {
     private static final class Series {
         volatile double value = Double.NaN;
         volatile boolean seen;
+        Meter meter;
     }
 }

@@ -8,6 +8,7 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.slo.Slo;
+import dev.agentsre.slo.SloTemplate;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -35,7 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <pre>{@code
  * AgentSreTelemetry telemetry = AgentSreTelemetry.create(openTelemetrySdk)   // or noop(), or global()
  *         .bind(bus)                      // alerts, transitions, spend, quarantines, faults
- *         .bind(slo).bind(breakers).bind(costGuard).bind(rogueDetector).bind(experiment);
+ *         .bind(slo).bind(sloTemplate).bind(breakers).bind(costGuard).bind(rogueDetector).bind(experiment);
  * }</pre>
  *
  * <p><b>Safety.</b> Exporting never throws into an agent's call: event listeners and gauge callbacks
@@ -101,6 +102,16 @@ public final class AgentSreTelemetry implements AutoCloseable {
     /** Observes an SLO: status, budget left, burn rates per alert window, event totals, indicator values and compliance. */
     public AgentSreTelemetry bind(Slo slo) {
         readings.slos.add(Objects.requireNonNull(slo, "slo"));
+        return this;
+    }
+
+    /**
+     * Observes every agent's SLO of a template like a fixed SLO (series per {@code agent.id}), agents
+     * that appear later included; an agent whose SLO has expired from the template has no series at
+     * the next collection.
+     */
+    public AgentSreTelemetry bind(SloTemplate template) {
+        readings.templates.add(Objects.requireNonNull(template, "template"));
         return this;
     }
 

@@ -17,6 +17,7 @@ import dev.agentsre.slo.BurnRateAlert;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Sli;
 import dev.agentsre.slo.Slo;
+import dev.agentsre.slo.SloTemplate;
 import dev.agentsre.time.Durations;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,8 @@ final class Readings {
     }
 
     final List<Slo> slos = new CopyOnWriteArrayList<>();
+    /** Templates: every agent's SLO is read like a fixed one; an agent whose SLO expired has no series any more. */
+    final List<SloTemplate> templates = new CopyOnWriteArrayList<>();
     final List<CircuitBreakerRegistry> registries = new CopyOnWriteArrayList<>();
     final List<CircuitBreaker> breakers = new CopyOnWriteArrayList<>();
     final List<CostGuard> guards = new CopyOnWriteArrayList<>();
@@ -67,13 +70,13 @@ final class Readings {
     private void readUnguarded(InstrumentSpec spec, Sink m) {
         switch (spec.name()) {
             case "agentsre.slo.status":
-                each(slos, slo -> m.record(slo.status().code(), sloKeys(slo)));
+                eachSlo(slo -> m.record(slo.status().code(), sloKeys(slo)));
                 break;
             case "agentsre.slo.error_budget.remaining":
-                each(slos, slo -> m.record(slo.errorBudget().remainingPercent(), sloKeys(slo)));
+                eachSlo(slo -> m.record(slo.errorBudget().remainingPercent(), sloKeys(slo)));
                 break;
             case "agentsre.slo.burn_rate":
-                each(slos, slo -> {
+                eachSlo(slo -> {
                     ErrorBudget budget = slo.errorBudget();
                     for (BurnRateAlert alert : budget.alerts()) {
                         m.record(budget.burnRate(alert.longWindow()), burnKeys(slo, alert, alert.longWindow()));
@@ -84,13 +87,13 @@ final class Readings {
                 });
                 break;
             case "agentsre.sli.value":
-                each(slos, slo -> eachIndicator(slo, sli -> m.record(sli.currentValue(), sliKeys(slo, sli))));
+                eachSlo(slo -> eachIndicator(slo, sli -> m.record(sli.currentValue(), sliKeys(slo, sli))));
                 break;
             case "agentsre.sli.compliance":
-                each(slos, slo -> eachIndicator(slo, sli -> m.record(sli.compliance(), sliKeys(slo, sli))));
+                eachSlo(slo -> eachIndicator(slo, sli -> m.record(sli.compliance(), sliKeys(slo, sli))));
                 break;
             case "agentsre.slo.events":
-                each(slos, slo -> {
+                eachSlo(slo -> {
                     ErrorBudget budget = slo.errorBudget();
                     long bad = budget.lifetimeBadEvents();
                     m.record(budget.lifetimeEvents() - bad, TelemetryNames.SLO_NAME, slo.name(), TelemetryNames.AGENT_ID, slo.agentId(),
@@ -178,6 +181,12 @@ final class Readings {
             default:
                 throw new IllegalArgumentException("not an observed instrument: " + spec.name());
         }
+    }
+
+    /** The fixed SLOs, then every agent's SLO of every template (a pure read of each template). */
+    private void eachSlo(Consumer<Slo> action) {
+        each(slos, action);
+        each(templates, template -> each(template.instances(), action));
     }
 
     private void eachIndicator(Slo slo, Consumer<Sli> action) {
