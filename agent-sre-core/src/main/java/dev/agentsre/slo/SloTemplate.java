@@ -199,6 +199,7 @@ public final class SloTemplate {
     }
 
     // Under the creation lock: idle ones first, then the least recently used, down to 90% of the cap.
+    // (To fold into issue 13's internal.BoundedRegistry, the one bounded-registry class, once it is on main.)
     private void makeRoom() {
         evictIdle();
         int target = Math.max(0, maxAgents - Math.max(1, maxAgents / 10));

@@ -64,6 +64,33 @@ class SloDocSnippetsTest {
     }
 
     @Test
+    void recommendedConfiguration() {
+        // --- docs/slo.md: Recommended configuration
+        ErrorBudget budget = ErrorBudget.builder()
+                .target(0.995)                                   // 99.5%
+                .window(Duration.ofDays(30))
+                .exhaustionAction(ExhaustionAction.THROTTLE)
+                .build();                                        // the four tiers; no single-window alerts
+        // --- end
+        assertThat(budget.alerts()).extracting(BurnRateAlert::name)
+                .containsExactly("fast_burn", "slow_burn", "steady_burn", "budget_drain");
+    }
+
+    @Test
+    void timeSlices() {
+        // --- docs/slo.md: Budgeting by time slices
+        ErrorBudget minutes = ErrorBudget.builder().target(0.995).window(Duration.ofDays(30))
+                .timeslices(Duration.ofMinutes(1), 0.95)     // a minute is good when >= 95% of its tasks succeeded
+                .build();
+        ErrorBudget averaged = ErrorBudget.builder().target(0.995).window(Duration.ofDays(30))
+                .ratioTimeslices(Duration.ofMinutes(1))      // the mean of the minutes' success ratios
+                .build();
+        // --- end
+        assertThat(minutes.budgetingMethod()).isEqualTo(BudgetingMethod.TIMESLICES);
+        assertThat(averaged.budgetingMethod()).isEqualTo(BudgetingMethod.RATIO_TIMESLICES);
+    }
+
+    @Test
     void hysteresis() {
         // --- docs/slo.md: Hysteresis
         BurnRateAlert rule = BurnRateAlert.multiWindow("checkout_burn", 10, AlertSeverity.CRITICAL,
