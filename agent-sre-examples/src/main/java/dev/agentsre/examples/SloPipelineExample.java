@@ -15,6 +15,7 @@ import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.SloStatus;
 import dev.agentsre.slo.SloTemplate;
 import dev.agentsre.time.ManualClock;
+import dev.agentsre.time.ManualScheduler;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +27,9 @@ import java.util.TreeMap;
  * SLO templates in the pipeline, and a CIRCUIT_BREAK that recovers by itself. Every agent gets two
  * SLOs from two templates on its first task — "reliability" (99% of tasks succeed over an hour,
  * CIRCUIT_BREAK) and "availability" (99.9% of offered tasks served) — and {@link AgentSre} feeds them
- * from every task and every refusal at the door. Two hours of one task a second per agent, on a
- * virtual clock:
+ * from every task and every refusal at the door, and evaluates them every 10 seconds on its
+ * scheduler. Two hours of one task a second per agent, then a quiet quarter of an hour, on a virtual
+ * clock:
  * <ul>
  *   <li>{@code degraded} fails half its tasks from minute 30 to minute 40: its reliability budget is
  *       exhausted and its breaker <em>tripped</em> — OPEN for a minute, then probe tasks. The probes
@@ -35,7 +37,8 @@ import java.util.TreeMap;
  *       healed, long before its budget recovers. Its refusals are the SLO's own action: not
  *       unavailability.</li>
  *   <li>{@code crashing} fails every task for two minutes at minute 60: its own breaker opens, and
- *       those refusals are unavailability: its availability objective is exhausted.</li>
+ *       those refusals are unavailability: its availability objective is exhausted — and recovers
+ *       in the quiet quarter of an hour, noticed by the pipeline's evaluator alone.</li>
  *   <li>{@code steady} never fails.</li>
  * </ul>
  */
@@ -63,18 +66,27 @@ public final class SloPipelineExample {
      * @param degradedHealedAt when {@code degraded} stopped failing
      * @param degradedServingAgainAt when its first task after healing was served (a successful probe)
      * @param degradedRefusedAfterThat its tasks refused after that
+     * @param trafficStoppedAt when the last task ran
+     * @param crashingAvailableAgainAt when the availability SLO of {@code crashing} recovered
      * @param actions the exhaustion actions taken, in order ("agent SLO ACTION applied|undone")
      */
     record Result(Map<String, SloStatus> reliability, Map<String, SloStatus> availability, Map<String, Integer> refusals,
-                  Instant degradedHealedAt, Instant degradedServingAgainAt, int degradedRefusedAfterThat, List<String> actions) {
+                  Instant degradedHealedAt, Instant degradedServingAgainAt, int degradedRefusedAfterThat, Instant trafficStoppedAt,
+                  Instant crashingAvailableAgainAt, List<String> actions) {
     }
 
     Result run() {
         ManualClock clock = ManualClock.at(START);
+        ManualScheduler scheduler = new ManualScheduler(clock); // virtual time: the pipeline's evaluator runs as it advances
         SreEventBus bus = new SreEventBus();
         List<String> actions = new java.util.ArrayList<>();
-        bus.subscribe(SloStatusChanged.class, e -> out.printf("%s  %-9s %-12s %s -> %s%n", clock.instant(), e.agentId(), e.sloName(),
-                e.previous(), e.current()));
+        Instant[] availableAgain = {null};
+        bus.subscribe(SloStatusChanged.class, e -> {
+            out.printf("%s  %-9s %-12s %s -> %s%n", clock.instant(), e.agentId(), e.sloName(), e.previous(), e.current());
+            if (e.recovered() && "crashing".equals(e.agentId()) && "availability".equals(e.sloName())) {
+                availableAgain[0] = clock.instant();
+            }
+        });
         bus.subscribe(ExhaustionActionTaken.class, e -> {
             actions.add(e.agentId() + " " + e.sloName() + " " + e.action() + (e.applied() ? " applied" : " undone"));
             out.printf("%s  %-9s %-12s %s %s%n", clock.instant(), e.agentId(), e.sloName(), e.action(), e.applied() ? "applied" : "undone");
@@ -97,7 +109,8 @@ public final class SloPipelineExample {
         AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus)
                 .sloTemplate(reliability).sloTemplate(availability)
                 .breakers(breakers)
-                .build(); // in production also .sloEvaluation(Duration.ofSeconds(10)): recovery noticed with no traffic
+                .sloEvaluation(Duration.ofSeconds(10), scheduler) // in production: .sloEvaluation(Duration.ofSeconds(10))
+                .build();
 
         Map<String, Integer> refusals = new TreeMap<>();
         Instant healedAt = START.plus(Duration.ofMinutes(40));
@@ -114,20 +127,24 @@ public final class SloPipelineExample {
             } else if (servingAgain != null && !served) {
                 refusedAfter++;
             }
-            clock.advance(Duration.ofSeconds(1));
+            scheduler.advance(Duration.ofSeconds(1));
         }
+        Instant stopped = clock.instant();
+        scheduler.advance(Duration.ofMinutes(15)); // no traffic at all: only the evaluator looks at the SLOs
 
         Map<String, SloStatus> reliabilityStatus = new TreeMap<>();
         Map<String, SloStatus> availabilityStatus = new TreeMap<>();
-        reliability.instances().forEach(slo -> reliabilityStatus.put(slo.agentId(), slo.evaluate()));
-        availability.instances().forEach(slo -> availabilityStatus.put(slo.agentId(), slo.evaluate()));
+        reliability.instances().forEach(slo -> reliabilityStatus.put(slo.agentId(), slo.status()));
+        availability.instances().forEach(slo -> availabilityStatus.put(slo.agentId(), slo.status()));
         out.println();
         out.printf("%-9s %-12s %-12s %s%n", "agent", "reliability", "availability", "refused");
         reliabilityStatus.keySet().forEach(agent -> out.printf("%-9s %-12s %-12s %d%n", agent, reliabilityStatus.get(agent),
                 availabilityStatus.get(agent), refusals.getOrDefault(agent, 0)));
         out.printf("degraded healed at %s and was served again at %s%n", healedAt, servingAgain);
+        out.printf("traffic stopped at %s; crashing was available again at %s%n", stopped, availableAgain[0]);
         sre.close();
-        return new Result(reliabilityStatus, availabilityStatus, refusals, healedAt, servingAgain, refusedAfter, actions);
+        return new Result(reliabilityStatus, availabilityStatus, refusals, healedAt, servingAgain, refusedAfter, stopped,
+                availableAgain[0], actions);
     }
 
     /** One task; returns whether it was served (it ran, failing or not). */

@@ -35,7 +35,10 @@ class SloPipelineExampleTest {
         assertThat(result.refusals().get("degraded")).isPositive();
         assertThat(result.availability().get("degraded")).isEqualTo(SloStatus.HEALTHY);
         assertThat(result.refusals().get("crashing")).isPositive();
-        assertThat(result.availability().get("crashing")).isEqualTo(SloStatus.EXHAUSTED);
+        assertThat(output).contains("crashing  availability CRITICAL -> EXHAUSTED");
+        // ... and it recovered with no traffic, from the pipeline's evaluator alone
+        assertThat(result.crashingAvailableAgainAt()).isAfter(result.trafficStoppedAt());
+        assertThat(result.availability().get("crashing")).isEqualTo(SloStatus.HEALTHY);
         assertThat(result.reliability().get("steady")).isEqualTo(SloStatus.HEALTHY);
         assertThat(result.availability().get("steady")).isEqualTo(SloStatus.HEALTHY);
     }
