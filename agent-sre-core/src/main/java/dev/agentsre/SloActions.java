@@ -24,8 +24,14 @@ final class SloActions {
     private final Object lock = new Object();
     private final Map<String, Map<ExhaustionAction, Set<String>>> inForce = new HashMap<>(); // guarded by lock
     private final Map<String, AtomicLong> throttleGates = new ConcurrentHashMap<>();
-    private final Set<String> circuitBreaks = ConcurrentHashMap.newKeySet();
-    private final Set<String> frozen = ConcurrentHashMap.newKeySet();
+    /** The agents flagged by CIRCUIT_BREAK, FREEZE_DEPLOYMENTS (and ALERT, which nothing reads). */
+    private final Map<ExhaustionAction, Set<String>> flagged = new EnumMap<>(ExhaustionAction.class);
+
+    SloActions() {
+        for (ExhaustionAction action : ExhaustionAction.values()) {
+            flagged.put(action, ConcurrentHashMap.newKeySet());
+        }
+    }
 
     /**
      * Records that {@code sloName}'s {@code action} for {@code agentId} is applied ({@code on}) or
@@ -69,30 +75,16 @@ final class SloActions {
 
     // Under the lock.
     private void flag(String agentId, ExhaustionAction action, boolean on) {
-        switch (action) {
-            case THROTTLE:
-                if (on) {
-                    throttleGates.put(agentId, new AtomicLong(Long.MIN_VALUE));
-                } else {
-                    throttleGates.remove(agentId);
-                }
-                break;
-            case CIRCUIT_BREAK:
-                if (on) {
-                    circuitBreaks.add(agentId);
-                } else {
-                    circuitBreaks.remove(agentId);
-                }
-                break;
-            case FREEZE_DEPLOYMENTS:
-                if (on) {
-                    frozen.add(agentId);
-                } else {
-                    frozen.remove(agentId);
-                }
-                break;
-            default:
-                break; // ALERT: nothing to hold
+        if (action == ExhaustionAction.THROTTLE) {
+            if (on) {
+                throttleGates.put(agentId, new AtomicLong(Long.MIN_VALUE));
+            } else {
+                throttleGates.remove(agentId);
+            }
+        } else if (on) {
+            flagged.get(action).add(agentId);
+        } else {
+            flagged.get(action).remove(agentId);
         }
     }
 
@@ -103,11 +95,13 @@ final class SloActions {
 
     /** Whether an SLO of {@code agentId} holds CIRCUIT_BREAK in force. */
     boolean circuitBreakInForce(String agentId) {
-        return !circuitBreaks.isEmpty() && circuitBreaks.contains(agentId);
+        Set<String> agents = flagged.get(ExhaustionAction.CIRCUIT_BREAK);
+        return !agents.isEmpty() && agents.contains(agentId);
     }
 
     /** Whether an SLO of {@code agentId} holds FREEZE_DEPLOYMENTS in force. */
     boolean frozen(String agentId) {
-        return !frozen.isEmpty() && frozen.contains(agentId);
+        Set<String> agents = flagged.get(ExhaustionAction.FREEZE_DEPLOYMENTS);
+        return !agents.isEmpty() && agents.contains(agentId);
     }
 }

@@ -24,12 +24,14 @@ import org.openjdk.jmh.annotations.Threads;
 public abstract class SloRecordBenchmark {
 
     private ErrorBudget budget;
+    private ErrorBudget timeslices;
     private AggregateSli successRate;
     private PercentileSli latency;
 
     @Setup
     public void setUp() {
         budget = ErrorBudget.builder().total(0.005).build();
+        timeslices = ErrorBudget.builder().total(0.005).timeslices(java.time.Duration.ofMinutes(1), 0.95).build();
         successRate = Slis.taskSuccessRate().build();
         latency = Slis.responseLatency().build();
     }
@@ -37,6 +39,12 @@ public abstract class SloRecordBenchmark {
     @Benchmark
     public void errorBudgetRecordEvent() {
         budget.recordEvent(true);
+    }
+
+    /** A time-slice budget: the event is counted into the current slice under its lock. */
+    @Benchmark
+    public void timeslicesRecordEvent() {
+        timeslices.recordEvent(true);
     }
 
     @Benchmark

@@ -23,20 +23,11 @@ class TimeSlicesTest {
         return ErrorBudget.builder().target(0.9).window("1h").projectAllowance(false).minimumEvents(1).clock(clock);
     }
 
-    private static void record(ErrorBudget budget, int good, int bad) {
-        for (int i = 0; i < good; i++) {
-            budget.recordEvent(true);
-        }
-        for (int i = 0; i < bad; i++) {
-            budget.recordEvent(false);
-        }
-    }
-
     @Test
     void aSliceIsOneEventJudgedByTheShareOfGoodEventsInItWhenItEnds() {
         ErrorBudget budget = budget().timeslices(Duration.ofMinutes(1), 0.95).build();
 
-        record(budget, 97, 3);                           // 97% good: a good slice
+        budget.recordEvents(97, 3);                           // 97% good: a good slice
         assertThat(budget.totalEvents()).isZero();        // not judged before it ends
         clock.advance(Duration.ofMinutes(1));
         assertThat(budget.totalEvents()).isEqualTo(1);    // judged as soon as it ended, without another event
@@ -44,10 +35,10 @@ class TimeSlicesTest {
         assertThat(budget.lifetimeEvents()).isZero();     // a read writes nothing
         assertThat(budget.totalEvents()).isEqualTo(1);    // and reading again counts it once
 
-        record(budget, 90, 10);                          // 90% good: a bad slice (writes the first one)
+        budget.recordEvents(90, 10);                          // 90% good: a bad slice (writes the first one)
         assertThat(budget.lifetimeEvents()).isEqualTo(1);
         clock.advance(Duration.ofMinutes(2));            // a minute without events is not counted
-        record(budget, 1, 0);
+        budget.recordEvents(1, 0);
         clock.advance(Duration.ofMinutes(1));
 
         assertThat(budget.totalEvents()).isEqualTo(3);
@@ -63,9 +54,9 @@ class TimeSlicesTest {
     @Test
     void aSliceExactlyAtTheSliceTargetIsGood() {
         ErrorBudget budget = budget().timeslices(Duration.ofMinutes(1), 0.95).build();
-        record(budget, 95, 5);
+        budget.recordEvents(95, 5);
         clock.advance(Duration.ofMinutes(1));
-        record(budget, 94, 6);
+        budget.recordEvents(94, 6);
         clock.advance(Duration.ofMinutes(1));
 
         assertThat(budget.totalEvents()).isEqualTo(2);
@@ -77,8 +68,8 @@ class TimeSlicesTest {
         ErrorBudget slices = budget().ratioTimeslices(Duration.ofMinutes(1)).build();
         ErrorBudget occurrences = budget().build();
         for (int[] slice : new int[][] {{1, 0}, {1, 1}, {950, 50}}) { // ratios 1.0, 0.5, 0.95
-            record(slices, slice[0], slice[1]);
-            record(occurrences, slice[0], slice[1]);
+            slices.recordEvents(slice[0], slice[1]);
+            occurrences.recordEvents(slice[0], slice[1]);
             clock.advance(Duration.ofMinutes(1));
         }
 
@@ -94,10 +85,10 @@ class TimeSlicesTest {
     @Test
     void ratiosAreCountedToAMillionthRoundedHalfUp() {
         ErrorBudget budget = budget().ratioTimeslices(Duration.ofMinutes(1)).build();
-        record(budget, 2, 1);                             // 1/3 bad
+        budget.recordEvents(2, 1);                             // 1/3 bad
         clock.advance(Duration.ofMinutes(1));
         assertThat(budget.badEvents()).isEqualTo(333_333);
-        record(budget, 1, 2);                             // 2/3 bad
+        budget.recordEvents(1, 2);                             // 2/3 bad
         clock.advance(Duration.ofMinutes(1));
         assertThat(budget.badEvents()).isEqualTo(333_333 + 666_667);
     }
@@ -107,12 +98,12 @@ class TimeSlicesTest {
         ErrorBudget budget = ErrorBudget.builder().target(0.99).window("30d").projectAllowance(false).minimumEvents(10)
                 .ratioTimeslices(Duration.ofMinutes(1)).clock(clock).build();
         for (int i = 0; i < 9; i++) {                      // nine bad minutes: not yet ten slices
-            record(budget, 0, 5);
+            budget.recordEvents(0, 5);
             clock.advance(Duration.ofMinutes(1));
         }
         assertThat(budget.isExhausted()).isFalse();
         assertThat(budget.firingAlerts()).isEmpty();
-        record(budget, 0, 5);
+        budget.recordEvents(0, 5);
         clock.advance(Duration.ofMinutes(1));
         assertThat(budget.isExhausted()).isTrue();
         assertThat(budget.burnRate(Duration.ofMinutes(5))).isCloseTo(100.0, within(1e-9)); // every slice fully bad
@@ -124,12 +115,12 @@ class TimeSlicesTest {
         ErrorBudget budget = ErrorBudget.builder().target(0.9).projectAllowance(false).minimumEvents(1)
                 .calendarWindow(new CalendarWindow(1, ChronoUnit.HOURS, LocalDateTime.parse("2026-01-01T00:00:00"), ZoneOffset.UTC))
                 .timeslices(Duration.ofMinutes(30), 0.5).clock(clock).build();
-        record(budget, 0, 1);                             // 00:00-00:30: bad
+        budget.recordEvents(0, 1);                             // 00:00-00:30: bad
         clock.advance(Duration.ofMinutes(30));
-        record(budget, 1, 0);                             // 00:30-01:00: good, ends in this hour
+        budget.recordEvents(1, 0);                             // 00:30-01:00: good, ends in this hour
         clock.advance(Duration.ofMinutes(30));            // 01:00: a new period
         assertThat(budget.totalEvents()).isZero();        // both slices belong to the hour that ended
-        record(budget, 1, 0);
+        budget.recordEvents(1, 0);
         clock.advance(Duration.ofMinutes(30));
         assertThat(budget.totalEvents()).isEqualTo(1);
         assertThat(budget.badEvents()).isZero();
@@ -139,9 +130,9 @@ class TimeSlicesTest {
     void aClockSteppingBackKeepsCountingIntoTheCurrentSlice() {
         ErrorBudget budget = budget().timeslices(Duration.ofMinutes(1), 0.5).build();
         clock.advance(Duration.ofSeconds(30));
-        record(budget, 1, 0);
+        budget.recordEvents(1, 0);
         clock.set(clock.instant().minus(Duration.ofMinutes(5)));
-        record(budget, 0, 1);                             // counted into the current slice, not an old one
+        budget.recordEvents(0, 1);                             // counted into the current slice, not an old one
         clock.advance(Duration.ofMinutes(5).plusSeconds(30));
         assertThat(budget.totalEvents()).isEqualTo(1);
         assertThat(budget.badEvents()).isZero();         // 1 of 2 good: at the 50% slice target
