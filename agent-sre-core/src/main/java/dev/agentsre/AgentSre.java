@@ -57,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>The guard chain</b>, outermost first (each a {@link CallGuard}; see {@code docs/pipeline.md}):
- * your guards in the order added; SLO accounting; task limits; quarantine and capability; SLO
- * throttle; budget; the agent's breaker; dependency breakers; then, around the callee itself, the
- * trace capture and the chaos injector. At the door ({@code beforeTask}) a refusal is a
+ * SLO accounting (post-flight only); your guards in the order added; task limits; quarantine and
+ * capability; SLO throttle; budget; the agent's breaker; dependency breakers; then, around the callee
+ * itself, the trace capture and the chaos injector. At the door ({@code beforeTask}) a refusal is a
  * {@link TaskRefusedException} and the body does not run; in flight ({@code beforeCall}) the refused
  * call does not run and the refusal is thrown from it. Either way a {@link TaskRefused} event is
  * published and everything taken is given back.
@@ -711,7 +711,8 @@ public final class AgentSre implements AutoCloseable {
 
         /**
          * A call guard of your own (a policy check, telemetry, an audit log). Your guards run first
-         * (outermost), in the order added, so they see every task and call, refused ones included.
+         * (outermost, after only the pipeline's post-flight SLO accounting), in the order added, so
+         * they see every task and call, refused ones included.
          */
         public Builder guard(CallGuard guard) {
             guards.add(Check.notNull("guard", guard));

@@ -30,8 +30,9 @@ import dev.agentsre.slo.SloTemplate;
  *       force for the agent; the SLO throttle → {@code SLO_ACTION}; the cost guard's throttle →
  *       {@code COST_THROTTLED}; a budget limit or kill switch → {@code BUDGET_EXCEEDED}; anything
  *       else (your guards) → {@code POLICY}.</li>
- *   <li>While an SLO's CIRCUIT_BREAK is in force for the agent, a task that failed trips the agent's
- *       breaker again (when a successful probe had closed it).</li>
+ *   <li>While an SLO's CIRCUIT_BREAK is in force for the agent, a task that ran under the agent's
+ *       breaker and failed trips it again (when a successful probe had closed it); a task with a
+ *       call refused in flight does not, as it does not count for the breaker either.</li>
  * </ul>
  */
 final class SloGuard implements CallGuard {
@@ -72,7 +73,7 @@ final class SloGuard implements CallGuard {
                 served(slo, ok, millis, cost, tokens);
             }
         }
-        if (run.outcome() == Outcome.FAILED && sre.circuitBreakInForce(agent)) {
+        if (run.outcome() == Outcome.FAILED && run.breakerPermit != null && sre.circuitBreakInForce(agent)) {
             sre.tripAgentBreaker(agent, "a task failed while an SLO's error budget is exhausted (CIRCUIT_BREAK)");
         }
     }

@@ -194,6 +194,41 @@ class SloPipelineTest {
         assertThat(fleet.get("a").state()).isEqualTo(CircuitState.CLOSED);
     }
 
+    @Test
+    void whileCircuitBreakIsInForceOnlyATaskThatRanAndFailedTripsTheBreakerAgain() throws Exception {
+        Slo slo = slo("reliability", ErrorBudget.builder().target(0.95).window("24h").projectAllowance(false)
+                .exhaustionAction(ExhaustionAction.CIRCUIT_BREAK)).build();
+        CircuitBreakerRegistry fleet = breakers(5);
+        CallGuard noShell = new CallGuard() {
+            @Override
+            public void beforeCall(dev.agentsre.guard.GuardedCall call) {
+                if (call.target().equals("shell")) {
+                    throw call.refuse("policy", "no shell");
+                }
+            }
+        };
+        AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).slo(slo).breakers(fleet).guard(noShell).build();
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            task(sre, "a", i == 9);
+        }
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(task(sre, "a", false)).isNull();             // the probe closes the circuit
+        assertThat(fleet.get("a").state()).isEqualTo(CircuitState.CLOSED);
+
+        // a call refused in flight: a bad event for the SLO, but the breaker neither counts it nor trips
+        String answer = sre.agent("a").task("t").call(ctx -> {
+            try {
+                return ctx.tool("shell", "rm", () -> "ran");
+            } catch (GuardRefusedException refused) {
+                return "fallback";
+            }
+        });
+        assertThat(answer).isEqualTo("fallback");
+        assertThat(slo.errorBudget().lifetimeBadEvents()).isEqualTo(2);
+        assertThat(fleet.get("a").state()).isEqualTo(CircuitState.CLOSED);
+    }
+
     // ------------------------------------------------------------------ availability
 
     @Test

@@ -3,7 +3,8 @@ package dev.agentsre.guard;
 /**
  * One concern of the guarded pipeline, hooked into every task and every call of a task. All hooks
  * are optional (default: do nothing). Add one with {@code AgentSre.builder().guard(...)}; guards
- * added by the user run first (outermost), in the order added, then the pipeline's own — see
+ * added by the user run first (outermost, after only the pipeline's post-flight SLO accounting, which
+ * has no {@code before...} hook), in the order added, then the pipeline's own — see
  * {@code docs/pipeline.md}.
  *
  * <pre>{@code
