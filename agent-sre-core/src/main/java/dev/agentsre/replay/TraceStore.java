@@ -21,10 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -179,7 +181,9 @@ public final class TraceStore {
             // The listing, corrected for what this index did while it ran: traces written since stay (at the end,
             // in write order), traces deleted since stay deleted, traces being written are never dropped.
             Map<String, Entry> rebuilt = new LinkedHashMap<>();
+            Set<String> listed = new HashSet<>();
             for (Entry e : found) {
+                listed.add(e.id);
                 Long removedAt = index.removed.get(e.id);
                 Entry known = index.entries.get(e.id);
                 boolean changedSince = removedAt != null && removedAt > listedAt || known != null && (known.sequence > listedAt || known.writing);
@@ -188,7 +192,12 @@ public final class TraceStore {
                 }
             }
             for (Entry known : index.entries.values()) {
-                if (known.sequence > listedAt || known.writing) {
+                // A directory listing taken while other threads rename files into the directory may miss an
+                // entry that was there all along (seen on tmpfs): a trace the index knows and the listing
+                // lacks is kept while its file exists, so it can never become an untracked file that
+                // retention would no longer count.
+                if (known.sequence > listedAt || known.writing
+                        || !listed.contains(known.id) && Files.exists(directory.resolve(known.id + SUFFIX))) {
                     rebuilt.put(known.id, known);
                 }
             }
@@ -282,6 +291,13 @@ public final class TraceStore {
         boolean loaded;
         int writesSinceScan;
         final java.util.concurrent.atomic.AtomicLong scans = new java.util.concurrent.atomic.AtomicLong();
+        /** Ids the next listings leave out, as a listing racing with renames can: for the retention test. */
+        volatile java.util.function.Predicate<String> unlisted;
+    }
+
+    /** Makes the directory listings leave out the ids {@code unlisted} accepts ({@code null}: none); for tests. */
+    void simulateListingMisses(java.util.function.Predicate<String> unlisted) {
+        index.unlisted = unlisted;
     }
 
     /** How many times this store (and those derived from it) listed its directory: for the retention test. */
@@ -369,7 +385,8 @@ public final class TraceStore {
             for (Path f : stream) {
                 String name = f.getFileName().toString();
                 String id = name.substring(0, name.length() - SUFFIX.length());
-                if (name.startsWith(".") || !ID.matcher(id).matches()) {
+                java.util.function.Predicate<String> unlisted = index.unlisted;
+                if (name.startsWith(".") || !ID.matcher(id).matches() || unlisted != null && unlisted.test(id)) {
                     continue;
                 }
                 try {

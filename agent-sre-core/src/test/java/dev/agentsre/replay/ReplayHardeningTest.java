@@ -75,6 +75,25 @@ class ReplayHardeningTest {
         }
     }
 
+    /**
+     * Defect 1: a directory listing taken while other threads rename files in can miss a trace that was
+     * there all along; the rebuilt index must not forget it, or retention stops counting its file.
+     */
+    @Test
+    void aTraceMissingFromARacingListingIsStillCountedByRetention() throws Exception {
+        try (RamDirectory ram = RamDirectory.create("traces")) {
+            TraceStore store = TraceStore.directory(ram.path()).withRetention(3, null).withClock(clock);
+            for (int i = 0; i < 3; i++) {
+                store.save(oneStepTrace("t-" + i));
+            }
+            store.simulateListingMisses("t-1"::equals);
+            store.applyRetention();
+            store.simulateListingMisses(null);
+            store.save(oneStepTrace("t-3"));
+            assertThat(store.list()).hasSize(3).doesNotContain("t-0");
+        }
+    }
+
     /** Defect 1: retention listed and stat-ed the whole directory on every save. */
     @Test
     void retentionAfterASaveDoesNotListTheDirectory() throws Exception {
