@@ -163,6 +163,31 @@ public final class TaskContext implements AgentCalls {
         return run.call(new CallFrame(run, CallKind.LLM, model, request, worstCase, usage), call);
     }
 
+    /**
+     * Starts a model call whose response arrives later (a stream): every guard admits it now — the
+     * declared worst case is held, the dependency breaker's permit taken — and {@code start} runs
+     * (through the chaos injector) to start the stream; the returned {@link StreamingCall} accounts it
+     * when the stream completes, is cancelled or fails. A refusal throws here and {@code start} does
+     * not run; if {@code start} throws, the call has failed and the exception is rethrown.
+     *
+     * <pre>{@code
+     * StreamingCall call = ctx.startLlm("gpt-4o", request, TokenUsage.of(promptTokens, maxOutputTokens),
+     *         () -> client.stream(request, handler));
+     * // in the handler: call.complete(response, usage) / call.cancel(usedSoFar) / call.fail(error)
+     * }</pre>
+     *
+     * @param worstCase the prompt's tokens and {@code maxOutputTokens}, held before the stream starts;
+     *     {@code null} when unknown (only the running total is checked)
+     */
+    public <E extends Exception> StreamingCall startLlm(String model, Object request, TokenUsage worstCase, Call<?, E> start) throws E {
+        Check.notBlank("model", model);
+        Check.notNull("start", start);
+        return run.startStream(new CallFrame(run, CallKind.LLM, model, request, worstCase, STREAMED), start);
+    }
+
+    /** Marks a streamed model call as one that reports usage, so the budget guard resolves the model's price before it starts. */
+    private static final Function<Object, TokenUsage> STREAMED = result -> null;
+
     @Override
     public <T, E extends Exception> T tool(String name, Object arguments, Call<T, E> call) throws E {
         Check.notBlank("name", name);

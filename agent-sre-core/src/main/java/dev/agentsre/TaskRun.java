@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  */
 final class TaskRun implements GuardedTask {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskRun.class);
+
     private static final AtomicLongFieldUpdater<TaskRun> MODEL_CALLS = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "modelCalls");
     private static final AtomicLongFieldUpdater<TaskRun> TOOL_CALLS = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "toolCalls");
     private static final AtomicLongFieldUpdater<TaskRun> TOKENS = AtomicLongFieldUpdater.newUpdater(TaskRun.class, "tokens");
@@ -201,32 +203,8 @@ final class TaskRun implements GuardedTask {
 
     /** Runs {@code callee} as {@code frame} through the guard chain, the trace capture and the chaos injector. */
     <T, E extends Exception> T call(CallFrame frame, Call<T, E> callee) throws E {
-        if (finished != 0) {
-            throw new IllegalStateException("task '" + taskId + "' of agent '" + agentId + "' has ended; its context can make no more calls");
-        }
-        frame.dependency = sre.dependencyOf(frame);
-        frame.enteredMillis = sre.clock().millis();
+        admitCall(frame);
         CallGuard[] guards = sre.callGuards();
-        int passed = 0;
-        try {
-            for (; passed < guards.length; passed++) {
-                guards[passed].beforeCall(frame);
-            }
-        } catch (TaskRefusedException refused) {
-            refused.inFlight(frame.describe());
-            frame.outcome = Outcome.REFUSED;
-            frame.error = refused;
-            refused(refused);
-            sre.publishRefusal(refused);
-            afterCall(frame, passed);
-            throw refused;
-        } catch (RuntimeException | Error failure) {
-            frame.outcome = Outcome.FAILED;
-            frame.error = failure;
-            afterCall(frame, passed);
-            throw failure;
-        }
-        frame.started = true;
         long start = frame.enteredMillis;
         T result;
         try {
@@ -262,6 +240,79 @@ final class TaskRun implements GuardedTask {
         }
         afterCall(frame, guards.length);
         return result;
+    }
+
+    /** Runs every guard's {@code beforeCall} for {@code frame}; on a refusal or failure, the ones that passed get {@code afterCall}. */
+    private void admitCall(CallFrame frame) {
+        if (finished != 0) {
+            throw new IllegalStateException("task '" + taskId + "' of agent '" + agentId + "' has ended; its context can make no more calls");
+        }
+        frame.dependency = sre.dependencyOf(frame);
+        frame.enteredMillis = sre.clock().millis();
+        CallGuard[] guards = sre.callGuards();
+        int passed = 0;
+        try {
+            for (; passed < guards.length; passed++) {
+                guards[passed].beforeCall(frame);
+            }
+        } catch (TaskRefusedException refused) {
+            refused.inFlight(frame.describe());
+            frame.outcome = Outcome.REFUSED;
+            frame.error = refused;
+            refused(refused);
+            sre.publishRefusal(refused);
+            afterCall(frame, passed);
+            throw refused;
+        } catch (RuntimeException | Error failure) {
+            frame.outcome = Outcome.FAILED;
+            frame.error = failure;
+            afterCall(frame, passed);
+            throw failure;
+        }
+        frame.started = true;
+    }
+
+    /**
+     * Admits {@code frame} through the guard chain and runs {@code start} (through the chaos injector)
+     * to start a call whose result arrives later; the returned handle accounts it when it ends. If
+     * {@code start} throws, the call has failed and the exception is rethrown.
+     */
+    <E extends Exception> StreamingCall startStream(CallFrame frame, Call<?, E> start) throws E {
+        admitCall(frame);
+        StreamingCall handle = new StreamingCall(this, frame);
+        ChaosInjector injector = chaos;
+        try {
+            if (injector == null || !injector.isActive()) {
+                start.call();
+            } else {
+                throughChaos(injector, frame.target, start);
+            }
+        } catch (Throwable failure) {
+            handle.fail(failure);
+            throw TaskRun.<E>sneaky(failure);
+        }
+        return handle;
+    }
+
+    /** Ends a streamed call: its usage counted, every guard's {@code afterCall}, and the trace capture's span. */
+    void endStream(CallFrame frame, Outcome outcome, Object result, TokenUsage usage, Throwable error) {
+        frame.durationMillis = Math.max(0, sre.clock().millis() - frame.enteredMillis);
+        frame.outcome = outcome;
+        frame.result = result;
+        frame.error = error;
+        if (usage != null) {
+            frame.usage = usage;
+            addTokens(usage.totalTokens());
+        }
+        afterCall(frame, sre.callGuards().length);
+        TraceCapture trace = root.capture;
+        if (trace != null && outcome == Outcome.SUCCEEDED && result != null && finished == 0) {
+            try {
+                trace.llm(frame.target, frame.request, () -> result, r -> usage);
+            } catch (RuntimeException e) {
+                LOG.debug("capturing the streamed call {} failed; the call is unaffected", frame, e);
+            }
+        }
     }
 
     private void afterCall(CallFrame frame, int passed) {
