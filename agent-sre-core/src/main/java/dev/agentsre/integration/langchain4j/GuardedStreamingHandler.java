@@ -135,21 +135,15 @@ final class GuardedStreamingHandler implements StreamingChatResponseHandler {
         }
         TokenUsage charged = reported != null ? reported : usedSoFar();
         end(c -> c.complete(response, charged));
-        try {
-            handler.onCompleteResponse(response);
-        } finally {
-            done.complete(null);
-        }
+        done.complete(null); // accounted (and a one-call task ended) before the caller hears of it
+        handler.onCompleteResponse(response);
     }
 
     @Override
     public void onError(Throwable error) {
         end(c -> c.fail(error));
-        try {
-            handler.onError(error);
-        } finally {
-            done.completeExceptionally(error);
-        }
+        done.completeExceptionally(error);
+        handler.onError(error);
     }
 
     private StreamingHandle guard(StreamingHandle handle) {

@@ -1,0 +1,206 @@
+package dev.agentsre.integration.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentsre.AgentSre;
+import dev.agentsre.BudgetExceededException;
+import dev.agentsre.CapabilityViolationException;
+import dev.agentsre.CircuitOpenRefusedException;
+import dev.agentsre.QuarantinedException;
+import dev.agentsre.TaskLimitExceededException;
+import dev.agentsre.TaskLimits;
+import dev.agentsre.anomaly.RogueAgentDetector;
+import dev.agentsre.anomaly.RogueDetectorConfig;
+import dev.agentsre.breaker.CircuitBreakerConfig;
+import dev.agentsre.breaker.CircuitBreakerRegistry;
+import dev.agentsre.cost.CostGuard;
+import dev.agentsre.cost.PriceTable;
+import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.event.SreEventBus;
+import dev.agentsre.integration.OpenAiStub;
+import dev.agentsre.integration.OpenAiStub.Reply;
+import dev.agentsre.integration.ToolRefusal;
+import dev.agentsre.time.ManualClock;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.ToolProvider;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** LangChain4j's real OpenAI client against a local OpenAI-format server, under the pipeline. */
+class LangChain4jPipelineTest {
+
+    interface Assistant {
+        String chat(String question);
+    }
+
+    /** Two tools; each counts its executions. */
+    static final class Tools {
+        final AtomicInteger searches = new AtomicInteger();
+        final AtomicInteger deletions = new AtomicInteger();
+
+        @Tool("Searches the knowledge base")
+        String search(String query) {
+            searches.incrementAndGet();
+            return "nothing found for " + query;
+        }
+
+        @Tool("Deletes every record")
+        String deleteAll() {
+            deletions.incrementAndGet();
+            return "deleted";
+        }
+    }
+
+    private final ManualClock clock = ManualClock.at(Instant.parse("2026-11-02T09:00:00Z"));
+    private final SreEventBus bus = new SreEventBus();
+    private final PriceTable prices = PriceTable.defaults();
+    private final CostGuard costs = CostGuard.builder().priceTable(prices).perTaskLimit(5.00).clock(clock).eventBus(bus).build();
+    private final RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().repeatThreshold(5).clock(clock).build(), bus);
+    private final CircuitBreakerRegistry dependencies = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(3).clock(clock).build(), bus);
+    private final AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).costGuard(costs).rogueDetector(detector)
+            .dependencyBreakers(dependencies).taskLimits(TaskLimits.builder().maxToolCalls(20).build()).build();
+    private final OpenAiStub server = OpenAiStub.start(request -> Reply.text("Paris", 1200, 300, 1000));
+    private final ChatModel openAi = OpenAiChatModel.builder().baseUrl(server.v1()).apiKey("test-key").modelName("gpt-4o")
+            .maxRetries(0).build();
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void theSpendIsThePriceTablesPriceOfTheReportedTokensExactly() {
+        ChatModel model = AgentSreLangChain4j.guard(sre, "research-agent", openAi);
+
+        assertThat(model.chat("What is the capital of France?")).isEqualTo("Paris");
+
+        BigDecimal expected = prices.cost("gpt-4o", TokenUsage.openAi(1200, 300, 1000, 0));
+        assertThat(expected).isPositive();
+        assertThat(costs.snapshot("research-agent").spentUsd()).isEqualByComparingTo(expected);
+        assertThat(costs.snapshot("research-agent").heldUsd()).isZero();
+        assertThat(costs.openReservations()).isZero();
+    }
+
+    @Test
+    void insideATaskTheCallIsOneOfThatTasksCallsOfThatTasksAgent() throws Exception {
+        ChatModel model = AgentSreLangChain4j.guard(sre, "research-agent", openAi);
+
+        BigDecimal taskCost = sre.agent("triage").task("t-7").call(ctx -> {
+            model.chat("first");
+            model.chat("second");
+            assertThat(ctx.modelCalls()).isEqualTo(2);
+            assertThat(ctx.tokens()).isEqualTo(2 * 1500);
+            return ctx.costUsd();
+        });
+
+        BigDecimal one = prices.cost("gpt-4o", TokenUsage.openAi(1200, 300, 1000, 0));
+        assertThat(taskCost).isEqualByComparingTo(one.multiply(BigDecimal.valueOf(2)));
+        assertThat(costs.snapshot("triage").spentUsd()).isEqualByComparingTo(taskCost);
+        assertThat(costs.snapshot("research-agent").spentUsd()).isZero();
+    }
+
+    @Test
+    void anOpenDependencyBreakerRefusesWithoutAnHttpRequestReachingTheServer() {
+        ChatModel model = AgentSreLangChain4j.guard(sre, "research-agent", openAi);
+        dependencies.get("gpt-4o").forceOpen();
+
+        assertThatThrownBy(() -> model.chat("hello"))
+                .isInstanceOfSatisfying(CircuitOpenRefusedException.class, e -> {
+                    assertThat(e.dependency()).isEqualTo("gpt-4o");
+                    assertThat(e.refusedCall()).isEqualTo("llm:gpt-4o");
+                });
+        assertThat(server.requests()).isEmpty();
+        assertThat(costs.openReservations()).isZero();
+    }
+
+    @Test
+    void theWorstCaseOfPromptAndMaxOutputTokensIsHeldBeforeTheCallAndRefusedWhenItDoesNotFit() {
+        ChatModel model = AgentSreChatModel.builder(sre, "research-agent", openAi).build();
+        ChatRequest huge = ChatRequest.builder().messages(UserMessage.from("write a book")).maxOutputTokens(1_000_000).build();
+
+        assertThatThrownBy(() -> model.chat(huge)).isInstanceOf(BudgetExceededException.class)
+                .hasMessageContaining("worst case");
+        assertThat(server.requests()).isEmpty();
+
+        ChatRequest small = ChatRequest.builder().messages(UserMessage.from("a haiku")).maxOutputTokens(100).build();
+        assertThat(model.chat(small).aiMessage().text()).isEqualTo("Paris");
+        assertThat(server.requests().get(0).toString()).contains("100");
+        assertThat(costs.snapshot("research-agent").heldUsd()).isZero();
+    }
+
+    @Test
+    void anAssistantWhoseModelKeepsCallingTheSameToolIsStoppedByTheLoopGuard() {
+        Tools tools = new Tools();
+        server.script(request -> Reply.toolCall("search", "{\"arg0\":\"same question\"}", 200, 20));
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi))
+                .toolProvider(AgentSreLangChain4j.tools(sre, "research-agent", tools))
+                .toolExecutionErrorHandler(AgentSreLangChain4j.toolErrorHandler())
+                .build();
+
+        assertThatThrownBy(() -> sre.agent("research-agent").task("t-loop").call(ctx -> assistant.chat("find it")))
+                .isInstanceOfSatisfying(QuarantinedException.class, e -> assertThat(e.refusedCall()).isEqualTo("tool:search"));
+        // every model turn asked for the search; the turn whose call completed the loop evidence never ran it,
+        // well before the task's limit of 20 tool calls
+        assertThat(tools.searches.get()).isEqualTo(server.requests().size() - 1).isLessThan(20);
+        assertThat(detector.isQuarantined("research-agent")).isTrue();
+    }
+
+    @Test
+    void aToolCallLimitStopsTheAssistantWithTheLimitNamed() {
+        Tools tools = new Tools();
+        AtomicInteger n = new AtomicInteger();
+        server.script(request -> Reply.toolCall("search", "{\"arg0\":\"question " + n.incrementAndGet() + "\"}", 200, 20));
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi))
+                .toolProvider(AgentSreLangChain4j.tools(sre, "research-agent", tools))
+                .toolExecutionErrorHandler(AgentSreLangChain4j.toolErrorHandler())
+                .build();
+
+        assertThatThrownBy(() -> sre.agent("research-agent").task("t-limit").limits(TaskLimits.builder().maxToolCalls(3).build())
+                .call(ctx -> assistant.chat("find it")))
+                .isInstanceOfSatisfying(TaskLimitExceededException.class, e -> assertThat(e.limit()).isEqualTo("maxToolCalls"));
+        assertThat(tools.searches).hasValue(3);
+    }
+
+    @Test
+    void anUnauthorisedToolIsNeverExecuted() {
+        detector.registerCapabilityProfile("research-agent", java.util.Set.of("search"));
+        Tools tools = new Tools();
+        server.script(request -> Reply.toolCall("deleteAll", "{}", 200, 20));
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi))
+                .toolProvider(AgentSreLangChain4j.tools(sre, "research-agent", tools))
+                .toolExecutionErrorHandler(AgentSreLangChain4j.toolErrorHandler())
+                .build();
+
+        assertThatThrownBy(() -> assistant.chat("clean up"))
+                .isInstanceOfSatisfying(CapabilityViolationException.class, e -> assertThat(e.tool()).isEqualTo("deleteAll"));
+        assertThat(tools.deletions).hasValue(0);
+    }
+
+    @Test
+    void aRefusalReturnedToTheModelIsItsToolResultAndTheToolStillNeverRuns() {
+        detector.registerCapabilityProfile("research-agent", java.util.Set.of("search"));
+        Tools tools = new Tools();
+        AtomicInteger calls = new AtomicInteger();
+        server.script(request -> calls.incrementAndGet() == 1 ? Reply.toolCall("deleteAll", "{}", 200, 20)
+                : Reply.text("I may not delete records.", 250, 10, 0));
+        ToolProvider guardedTools = AgentSreLangChain4j.tools(sre, "research-agent", ToolRefusal.RETURN_ERROR_TO_MODEL, tools);
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi)).toolProvider(guardedTools).build();
+
+        assertThat(assistant.chat("clean up")).isEqualTo("I may not delete records.");
+        assertThat(tools.deletions).hasValue(0);
+        assertThat(server.requests().get(1).toString()).contains("agent-sre refused tool 'deleteAll' (capability)");
+    }
+}
