@@ -38,7 +38,8 @@ import reactor.core.publisher.Flux;
  * OpenAI's {@code streamUsage(true)}, else the prompt estimate plus one token per chunk is); on cancel
  * what was used so far; on error nothing.
  *
- * <p>Binds to the running task (from {@link AgentSreTaskAdvisor} or {@code sre.agent(a).task(t).call(...)}),
+ * <p>Two of them in one chain (a client guarded by its bean and by the builder's customizer) guard the
+ * call once: the outer one. Binds to the running task (from {@link AgentSreTaskAdvisor} or {@code sre.agent(a).task(t).call(...)}),
  * else runs each call as a task of its own. Thread-safe.
  */
 public final class AgentSreAdvisor implements CallAdvisor, StreamAdvisor {
@@ -65,6 +66,9 @@ public final class AgentSreAdvisor implements CallAdvisor, StreamAdvisor {
 
     @Override
     public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+        if (request.context().containsKey(TaskContexts.GUARDED)) {
+            return chain.nextCall(request); // an outer AgentSreAdvisor guards this call already
+        }
         TaskContext current = TaskContexts.of(request);
         Prompt prompt = request.prompt();
         String model = model(prompt);
@@ -78,6 +82,9 @@ public final class AgentSreAdvisor implements CallAdvisor, StreamAdvisor {
 
     @Override
     public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+        if (request.context().containsKey(TaskContexts.GUARDED)) {
+            return chain.nextStream(request);
+        }
         return Flux.defer(() -> {
             TaskContext current = TaskContexts.of(request);
             Prompt prompt = request.prompt();

@@ -39,6 +39,11 @@ public final class AgentSreTaskAdvisor implements CallAdvisor, StreamAdvisor {
         this.order = order;
     }
 
+    /** A task advisor for {@code agentId} at {@code order}. */
+    public static AgentSreTaskAdvisor of(AgentSre sre, String agentId, int order) {
+        return new AgentSreTaskAdvisor(sre, agentId, order);
+    }
+
     @Override
     public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
         TaskContext current = TaskContexts.of(request);

@@ -18,6 +18,8 @@ final class TaskContexts {
 
     /** The key of the running task's {@link TaskContext} in a request's or tool call's context. */
     static final String KEY = "dev.agentsre.TaskContext";
+    /** Marks a request whose model call an {@link AgentSreAdvisor} already guards. */
+    static final String GUARDED = "dev.agentsre.guarded";
     /** Marks a tool context that only the pipeline put there (so the tools see none). */
     static final String ADDED = "dev.agentsre.TaskContext.added";
 
@@ -34,7 +36,7 @@ final class TaskContexts {
     static ChatClientRequest with(ChatClientRequest request, TaskContext task) {
         Prompt prompt = request.prompt();
         ChatOptions options = prompt.getOptions();
-        ChatClientRequest.Builder builder = request.mutate().context(KEY, task);
+        ChatClientRequest.Builder builder = request.mutate().context(KEY, task).context(GUARDED, Boolean.TRUE);
         if (options instanceof ToolCallingChatOptions toolOptions) {
             ToolCallingChatOptions copy = (ToolCallingChatOptions) toolOptions.copy();
             Map<String, Object> toolContext = new HashMap<>(copy.getToolContext() == null ? Map.of() : copy.getToolContext());
