@@ -1,6 +1,7 @@
 package dev.agentsre.integration.langchain4j;
 
 import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.integration.ReportedUsage;
 import dev.langchain4j.model.chat.response.ChatResponse;
 
 /**
@@ -11,7 +12,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
  */
 final class LangChain4jUsage {
 
-    private static final boolean OPEN_AI = present("dev.langchain4j.model.openai.OpenAiTokenUsage");
+    private static final boolean OPEN_AI = ReportedUsage.present("dev.langchain4j.model.openai.OpenAiTokenUsage");
 
     private LangChain4jUsage() {
     }
@@ -25,8 +26,8 @@ final class LangChain4jUsage {
         if (usage == null) {
             return null;
         }
-        long input = orZero(usage.inputTokenCount());
-        long output = orZero(usage.outputTokenCount());
+        long input = ReportedUsage.count(usage.inputTokenCount());
+        long output = ReportedUsage.count(usage.outputTokenCount());
         long cached = 0;
         long reasoning = 0;
         long[] details = OPEN_AI ? OpenAi.details(usage) : null;
@@ -34,21 +35,10 @@ final class LangChain4jUsage {
             cached = details[0];
             reasoning = details[1];
         }
-        return new TokenUsage(input, output, Math.min(cached, input), 0, Math.min(reasoning, output));
+        return ReportedUsage.of(input, output, cached, reasoning);
     }
 
-    private static long orZero(Integer n) {
-        return n == null || n < 0 ? 0 : n;
-    }
 
-    private static boolean present(String className) {
-        try {
-            Class.forName(className, false, LangChain4jUsage.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
 
     /** Loaded only when {@code langchain4j-open-ai} is present. */
     private static final class OpenAi {
@@ -57,8 +47,8 @@ final class LangChain4jUsage {
                 return null;
             }
             dev.langchain4j.model.openai.OpenAiTokenUsage openAi = (dev.langchain4j.model.openai.OpenAiTokenUsage) usage;
-            long cached = openAi.inputTokensDetails() == null ? 0 : orZero(openAi.inputTokensDetails().cachedTokens());
-            long reasoning = openAi.outputTokensDetails() == null ? 0 : orZero(openAi.outputTokensDetails().reasoningTokens());
+            long cached = openAi.inputTokensDetails() == null ? 0 : ReportedUsage.count(openAi.inputTokensDetails().cachedTokens());
+            long reasoning = openAi.outputTokensDetails() == null ? 0 : ReportedUsage.count(openAi.outputTokensDetails().reasoningTokens());
             return new long[] {cached, reasoning};
         }
     }

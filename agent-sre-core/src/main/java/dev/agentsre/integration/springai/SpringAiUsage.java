@@ -1,6 +1,7 @@
 package dev.agentsre.integration.springai;
 
 import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.integration.ReportedUsage;
 import java.util.List;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.metadata.Usage;
@@ -15,7 +16,7 @@ import org.springframework.ai.chat.prompt.ChatOptions;
  */
 final class SpringAiUsage {
 
-    private static final boolean OPEN_AI = present("org.springframework.ai.openai.api.OpenAiApi$Usage");
+    private static final boolean OPEN_AI = ReportedUsage.present("org.springframework.ai.openai.api.OpenAiApi$Usage");
 
     private SpringAiUsage() {
     }
@@ -29,15 +30,15 @@ final class SpringAiUsage {
         if (usage == null) {
             return null;
         }
-        long input = orZero(usage.getPromptTokens());
-        long output = orZero(usage.getCompletionTokens());
+        long input = ReportedUsage.count(usage.getPromptTokens());
+        long output = ReportedUsage.count(usage.getCompletionTokens());
         if (input == 0 && output == 0) {
             return null;
         }
         long[] details = OPEN_AI ? OpenAi.details(usage.getNativeUsage()) : null;
         long cached = details == null ? 0 : details[0];
         long reasoning = details == null ? 0 : details[1];
-        return new TokenUsage(input, output, Math.min(cached, input), 0, Math.min(reasoning, output));
+        return ReportedUsage.of(input, output, cached, reasoning);
     }
 
     /** One token per 4 characters of the messages' text plus 4 per message (OpenAI's rule of thumb). */
@@ -62,18 +63,7 @@ final class SpringAiUsage {
         return max;
     }
 
-    private static long orZero(Integer n) {
-        return n == null || n < 0 ? 0 : n;
-    }
 
-    private static boolean present(String className) {
-        try {
-            Class.forName(className, false, SpringAiUsage.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
 
     /** Loaded only when {@code spring-ai-openai} is present. */
     private static final class OpenAi {
@@ -81,8 +71,8 @@ final class SpringAiUsage {
             if (!(nativeUsage instanceof org.springframework.ai.openai.api.OpenAiApi.Usage usage)) {
                 return null;
             }
-            long cached = usage.promptTokensDetails() == null ? 0 : orZero(usage.promptTokensDetails().cachedTokens());
-            long reasoning = usage.completionTokenDetails() == null ? 0 : orZero(usage.completionTokenDetails().reasoningTokens());
+            long cached = usage.promptTokensDetails() == null ? 0 : ReportedUsage.count(usage.promptTokensDetails().cachedTokens());
+            long reasoning = usage.completionTokenDetails() == null ? 0 : ReportedUsage.count(usage.completionTokenDetails().reasoningTokens());
             return new long[] {cached, reasoning};
         }
 

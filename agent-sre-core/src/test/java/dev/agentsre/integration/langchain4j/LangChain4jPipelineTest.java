@@ -3,25 +3,16 @@ package dev.agentsre.integration.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentsre.AgentSre;
 import dev.agentsre.BudgetExceededException;
 import dev.agentsre.CapabilityViolationException;
 import dev.agentsre.CircuitOpenRefusedException;
 import dev.agentsre.QuarantinedException;
 import dev.agentsre.TaskLimitExceededException;
 import dev.agentsre.TaskLimits;
-import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.anomaly.RogueDetectorConfig;
-import dev.agentsre.breaker.CircuitBreakerConfig;
-import dev.agentsre.breaker.CircuitBreakerRegistry;
-import dev.agentsre.cost.CostGuard;
-import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
-import dev.agentsre.event.SreEventBus;
-import dev.agentsre.integration.OpenAiStub;
+import dev.agentsre.integration.GuardedPipelineTest;
 import dev.agentsre.integration.OpenAiStub.Reply;
 import dev.agentsre.integration.ToolRefusal;
-import dev.agentsre.time.ManualClock;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -30,13 +21,11 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.ToolProvider;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** LangChain4j's real OpenAI client against a local OpenAI-format server, under the pipeline. */
-class LangChain4jPipelineTest {
+class LangChain4jPipelineTest extends GuardedPipelineTest {
 
     interface Assistant {
         String chat(String question);
@@ -60,21 +49,17 @@ class LangChain4jPipelineTest {
         }
     }
 
-    private final ManualClock clock = ManualClock.at(Instant.parse("2026-11-02T09:00:00Z"));
-    private final SreEventBus bus = new SreEventBus();
-    private final PriceTable prices = PriceTable.defaults();
-    private final CostGuard costs = CostGuard.builder().priceTable(prices).perTaskLimit(5.00).clock(clock).eventBus(bus).build();
-    private final RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().repeatThreshold(5).clock(clock).build(), bus);
-    private final CircuitBreakerRegistry dependencies = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(3).clock(clock).build(), bus);
-    private final AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).costGuard(costs).rogueDetector(detector)
-            .dependencyBreakers(dependencies).taskLimits(TaskLimits.builder().maxToolCalls(20).build()).build();
-    private final OpenAiStub server = OpenAiStub.start(request -> Reply.text("Paris", 1200, 300, 1000));
     private final ChatModel openAi = OpenAiChatModel.builder().baseUrl(server.v1()).apiKey("test-key").modelName("gpt-4o")
             .maxRetries(0).build();
 
-    @AfterEach
-    void stop() {
-        server.close();
+
+    /** An AI service with the guarded model and tools; a refused tool ends its invocation. */
+    private Assistant assistant(Tools tools) {
+        return AiServices.builder(Assistant.class)
+                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi))
+                .toolProvider(AgentSreLangChain4j.tools(sre, "research-agent", tools))
+                .toolExecutionErrorHandler(AgentSreLangChain4j.toolErrorHandler())
+                .build();
     }
 
     @Test
@@ -141,11 +126,7 @@ class LangChain4jPipelineTest {
     void anAssistantWhoseModelKeepsCallingTheSameToolIsStoppedByTheLoopGuard() {
         Tools tools = new Tools();
         server.script(request -> Reply.toolCall("search", "{\"arg0\":\"same question\"}", 200, 20));
-        Assistant assistant = AiServices.builder(Assistant.class)
-                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi))
-                .toolProvider(AgentSreLangChain4j.tools(sre, "research-agent", tools))
-                .toolExecutionErrorHandler(AgentSreLangChain4j.toolErrorHandler())
-                .build();
+        Assistant assistant = assistant(tools);
 
         assertThatThrownBy(() -> sre.agent("research-agent").task("t-loop").call(ctx -> assistant.chat("find it")))
                 .isInstanceOfSatisfying(QuarantinedException.class, e -> assertThat(e.refusedCall()).isEqualTo("tool:search"));
@@ -160,11 +141,7 @@ class LangChain4jPipelineTest {
         Tools tools = new Tools();
         AtomicInteger n = new AtomicInteger();
         server.script(request -> Reply.toolCall("search", "{\"arg0\":\"question " + n.incrementAndGet() + "\"}", 200, 20));
-        Assistant assistant = AiServices.builder(Assistant.class)
-                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi))
-                .toolProvider(AgentSreLangChain4j.tools(sre, "research-agent", tools))
-                .toolExecutionErrorHandler(AgentSreLangChain4j.toolErrorHandler())
-                .build();
+        Assistant assistant = assistant(tools);
 
         assertThatThrownBy(() -> sre.agent("research-agent").task("t-limit").limits(TaskLimits.builder().maxToolCalls(3).build())
                 .call(ctx -> assistant.chat("find it")))
@@ -177,11 +154,7 @@ class LangChain4jPipelineTest {
         detector.registerCapabilityProfile("research-agent", java.util.Set.of("search"));
         Tools tools = new Tools();
         server.script(request -> Reply.toolCall("deleteAll", "{}", 200, 20));
-        Assistant assistant = AiServices.builder(Assistant.class)
-                .chatModel(AgentSreLangChain4j.guard(sre, "research-agent", openAi))
-                .toolProvider(AgentSreLangChain4j.tools(sre, "research-agent", tools))
-                .toolExecutionErrorHandler(AgentSreLangChain4j.toolErrorHandler())
-                .build();
+        Assistant assistant = assistant(tools);
 
         assertThatThrownBy(() -> assistant.chat("clean up"))
                 .isInstanceOfSatisfying(CapabilityViolationException.class, e -> assertThat(e.tool()).isEqualTo("deleteAll"));

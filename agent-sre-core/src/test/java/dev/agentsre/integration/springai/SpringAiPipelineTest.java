@@ -3,29 +3,17 @@ package dev.agentsre.integration.springai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentsre.AgentSre;
 import dev.agentsre.CapabilityViolationException;
 import dev.agentsre.CircuitOpenRefusedException;
 import dev.agentsre.QuarantinedException;
-import dev.agentsre.TaskLimits;
-import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.anomaly.RogueDetectorConfig;
-import dev.agentsre.breaker.CircuitBreakerConfig;
-import dev.agentsre.breaker.CircuitBreakerRegistry;
-import dev.agentsre.cost.CostGuard;
-import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
-import dev.agentsre.event.SreEventBus;
-import dev.agentsre.integration.OpenAiStub;
+import dev.agentsre.integration.GuardedPipelineTest;
 import dev.agentsre.integration.OpenAiStub.Reply;
-import dev.agentsre.time.ManualClock;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -37,7 +25,7 @@ import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.retry.support.RetryTemplate;
 
 /** Spring AI's real OpenAiChatModel behind a ChatClient with the advisors, against a local OpenAI-format server. */
-class SpringAiPipelineTest {
+class SpringAiPipelineTest extends GuardedPipelineTest {
 
     /** Two tools; each counts its executions. */
     static final class Tools {
@@ -57,15 +45,6 @@ class SpringAiPipelineTest {
         }
     }
 
-    private final ManualClock clock = ManualClock.at(Instant.parse("2026-11-02T09:00:00Z"));
-    private final SreEventBus bus = new SreEventBus();
-    private final PriceTable prices = PriceTable.defaults();
-    private final CostGuard costs = CostGuard.builder().priceTable(prices).perTaskLimit(5.00).clock(clock).eventBus(bus).build();
-    private final RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().repeatThreshold(5).clock(clock).build(), bus);
-    private final CircuitBreakerRegistry dependencies = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().clock(clock).build(), bus);
-    private final AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).costGuard(costs).rogueDetector(detector)
-            .dependencyBreakers(dependencies).taskLimits(TaskLimits.builder().maxToolCalls(20).build()).build();
-    private final OpenAiStub server = OpenAiStub.start(request -> Reply.text("Paris", 1200, 300, 1000));
     private final ChatClient client = ChatClient.builder(chatModel(OpenAiChatOptions.builder().model("gpt-4o").build()))
             .defaultAdvisors(AgentSreSpringAi.advisors(sre, "research-agent"))
             .build();
@@ -79,10 +58,6 @@ class SpringAiPipelineTest {
                 .build();
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void theSpendIsThePriceTablesPriceOfTheReportedTokensCachedOnesIncluded() {
