@@ -68,6 +68,17 @@ public class AgentSreProperties {
     /** The health indicator. */
     private Health health = new Health();
 
+    /** Alerting: receivers and routes (an alert manager is built when a receiver is configured). */
+    private Alerts alerts = new Alerts();
+
+    public Alerts getAlerts() {
+        return alerts;
+    }
+
+    public void setAlerts(Alerts alerts) {
+        this.alerts = alerts;
+    }
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -492,6 +503,132 @@ public class AgentSreProperties {
 
         public void setDownWhenExhausted(boolean downWhenExhausted) {
             this.downWhenExhausted = downWhenExhausted;
+        }
+    }
+
+    /** Alerting: where the pipeline's alerts (SLO burn, budgets, breakers, quarantines, incidents) are sent. */
+    public static class Alerts {
+        /** Receivers by name. */
+        private Map<String, ReceiverSpec> receivers = new LinkedHashMap<>();
+        /** The receiver of alerts no route takes (default: the first receiver). */
+        private String defaultReceiver;
+        /** Labels an alert group is keyed by. */
+        private List<String> groupBy = new ArrayList<>(List.of("alertname", "agent_id"));
+        /** Routes tried in order: alerts whose label matches go to the route's receiver. */
+        private List<RouteSpec> routes = new ArrayList<>();
+
+        public Map<String, ReceiverSpec> getReceivers() {
+            return receivers;
+        }
+
+        public void setReceivers(Map<String, ReceiverSpec> receivers) {
+            this.receivers = receivers;
+        }
+
+        public String getDefaultReceiver() {
+            return defaultReceiver;
+        }
+
+        public void setDefaultReceiver(String defaultReceiver) {
+            this.defaultReceiver = defaultReceiver;
+        }
+
+        public List<String> getGroupBy() {
+            return groupBy;
+        }
+
+        public void setGroupBy(List<String> groupBy) {
+            this.groupBy = groupBy;
+        }
+
+        public List<RouteSpec> getRoutes() {
+            return routes;
+        }
+
+        public void setRoutes(List<RouteSpec> routes) {
+            this.routes = routes;
+        }
+    }
+
+    /** The kinds of receiver. */
+    public enum ReceiverType {
+        /** A Slack incoming webhook ({@code url}). */
+        SLACK,
+        /** PagerDuty Events v2 ({@code key}: the routing key). */
+        PAGERDUTY,
+        /** A Microsoft Teams workflow ({@code url}). */
+        TEAMS,
+        /** Opsgenie ({@code key}: the API key). */
+        OPSGENIE,
+        /** A signed JSON webhook ({@code url}). */
+        WEBHOOK
+    }
+
+    /** One receiver. */
+    public static class ReceiverSpec {
+        /** The kind of receiver. */
+        private ReceiverType type;
+        /** Its URL (Slack, Teams, webhook). */
+        private String url;
+        /** Its key (PagerDuty routing key, Opsgenie API key). */
+        private String key;
+
+        public ReceiverType getType() {
+            return type;
+        }
+
+        public void setType(ReceiverType type) {
+            this.type = type;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+    }
+
+    /** A route: alerts whose {@code label} equals {@code value} go to {@code receiver}. */
+    public static class RouteSpec {
+        /** The label matched. */
+        private String label;
+        /** The value it must have. */
+        private String value;
+        /** The receiver of matching alerts. */
+        private String receiver;
+
+        public String getLabel() {
+            return label;
+        }
+
+        public void setLabel(String label) {
+            this.label = label;
+        }
+
+        public String getValue() {
+            return value;
+        }
+
+        public void setValue(String value) {
+            this.value = value;
+        }
+
+        public String getReceiver() {
+            return receiver;
+        }
+
+        public void setReceiver(String receiver) {
+            this.receiver = receiver;
         }
     }
 }

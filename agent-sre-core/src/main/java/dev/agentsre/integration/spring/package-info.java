@@ -5,7 +5,8 @@
  * {@code ChatModel} / {@code StreamingChatModel} bean and every Spring AI {@code ChatClient} is
  * guarded (opt-out per bean), tool beans and the {@code ToolCallingManager} too; the actuator
  * endpoint {@code /actuator/agentsre} and the {@code agentsre} health indicator report SLOs,
- * budgets, breakers and quarantines. {@code agentsre.enabled=false} turns all of it off.
+ * budgets, breakers and quarantines; alert receivers configured under {@code agentsre.alerts} get an
+ * {@code AlertManager} on the pipeline's bus. {@code agentsre.enabled=false} turns all of it off.
  *
  * <p>Conventions are Resilience4j's Spring Boot starter's: one auto-configuration per concern in
  * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}, each

@@ -134,6 +134,27 @@ class AgentSreAutoConfigurationTest {
     }
 
     @Test
+    void alertReceiversFromPropertiesGetAnAlertManagerOnThePipelinesBus() {
+        runner.withConfiguration(AutoConfigurations.of(AgentSreAlertingAutoConfiguration.class))
+                .withPropertyValues("agentsre.alerts.receivers.chat.type=slack",
+                        "agentsre.alerts.receivers.chat.url=http://127.0.0.1:9/hooks/chat",
+                        "agentsre.alerts.receivers.pager.type=pagerduty",
+                        "agentsre.alerts.receivers.pager.key=routing-key-1",
+                        "agentsre.alerts.routes[0].label=severity",
+                        "agentsre.alerts.routes[0].value=critical",
+                        "agentsre.alerts.routes[0].receiver=pager")
+                .run(context -> {
+                    dev.agentsre.alert.AlertManager alerts = context.getBean(dev.agentsre.alert.AlertManager.class);
+                    dev.agentsre.alert.AlertStatus status = alerts.status();
+                    assertThat(status.receiver("chat")).isNotNull();
+                    assertThat(status.receiver("pager")).isNotNull();
+                    assertThat(context.getBean(AgentSreComponents.class).eventBus().listenerCount()).isPositive();
+                });
+        runner.withConfiguration(AutoConfigurations.of(AgentSreAlertingAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(dev.agentsre.alert.AlertManager.class));
+    }
+
+    @Test
     void agentsreEnabledFalseTurnsEverythingOff() {
         runner.withUserConfiguration(Models.class).withPropertyValues("agentsre.enabled=false").run(context -> {
             assertThat(context).doesNotHaveBean(AgentSre.class).doesNotHaveBean(AgentSreComponents.class)
