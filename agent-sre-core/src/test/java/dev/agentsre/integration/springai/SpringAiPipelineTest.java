@@ -9,6 +9,7 @@ import dev.agentsre.QuarantinedException;
 import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.integration.GuardedPipelineTest;
 import dev.agentsre.integration.OpenAiStub.Reply;
+import dev.agentsre.integration.ToolRefusal;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.advisor.ToolCallAdvisor;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.openai.OpenAiChatModel;
@@ -105,6 +107,34 @@ class SpringAiPipelineTest extends GuardedPipelineTest {
     }
 
     @Test
+    void withToolCallAdvisorEachRoundTripIsItsOwnGuardedCallChargedExactlyInOneTask() throws Exception {
+        Tools tools = new Tools();
+        AtomicInteger turn = new AtomicInteger();
+        server.script(request -> turn.incrementAndGet() == 1 ? Reply.toolCall("search", "{\"query\":\"capital\"}", 200, 20)
+                : Reply.text("Paris", 1200, 300, 1000));
+        ChatClient looping = ChatClient.builder(chatModel(OpenAiChatOptions.builder().model("gpt-4o").build()))
+                .defaultAdvisors(AgentSreSpringAi.advisors(sre, "research-agent"))
+                .defaultAdvisors(ToolCallAdvisor.builder()
+                        .toolCallingManager(AgentSreSpringAi.toolCallingManager(sre, "research-agent", ToolCallingManager.builder().build()))
+                        .build())
+                .build();
+
+        long[] calls = new long[2];
+        String answer = sre.agent("research-agent").task("t-tools").call(ctx -> {
+            String a = looping.prompt("What is the capital of France?").tools(tools).call().content();
+            calls[0] = ctx.modelCalls();
+            calls[1] = ctx.toolCalls();
+            return a;
+        });
+
+        assertThat(answer).isEqualTo("Paris");
+        assertThat(calls).containsExactly(2, 1);
+        assertThat(tools.searches).hasValue(1);
+        assertThat(costs.snapshot("research-agent").spentUsd()).isEqualByComparingTo(
+                prices.cost("gpt-4o", TokenUsage.openAi(200, 20, 0, 0)).add(prices.cost("gpt-4o", TokenUsage.openAi(1200, 300, 1000, 0))));
+    }
+
+    @Test
     void anUnauthorisedToolIsNeverExecuted() {
         detector.registerCapabilityProfile("research-agent", Set.of("search"));
         Tools tools = new Tools();
@@ -113,6 +143,23 @@ class SpringAiPipelineTest extends GuardedPipelineTest {
         assertThatThrownBy(() -> client.prompt("clean up").tools(tools).call().content())
                 .isInstanceOfSatisfying(CapabilityViolationException.class, e -> assertThat(e.tool()).isEqualTo("deleteAll"));
         assertThat(tools.deletions).hasValue(0);
+    }
+
+    @Test
+    void aRefusalReturnedToTheModelIsItsToolResultAndTheToolStillNeverRuns() {
+        detector.registerCapabilityProfile("research-agent", Set.of("search"));
+        Tools tools = new Tools();
+        AtomicInteger turn = new AtomicInteger();
+        server.script(request -> turn.incrementAndGet() == 1 ? Reply.toolCall("deleteAll", "{}", 200, 20)
+                : Reply.text("I may not delete records.", 250, 10, 0));
+
+        String answer = client.prompt("clean up")
+                .toolCallbacks(AgentSreSpringAi.tools(sre, "research-agent", ToolRefusal.RETURN_ERROR_TO_MODEL, tools))
+                .call().content();
+
+        assertThat(answer).isEqualTo("I may not delete records.");
+        assertThat(tools.deletions).hasValue(0);
+        assertThat(server.requests().get(1).toString()).contains("agent-sre refused tool 'deleteAll' (capability)");
     }
 
     @Test
