@@ -12,6 +12,7 @@ import dev.agentsre.event.SreEventBus;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
+import dev.agentsre.slo.SloTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The pipeline as beans: an {@link SreEventBus}, the {@link AgentSreComponents} built from
- * {@code agentsre.*} (SLOs per agent and fleet-wide, the cost guard with its price table and budgets,
+ * {@code agentsre.*} (an SLO per listed agent, an SLO template giving every agent its own, the cost guard with its price table and budgets,
  * agent and dependency breakers, the rogue detector with each agent's capability profile), and the
  * {@link AgentSre} that composes them, with every {@link AgentSreCustomizer} applied. Each bean backs
  * off when you define your own. {@code agentsre.enabled=false} turns it off.
@@ -46,7 +47,7 @@ public class AgentSreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public AgentSreComponents agentSreComponents(AgentSreProperties properties, SreEventBus bus) {
-        return new AgentSreComponents(bus, slos(properties, bus), costGuard(properties.getCost(), properties.getAgents(), bus),
+        return new AgentSreComponents(bus, slos(properties, bus), templates(properties, bus), costGuard(properties.getCost(), properties.getAgents(), bus),
                 breakers(properties.getBreakers(), bus), breakers(properties.getDependencyBreakers(), bus), rogueDetector(properties, bus));
     }
 
@@ -61,15 +62,29 @@ public class AgentSreAutoConfiguration {
                 .rogueDetector(components.rogueDetector())
                 .taskLimits(limits(properties.getLimits()));
         components.slos().forEach(builder::slo);
+        components.sloTemplates().forEach(builder::sloTemplate);
+        if (properties.getSloEvaluationInterval() != null) {
+            builder.sloEvaluation(properties.getSloEvaluationInterval());
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }
 
+    /** {@code agentsre.slo}: a template, so every agent gets its own SLO on its first task. */
+    private static List<SloTemplate> templates(AgentSreProperties properties, SreEventBus bus) {
+        AgentSreProperties.SloSpec spec = properties.getSlo();
+        if (spec.getTarget() == null) {
+            return List.of();
+        }
+        return List.of(SloTemplate.builder("reliability")
+                .indicator(() -> Slis.taskSuccessRate().build())
+                .errorBudget(() -> budget(spec))
+                .eventBus(bus)
+                .build());
+    }
+
     private static List<Slo> slos(AgentSreProperties properties, SreEventBus bus) {
         List<Slo> slos = new ArrayList<>();
-        if (properties.getSlo().getTarget() != null) {
-            slos.add(slo("fleet-reliability", null, properties.getSlo(), bus));
-        }
         properties.getAgents().forEach((agent, spec) -> {
             if (spec.getSlo().getTarget() != null) {
                 slos.add(slo(agent + "-reliability", agent, spec.getSlo(), bus));
@@ -81,10 +96,13 @@ public class AgentSreAutoConfiguration {
     private static Slo slo(String name, String agent, AgentSreProperties.SloSpec spec, SreEventBus bus) {
         return Slo.builder(name).agentId(agent)
                 .indicator(Slis.taskSuccessRate().build())
-                .errorBudget(ErrorBudget.builder().target(spec.getTarget()).window(spec.getWindow())
-                        .exhaustionAction(spec.getExhaustionAction()).build())
+                .errorBudget(budget(spec))
                 .eventBus(bus)
                 .build();
+    }
+
+    private static ErrorBudget budget(AgentSreProperties.SloSpec spec) {
+        return ErrorBudget.builder().target(spec.getTarget()).window(spec.getWindow()).exhaustionAction(spec.getExhaustionAction()).build();
     }
 
     private static CostGuard costGuard(AgentSreProperties.Cost cost, Map<String, AgentSreProperties.Agent> agents, SreEventBus bus) {

@@ -42,7 +42,7 @@ public class AgentSreEndpoint {
 
     private List<Map<String, Object>> slos() {
         List<Map<String, Object>> slos = new ArrayList<>();
-        for (Slo slo : components.slos()) {
+        for (Slo slo : components.allSlos()) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("name", slo.name());
             s.put("agent", slo.agentId());

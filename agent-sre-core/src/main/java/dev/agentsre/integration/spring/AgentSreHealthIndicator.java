@@ -31,7 +31,7 @@ public class AgentSreHealthIndicator extends AbstractHealthIndicator {
     protected void doHealthCheck(Health.Builder builder) {
         Map<String, String> slos = new LinkedHashMap<>();
         boolean exhausted = false;
-        for (Slo slo : components.slos()) {
+        for (Slo slo : components.allSlos()) {
             slos.put(slo.name(), slo.status().name());
             exhausted |= slo.status() == SloStatus.EXHAUSTED;
         }

@@ -38,8 +38,19 @@ public class AgentSreProperties {
     /** Agents by id: each one's SLO, daily budget and capability profile. */
     private Map<String, Agent> agents = new LinkedHashMap<>();
 
-    /** A fleet-wide SLO, applied to every agent without its own (off unless a target is set). */
+    /** The SLO every agent gets, as a template: each agent's own, created on its first task (off unless a target is set). */
     private SloSpec slo = new SloSpec();
+
+    /** How often the pipeline evaluates every SLO with no traffic, so alerts resolve and actions are undone (unset: on traffic only). */
+    private Duration sloEvaluationInterval;
+
+    public Duration getSloEvaluationInterval() {
+        return sloEvaluationInterval;
+    }
+
+    public void setSloEvaluationInterval(Duration sloEvaluationInterval) {
+        this.sloEvaluationInterval = sloEvaluationInterval;
+    }
 
     /** Budgets and prices. */
     private Cost cost = new Cost();

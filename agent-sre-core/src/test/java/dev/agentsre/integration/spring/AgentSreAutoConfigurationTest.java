@@ -99,6 +99,23 @@ class AgentSreAutoConfigurationTest {
     }
 
     @Test
+    void theFleetSloIsATemplateGivingEveryAgentItsOwnSlo() {
+        runner.withPropertyValues("agentsre.slo.target=0.99", "agentsre.slo.window=1d", "agentsre.slo-evaluation-interval=30s",
+                "management.endpoints.web.exposure.include=agentsre").run(context -> {
+            AgentSreComponents components = context.getBean(AgentSreComponents.class);
+            assertThat(components.sloTemplates()).singleElement().satisfies(t -> assertThat(t.definition().errorBudget().target()).isEqualTo(0.99));
+            AgentSre sre = context.getBean(AgentSre.class);
+            sre.agent("triage").task("t-1").call(ctx -> "ok");
+            sre.agent("billing").task("t-2").call(ctx -> "ok");
+            assertThat(components.allSlos()).extracting(Slo::agentId).contains("research-agent", "triage", "billing");
+            @SuppressWarnings("unchecked")
+            java.util.List<java.util.Map<String, Object>> slos = (java.util.List<java.util.Map<String, Object>>)
+                    context.getBean(AgentSreEndpoint.class).state().get("slos");
+            assertThat(slos).extracting(s -> s.get("agent")).contains("triage", "billing");
+        });
+    }
+
+    @Test
     void aLangChain4jChatModelBeanIsGuardedAsTheAgentNamedByItsBeanOrByAProperty() {
         runner.withUserConfiguration(Models.class)
                 .withPropertyValues("agentsre.model-agents.openAiChatModel=research-agent",
@@ -168,7 +185,7 @@ class AgentSreAutoConfigurationTest {
     @Test
     void aComponentYouDefineReplacesTheConfiguredOne() {
         runner.withBean(AgentSreComponents.class, () -> new AgentSreComponents(new dev.agentsre.event.SreEventBus(),
-                        java.util.List.<Slo>of(), null, null, null, null))
+                        java.util.List.<Slo>of(), null, null, null, null, null))
                 .run(context -> {
                     assertThat(context.getBean(AgentSreComponents.class).costGuard()).isNull();
                     assertThat(context).hasSingleBean(AgentSre.class);

@@ -25,6 +25,7 @@ public class AgentSreMetricsAutoConfiguration {
     public AgentSreMeterBinder agentSreMeterBinder(AgentSreComponents components) {
         AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(components.eventBus());
         components.slos().forEach(binder::bind);
+        components.sloTemplates().forEach(binder::bind);
         if (components.costGuard() != null) {
             binder.bind(components.costGuard());
         }
