@@ -1,8 +1,11 @@
 package dev.agentsre.otel.spring;
 
+import dev.agentsre.alert.AlertManager;
+import dev.agentsre.integration.spring.AgentSreAlertingAutoConfiguration;
 import dev.agentsre.integration.spring.AgentSreAutoConfiguration;
 import dev.agentsre.integration.spring.AgentSreComponents;
 import dev.agentsre.otel.AgentSreMeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,10 +14,11 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * With Micrometer and agent-sre-core's auto-configuration: an {@link AgentSreMeterBinder} bean bound
- * to the components (events, SLOs, budgets, breakers, the rogue detector). Spring Boot's metrics
+ * to the components (events, SLOs and templates, budgets, breakers, the rogue detector) and to the
+ * alert manager when there is one. Spring Boot's metrics
  * auto-configuration binds every {@code MeterBinder} bean to the application's {@code MeterRegistry}.
  */
-@AutoConfiguration(after = AgentSreAutoConfiguration.class)
+@AutoConfiguration(after = {AgentSreAutoConfiguration.class, AgentSreAlertingAutoConfiguration.class})
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
 @ConditionalOnBean(AgentSreComponents.class)
 public class AgentSreMetricsAutoConfiguration {
@@ -22,7 +26,7 @@ public class AgentSreMetricsAutoConfiguration {
     /** The binder, bound to every configured component. */
     @Bean
     @ConditionalOnMissingBean
-    public AgentSreMeterBinder agentSreMeterBinder(AgentSreComponents components) {
+    public AgentSreMeterBinder agentSreMeterBinder(AgentSreComponents components, ObjectProvider<AlertManager> alerts) {
         AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(components.eventBus());
         components.slos().forEach(binder::bind);
         components.sloTemplates().forEach(binder::bind);
@@ -38,6 +42,7 @@ public class AgentSreMetricsAutoConfiguration {
         if (components.rogueDetector() != null) {
             binder.bind(components.rogueDetector());
         }
+        alerts.ifAvailable(binder::bind);
         return binder;
     }
 }
