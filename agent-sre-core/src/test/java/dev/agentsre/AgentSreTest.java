@@ -27,7 +27,7 @@ import dev.agentsre.slo.PercentileSli;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
 import dev.agentsre.testing.Race;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;

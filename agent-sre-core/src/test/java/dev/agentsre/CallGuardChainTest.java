@@ -22,7 +22,7 @@ import dev.agentsre.slo.ExhaustionAction;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

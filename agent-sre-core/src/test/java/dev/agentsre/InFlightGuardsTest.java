@@ -21,7 +21,7 @@ import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
 import dev.agentsre.testing.Race;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

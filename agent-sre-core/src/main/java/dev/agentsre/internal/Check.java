@@ -83,6 +83,30 @@ public final class Check {
         return value;
     }
 
+    /**
+     * The longest duration a component accepts: 100 years. Anything longer is almost certainly a unit
+     * mistake, and would overflow a timestamp it is added to.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
+    /**
+     * Requires a duration the components can keep in milliseconds: at least 1 ms (a finer one would
+     * become 0 ms — a half-open timeout that expires at once, a frequency window that divides by zero)
+     * and at most {@link #MAX_DURATION} (a longer one would throw {@link ArithmeticException} or overflow).
+     */
+    public static Duration millis(String name, Duration value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (value.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms (durations are kept in milliseconds), got " + value);
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION.toDays() + " days, got " + value);
+        }
+        return value;
+    }
+
     /** Requires a non-null object. */
     public static <T> T notNull(String name, T value) {
         if (value == null) {

@@ -1,105 +1,40 @@
 package dev.agentsre.time;
 
-import dev.agentsre.internal.Check;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link Clock} that only moves when told to: for tests and simulations (the demo runs a whole
- * day on one). Thread-safe; millisecond resolution. It may be moved backwards to simulate a clock
- * step.
+ * The manual clock's former home, kept so code written against it still compiles.
  *
- * <pre>{@code
- * ManualClock clock = ManualClock.at(Instant.parse("2026-01-05T09:00:00Z"));
- * ErrorBudget budget = ErrorBudget.builder().total(0.005).clock(clock).build();
- * clock.advance(Duration.ofMinutes(5));
- * }</pre>
+ * @deprecated moved to {@link dev.agentsre.testing.ManualClock} with the other test helpers; this alias
+ *     will be removed in the next release
  */
-public final class ManualClock extends Clock {
-
-    private final AtomicLong millis;
-    private final ZoneId zone;
+@Deprecated(forRemoval = true)
+public final class ManualClock extends dev.agentsre.testing.ManualClock {
 
     private ManualClock(long millis, ZoneId zone) {
-        this.millis = new AtomicLong(millis);
-        this.zone = zone;
+        super(millis, zone);
     }
 
-    /** A clock at {@code instant}, in UTC. */
+    /**
+     * A clock at {@code instant}, in UTC.
+     *
+     * @deprecated use {@link dev.agentsre.testing.ManualClock#at(Instant)}
+     */
+    @Deprecated(forRemoval = true)
     public static ManualClock at(Instant instant) {
-        return new ManualClock(Check.notNull("instant", instant).toEpochMilli(), ZoneOffset.UTC);
+        return at(instant, ZoneOffset.UTC);
     }
 
-    /** A clock at {@code instant} in {@code zone}. */
+    /**
+     * A clock at {@code instant} in {@code zone}.
+     *
+     * @deprecated use {@link dev.agentsre.testing.ManualClock#at(Instant, ZoneId)}
+     */
+    @Deprecated(forRemoval = true)
     public static ManualClock at(Instant instant, ZoneId zone) {
-        return new ManualClock(Check.notNull("instant", instant).toEpochMilli(), Check.notNull("zone", zone));
-    }
-
-    /** Moves the clock by {@code amount} (negative moves it back) and returns the new instant. */
-    public Instant advance(Duration amount) {
-        Check.notNull("amount", amount);
-        return Instant.ofEpochMilli(millis.addAndGet(amount.toMillis()));
-    }
-
-    /** Moves the clock by {@code amount} milliseconds (negative moves it back). */
-    public void advanceMillis(long amount) {
-        millis.addAndGet(amount);
-    }
-
-    /** Sets the clock to {@code instant}. */
-    public void set(Instant instant) {
-        millis.set(Check.notNull("instant", instant).toEpochMilli());
-    }
-
-    @Override
-    public long millis() {
-        return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-        return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return zone;
-    }
-
-    /** A clock sharing this one's time, in another zone. */
-    @Override
-    public Clock withZone(ZoneId zone) {
-        ManualClock self = this;
-        ZoneId target = Check.notNull("zone", zone);
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return target;
-            }
-
-            @Override
-            public Clock withZone(ZoneId other) {
-                return self.withZone(other);
-            }
-
-            @Override
-            public Instant instant() {
-                return self.instant();
-            }
-
-            @Override
-            public long millis() {
-                return self.millis();
-            }
-        };
-    }
-
-    @Override
-    public String toString() {
-        return "ManualClock[" + instant() + ", " + zone + "]";
+        dev.agentsre.internal.Check.notNull("instant", instant);
+        return new ManualClock(instant.toEpochMilli(), dev.agentsre.internal.Check.notNull("zone", zone));
     }
 }

@@ -7,7 +7,7 @@ import dev.agentsre.event.AgentQuarantined;
 import dev.agentsre.event.AgentReleased;
 import dev.agentsre.event.RogueEvent;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.agentsre.event.CallRejected;
 import dev.agentsre.event.CircuitStateChanged;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,7 +10,7 @@ import dev.agentsre.breaker.RateLimitedException;
 import dev.agentsre.event.FaultInjected;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.RecordingSleeper;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

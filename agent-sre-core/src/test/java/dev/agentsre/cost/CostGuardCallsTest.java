@@ -10,7 +10,7 @@ import dev.agentsre.breaker.CircuitBreaker;
 import dev.agentsre.breaker.CircuitBreakerConfig;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.UnknownModelPriced;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.agentsre.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsre.testing.Race;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;

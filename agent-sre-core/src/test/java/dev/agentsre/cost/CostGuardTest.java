@@ -8,7 +8,7 @@ import dev.agentsre.event.BudgetStateChanged;
 import dev.agentsre.event.CostAlertRaised;
 import dev.agentsre.event.CostEvent;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -19,7 +19,7 @@ import dev.agentsre.event.AgentQuarantined;
 import dev.agentsre.event.CostAlertRaised;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.TaskRefused;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import dev.agentsre.event.BlueGreenStateChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.ManualScheduledExecutor;
 import dev.agentsre.testing.RecordingSleeper;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

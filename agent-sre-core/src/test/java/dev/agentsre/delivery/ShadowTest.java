@@ -9,7 +9,7 @@ import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.agentsre.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import dev.agentsre.testing.Race;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

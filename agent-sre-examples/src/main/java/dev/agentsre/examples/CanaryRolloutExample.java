@@ -17,7 +17,7 @@ import dev.agentsre.event.DeliveryEvent;
 import dev.agentsre.event.RolloutRolledBack;
 import dev.agentsre.event.RolloutStateChanged;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

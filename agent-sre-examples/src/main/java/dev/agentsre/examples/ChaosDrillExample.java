@@ -8,7 +8,7 @@ import dev.agentsre.chaos.ResilienceScore;
 import dev.agentsre.chaos.Sleeper;
 import dev.agentsre.event.ExperimentStateChanged;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

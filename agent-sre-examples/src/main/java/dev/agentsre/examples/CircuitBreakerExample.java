@@ -9,7 +9,7 @@ import dev.agentsre.breaker.RateLimitedException;
 import dev.agentsre.event.CascadeDetected;
 import dev.agentsre.event.CircuitStateChanged;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -37,7 +37,7 @@ import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.ExhaustionAction;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import io.opentelemetry.exporter.logging.LoggingMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

@@ -7,7 +7,7 @@ import dev.agentsre.breaker.CircuitOpenException;
 import dev.agentsre.cost.CostGuard;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import dev.agentsre.anomaly.RogueAssessment;
 import dev.agentsre.anomaly.RogueDetectorConfig;
 import dev.agentsre.event.AgentQuarantined;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;

@@ -10,7 +10,7 @@ import dev.agentsre.slo.ExhaustionAction;
 import dev.agentsre.slo.PercentileSli;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

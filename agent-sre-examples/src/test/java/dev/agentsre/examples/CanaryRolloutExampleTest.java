@@ -7,7 +7,7 @@ import dev.agentsre.delivery.RolloutMetrics;
 import dev.agentsre.delivery.RolloutState;
 import dev.agentsre.event.RolloutRolledBack;
 import dev.agentsre.event.RolloutStateChanged;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Slo;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

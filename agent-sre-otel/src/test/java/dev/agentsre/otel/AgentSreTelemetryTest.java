@@ -9,7 +9,7 @@ import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Sli;
 import dev.agentsre.slo.SliValue;
 import dev.agentsre.slo.Slo;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

@@ -1,17 +1,21 @@
 package dev.agentsre.testing;
 
 import dev.agentsre.chaos.Sleeper;
-import dev.agentsre.time.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link Sleeper} that records every wait and moves a {@link ManualClock} instead of sleeping. */
+/**
+ * A {@link Sleeper} that records every wait and moves a {@link ManualClock} instead of sleeping: give
+ * it to a chaos experiment or injector to test injected latency without waiting. Like a real sleep it
+ * throws {@link InterruptedException} when the thread is interrupted. Thread-safe.
+ */
 public final class RecordingSleeper implements Sleeper {
 
     private final ManualClock clock;
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
+    /** A sleeper that moves {@code clock}. */
     public RecordingSleeper(ManualClock clock) {
         this.clock = clock;
     }
