@@ -5,7 +5,7 @@ import dev.agentsre.slo.ExhaustionAction;
 import dev.agentsre.slo.SloEvaluator;
 import dev.agentsre.slo.SloTemplate;
 import dev.agentsre.slo.Slis;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

@@ -7,7 +7,7 @@ import dev.agentsre.event.BurnRateAlertFired;
 import dev.agentsre.event.BurnRateAlertResolved;
 import dev.agentsre.event.SloEvent;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -9,7 +9,7 @@ import dev.agentsre.event.SloEvent;
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

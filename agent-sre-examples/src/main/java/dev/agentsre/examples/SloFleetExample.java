@@ -13,7 +13,7 @@ import dev.agentsre.slo.Slo;
 import dev.agentsre.slo.SloEvaluator;
 import dev.agentsre.slo.SloStatus;
 import dev.agentsre.slo.SloTemplate;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
