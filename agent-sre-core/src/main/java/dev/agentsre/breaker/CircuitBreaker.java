@@ -1,11 +1,11 @@
 package dev.agentsre.breaker;
 
+import dev.agentsre.breaker.internal.BreakerStateMachine;
+import dev.agentsre.breaker.internal.OutcomeWindow;
 import dev.agentsre.event.CallRejected;
 import dev.agentsre.event.CircuitStateChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.internal.Check;
-import dev.agentsre.time.Durations;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -13,10 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -43,9 +39,16 @@ import java.util.function.Supplier;
  * <p><b>Timing.</b> OPEN lasts exactly its open time from the moment it opened; failures reported
  * while open do not extend it. Each failed probe multiplies the next open time by
  * {@code backoffMultiplier} (capped). HALF_OPEN admits at most {@code halfOpenMaxCalls} probes at
- * once; the others are rejected with a positive {@code retryAfter}. If no probe finishes within
- * {@code halfOpenTimeout} the circuit goes back to OPEN, so it is never stuck half-open. These
- * time-driven transitions happen on the next call or {@link #state()} read; no thread is needed.
+ * once; the others are rejected with a positive {@code retryAfter}. If a probe was admitted and none
+ * finishes within {@code halfOpenTimeout} the circuit goes back to OPEN (a hanging dependency), so it
+ * is never stuck half-open; an idle HALF_OPEN (no probe admitted) simply waits for its next call and
+ * is no failed probe. These time-driven transitions happen when the next call asks to be admitted;
+ * no thread is needed.
+ *
+ * <p><b>Reads are pure.</b> {@link #state()}, {@link #snapshot()} and {@link #failureCount()} never
+ * transition, publish or count anything (as Resilience4j's {@code getState()}): an OPEN circuit whose
+ * open period is over still reads OPEN, with a {@code retryAfter} of zero in its snapshot, until a
+ * call arrives and probes.
  *
  * <p><b>Which call counts where.</b> The {@code execute} family and {@link #tryAcquire()} remember
  * the state each call was admitted under: an outcome only counts if that state is still current, so
@@ -56,6 +59,12 @@ import java.util.function.Supplier;
  *
  * <p><b>Events.</b> Every transition publishes a {@link CircuitStateChanged} and every rejected call
  * a {@link CallRejected} on the breaker's {@link SreEventBus}; listeners cannot affect the breaker.
+ * Transitions reach listeners in the order they happened, even when threads race.
+ *
+ * <p><b>Your predicates</b> ({@code recordExceptions}, {@code ignoreExceptions}, {@code failureResult},
+ * a {@link RetryAfterHint}) never change what the call returned or threw: one that throws makes the
+ * call count as a failure, and its exception is added to the call's exception as suppressed (or
+ * logged once, for a result).
  *
  * <p><b>Cost.</b> Lock-free; no lock is ever held while user code runs. In CLOSED a successful call
  * costs one volatile read and a few uncontended atomic updates, allocates nothing, and reads the
@@ -65,29 +74,16 @@ import java.util.function.Supplier;
  */
 public final class CircuitBreaker {
 
-    private static final long NOT_READ = Long.MIN_VALUE;
-
     private final String agentId;
     private final CircuitBreakerConfig config;
     private final SreEventBus eventBus;
-    private final Clock clock;
-    private final AtomicReference<State> state;
-    private final boolean needsClockOnRecord;
-
-    private final LongAdder successfulCalls = new LongAdder();
-    private final LongAdder failedCalls = new LongAdder();
-    private final LongAdder slowCalls = new LongAdder();
-    private final LongAdder ignoredCalls = new LongAdder();
-    private final LongAdder rejectedCalls = new LongAdder();
+    private final BreakerStateMachine machine;
 
     private CircuitBreaker(String agentId, CircuitBreakerConfig config, SreEventBus eventBus) {
         this.agentId = Check.notBlank("agentId", agentId);
         this.config = Check.notNull("config", config);
         this.eventBus = eventBus == null ? new SreEventBus() : eventBus;
-        this.clock = config.clock;
-        this.needsClockOnRecord = config.timesCalls()
-                || config.tracksWindow() && config.slidingWindowType == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
-        this.state = new AtomicReference<>(newClosed());
+        this.machine = new BreakerStateMachine(agentId, config, this.eventBus);
     }
 
     /** A breaker for {@code agentId} publishing on a private bus. */
@@ -108,21 +104,24 @@ public final class CircuitBreaker {
     // ---------------------------------------------------------------- guarded execution
 
     /**
-     * Runs {@code supplier} if the circuit admits it and records the outcome.
+     * Runs {@code supplier} if the circuit admits it and records the outcome; returns what it returned
+     * and rethrows what it threw, unchanged.
      *
      * @throws CircuitOpenException if the call is rejected (the supplier is not run)
+     * @throws IllegalArgumentException if {@code supplier} is null (nothing is admitted)
      */
     public <T> T execute(Supplier<T> supplier) {
-        State admitted = acquireState();
-        long start = startTime();
+        Check.notNull("supplier", supplier);
+        BreakerStateMachine.State admitted = machine.acquire();
+        long start = machine.startTime();
         T result;
         try {
             result = supplier.get();
         } catch (Throwable error) {
-            onError(admitted, start, error);
+            machine.onError(admitted, start, error);
             throw error;
         }
-        onResult(admitted, start, result);
+        machine.onResult(admitted, start, result);
         return result;
     }
 
@@ -130,19 +129,21 @@ public final class CircuitBreaker {
      * Runs {@code callable} if the circuit admits it and records the outcome.
      *
      * @throws CircuitOpenException if the call is rejected (the callable is not run)
+     * @throws IllegalArgumentException if {@code callable} is null (nothing is admitted)
      * @throws Exception whatever the callable throws
      */
     public <T> T call(Callable<T> callable) throws Exception {
-        State admitted = acquireState();
-        long start = startTime();
+        Check.notNull("callable", callable);
+        BreakerStateMachine.State admitted = machine.acquire();
+        long start = machine.startTime();
         T result;
         try {
             result = callable.call();
         } catch (Throwable error) {
-            onError(admitted, start, error);
+            machine.onError(admitted, start, error);
             throw error;
         }
-        onResult(admitted, start, result);
+        machine.onResult(admitted, start, result);
         return result;
     }
 
@@ -150,8 +151,10 @@ public final class CircuitBreaker {
      * Runs {@code runnable} if the circuit admits it and records the outcome.
      *
      * @throws CircuitOpenException if the call is rejected
+     * @throws IllegalArgumentException if {@code runnable} is null
      */
     public void run(Runnable runnable) {
+        Check.notNull("runnable", runnable);
         execute(() -> {
             runnable.run();
             return null;
@@ -163,6 +166,7 @@ public final class CircuitBreaker {
      * {@code fallback}'s answer to the exception (a {@link CircuitOpenException} for a rejection).
      */
     public <T> T executeWithFallback(Supplier<T> supplier, Function<? super Throwable, ? extends T> fallback) {
+        Check.notNull("supplier", supplier);
         Check.notNull("fallback", fallback);
         try {
             return execute(supplier);
@@ -176,17 +180,20 @@ public final class CircuitBreaker {
 
     /**
      * Starts an asynchronous call if the circuit admits it and records its outcome when the stage
-     * completes. A rejection, or a supplier that throws, is returned as a failed stage, never thrown.
-     * The returned stage completes after the outcome has been recorded.
+     * completes. A rejection, or a supplier that throws (or returns no stage), is returned as a failed
+     * stage, never thrown. The returned stage completes after the outcome has been recorded.
+     *
+     * @throws IllegalArgumentException if {@code supplier} is null (nothing is admitted)
      */
     public <T> CompletionStage<T> executeAsync(Supplier<? extends CompletionStage<T>> supplier) {
-        State admitted;
+        Check.notNull("supplier", supplier);
+        BreakerStateMachine.State admitted;
         try {
-            admitted = acquireState();
+            admitted = machine.acquire();
         } catch (CircuitOpenException rejected) {
             return CompletableFuture.failedFuture(rejected);
         }
-        long start = startTime();
+        long start = machine.startTime();
         CompletionStage<T> stage;
         try {
             stage = supplier.get();
@@ -194,14 +201,14 @@ public final class CircuitBreaker {
                 throw new NullPointerException("the asynchronous call returned no stage");
             }
         } catch (Throwable error) {
-            onError(admitted, start, error);
+            machine.onError(admitted, start, error);
             return CompletableFuture.failedFuture(error);
         }
         return stage.whenComplete((result, error) -> {
             if (error == null) {
-                onResult(admitted, start, result);
+                machine.onResult(admitted, start, result);
             } else {
-                onError(admitted, start, unwrap(error));
+                machine.onError(admitted, start, unwrap(error));
             }
         });
     }
@@ -258,7 +265,7 @@ public final class CircuitBreaker {
      */
     public Permit tryAcquire() {
         try {
-            return permitFor(acquireState());
+            return machine.permit(machine.acquire());
         } catch (CircuitOpenException rejected) {
             return null;
         }
@@ -270,19 +277,7 @@ public final class CircuitBreaker {
      * @throws CircuitOpenException if the circuit rejects the call
      */
     public Permit acquire() {
-        return permitFor(acquireState());
-    }
-
-    private Permit permitFor(State admitted) {
-        if (admitted instanceof HalfOpen) {
-            return new ProbePermit((HalfOpen) admitted);
-        }
-        Permit shared = admitted.permit;
-        if (shared == null) {
-            shared = new SharedPermit(admitted);
-            admitted.permit = shared; // benign race: two equal permits for one state
-        }
-        return shared;
+        return machine.permit(machine.acquire());
     }
 
     /**
@@ -303,79 +298,13 @@ public final class CircuitBreaker {
         /**
          * The call threw {@code error} after {@code duration}; the configured predicates decide whether
          * it counts as a failure, a success or neither, and a {@link RetryAfterHint} is honoured.
+         *
+         * @throws IllegalArgumentException if {@code error} is null
          */
         void onError(long duration, TimeUnit unit, Throwable error);
 
         /** The call was not made: frees a half-open probe slot and counts nothing. */
         void release();
-    }
-
-    /** The permit of every call admitted under one CLOSED or DISABLED state. */
-    private class SharedPermit implements Permit {
-        final State admitted;
-
-        SharedPermit(State admitted) {
-            this.admitted = admitted;
-        }
-
-        @Override
-        public CircuitState admittedIn() {
-            return admitted.kind;
-        }
-
-        @Override
-        public void onSuccess(long duration, TimeUnit unit) {
-            if (admitted.kind != CircuitState.DISABLED && once()) {
-                record(admitted, unit.toMillis(duration), endTime(), Outcome.SUCCESS, null);
-            }
-        }
-
-        @Override
-        public void onResult(long duration, TimeUnit unit, Object result) {
-            if (admitted.kind != CircuitState.DISABLED && once()) {
-                record(admitted, unit.toMillis(duration), endTime(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS,
-                        null);
-            }
-        }
-
-        @Override
-        public void onError(long duration, TimeUnit unit, Throwable error) {
-            Check.notNull("error", error);
-            if (admitted.kind != CircuitState.DISABLED && once()) {
-                classifyAndRecord(admitted, unit.toMillis(duration), endTime(), error);
-            }
-        }
-
-        @Override
-        public void release() {
-            // nothing was taken
-        }
-
-        /** Whether this is the permit's first report (a shared permit serves many calls: always). */
-        boolean once() {
-            return true;
-        }
-    }
-
-    /** One half-open probe slot: its outcome (or release) is applied once. */
-    private final class ProbePermit extends SharedPermit {
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-
-        ProbePermit(HalfOpen admitted) {
-            super(admitted);
-        }
-
-        @Override
-        boolean once() {
-            return done.compareAndSet(false, true);
-        }
-
-        @Override
-        public void release() {
-            if (once() && state.get() == admitted) {
-                ((HalfOpen) admitted).release();
-            }
-        }
     }
 
     // ---------------------------------------------------------------- manual mode
@@ -387,7 +316,7 @@ public final class CircuitBreaker {
      */
     public boolean tryAcquirePermission() {
         try {
-            acquireState();
+            machine.acquire();
             return true;
         } catch (CircuitOpenException rejected) {
             return false;
@@ -396,31 +325,27 @@ public final class CircuitBreaker {
 
     /** Like {@link #tryAcquirePermission()} but throws the {@link CircuitOpenException}. */
     public void acquirePermission() {
-        acquireState();
+        machine.acquire();
     }
 
-    /** Gives back a permission obtained but not used (frees a half-open probe slot). */
+    /** Gives back a permission obtained but not used (frees a half-open probe slot, never more than there are). */
     public void releasePermission() {
-        State current = state.get();
-        if (current instanceof HalfOpen) {
-            ((HalfOpen) current).release();
-        }
+        machine.releaseNow();
     }
 
     /** Reports a successful call of unknown duration. */
     public void recordSuccess() {
-        record(state.get(), 0, endTime(), Outcome.SUCCESS, null);
+        machine.recordSuccessNow(0);
     }
 
     /** Reports a successful call that took {@code duration} (it may be slow). */
     public void recordSuccess(Duration duration) {
-        Check.notNull("duration", duration);
-        record(state.get(), duration.toMillis(), endTime(), Outcome.SUCCESS, null);
+        machine.recordSuccessNow(millis("duration", duration));
     }
 
     /** Reports a failed call. */
     public void recordFailure() {
-        record(state.get(), 0, endTime(), Outcome.FAILURE, null);
+        machine.recordFailureNow(null);
     }
 
     /**
@@ -429,54 +354,59 @@ public final class CircuitBreaker {
      */
     public void recordFailure(Throwable error) {
         Check.notNull("error", error);
-        classifyAndRecord(state.get(), 0, endTime(), error);
+        machine.recordErrorNow(0, error);
     }
 
     /**
      * Reports a failed call whose callee asked to wait {@code retryAfterHint} (for example an HTTP
-     * 429's {@code Retry-After}): the circuit opens at once for at least that long.
+     * 429's {@code Retry-After}): the circuit opens at once for at least that long (capped at
+     * {@code maxRetryAfterHint}).
      */
     public void recordFailure(Throwable error, Duration retryAfterHint) {
         Check.notNull("error", error);
         Check.positive("retryAfterHint", retryAfterHint);
-        record(state.get(), 0, endTime(), Outcome.FAILURE, retryAfterHint);
+        machine.recordFailureNow(retryAfterHint);
     }
 
     /** Reports a call that threw {@code error} after {@code duration} (Resilience4j's {@code onError}). */
     public void onError(Duration duration, Throwable error) {
-        Check.notNull("duration", duration);
+        long millis = millis("duration", duration);
         Check.notNull("error", error);
-        classifyAndRecord(state.get(), duration.toMillis(), endTime(), error);
+        machine.recordErrorNow(millis, error);
     }
 
     /** Reports a call that returned {@code result} after {@code duration}; the result predicate applies. */
     public void onResult(Duration duration, Object result) {
-        Check.notNull("duration", duration);
-        record(state.get(), duration.toMillis(), endTime(), config.failureResult.test(result) ? Outcome.FAILURE : Outcome.SUCCESS, null);
+        machine.recordResultNow(millis("duration", duration), result);
     }
 
-    // ---------------------------------------------------------------- control
+    /** A reported duration in milliseconds; one too long for a {@code long} counts as the longest. */
+    private static long millis(String name, Duration duration) {
+        Check.notNull(name, duration);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + duration);
+        }
+        return duration.compareTo(Check.MAX_DURATION) > 0 ? Check.MAX_DURATION.toMillis() : duration.toMillis();
+    }
 
-    /** The current state, after any transition that is due (OPEN → HALF_OPEN, a half-open timeout). */
+    // ---------------------------------------------------------------- control and reads
+
+    /**
+     * The state as it is: a read never transitions (an OPEN circuit whose open period is over reads
+     * OPEN until the next call probes; see {@link #snapshot()}'s {@code retryAfter}).
+     */
     public CircuitState state() {
-        return settle(state.get(), clock.millis()).kind;
+        return machine.kind();
     }
 
     /** Consecutive failures counted in CLOSED (the number that tripped it, while OPEN). */
     public int failureCount() {
-        State current = state.get();
-        if (current instanceof Closed) {
-            return ((Closed) current).consecutiveFailures.get();
-        }
-        if (current instanceof Open) {
-            return ((Open) current).failuresAtTrip;
-        }
-        return 0;
+        return machine.failureCount();
     }
 
     /** Closes the circuit and forgets every count (after deploying a fix). */
     public void reset() {
-        transitionTo(newClosed(), "reset", Double.NaN);
+        machine.reset();
     }
 
     /**
@@ -506,30 +436,33 @@ public final class CircuitBreaker {
 
     /** Opens the circuit until {@link #reset()}: every call is rejected. */
     public void forceOpen() {
-        transitionTo(new Simple(CircuitState.FORCED_OPEN), "forced open", Double.NaN);
+        machine.forceOpen();
     }
 
     /** Switches the breaker off until {@link #reset()}: every call passes and nothing is counted. */
     public void disable() {
-        transitionTo(new Simple(CircuitState.DISABLED), "disabled", Double.NaN);
+        machine.disable();
     }
 
-    /** A point-in-time view for dashboards and exporters. */
+    /**
+     * A point-in-time view for dashboards and exporters; a pure read. Its {@code retryAfter} is zero
+     * while calls are admitted, and also when an OPEN circuit's open period is over (the next call probes).
+     */
     public BreakerSnapshot snapshot() {
-        long now = clock.millis();
-        State current = settle(state.get(), now);
+        long now = machine.clock().millis();
+        BreakerStateMachine.State current = machine.current();
         double failureRate = Double.NaN;
         double slowRate = Double.NaN;
         long buffered = 0;
-        if (current instanceof Closed && ((Closed) current).window != null) {
-            OutcomeWindow.Rates rates = ((Closed) current).window.read(now);
+        OutcomeWindow.Rates rates = machine.windowRates(current, now);
+        if (rates != null) {
             buffered = rates.calls();
             failureRate = rates.failureRate();
             slowRate = rates.slowRate();
         }
-        return new BreakerSnapshot(agentId, current.kind, failureCount(), failureRate, slowRate, buffered,
-                successfulCalls.sum(), failedCalls.sum(), slowCalls.sum(), ignoredCalls.sum(), rejectedCalls.sum(),
-                retryAfter(current, now));
+        return new BreakerSnapshot(agentId, current.kind(), machine.failureCount(), failureRate, slowRate, buffered,
+                machine.successfulCalls(), machine.failedCalls(), machine.slowCalls(), machine.ignoredCalls(), machine.rejectedCalls(),
+                machine.retryAfter(current, now));
     }
 
     /** The agent this breaker protects. */
@@ -549,258 +482,7 @@ public final class CircuitBreaker {
 
     @Override
     public String toString() {
-        return "CircuitBreaker{" + agentId + ", " + state.get().kind + '}';
-    }
-
-    // ---------------------------------------------------------------- state machine
-
-    private State acquireState() {
-        while (true) {
-            State current = state.get();
-            switch (current.kind) {
-                case CLOSED:
-                case DISABLED:
-                    return current;
-                case HALF_OPEN: {
-                    long now = clock.millis();
-                    State settled = settle(current, now);
-                    if (settled != current) {
-                        continue;
-                    }
-                    if (((HalfOpen) current).tryTake()) {
-                        return current;
-                    }
-                    throw reject(current, now);
-                }
-                default: {
-                    long now = clock.millis();
-                    State settled = settle(current, now);
-                    if (settled != current) {
-                        continue;
-                    }
-                    throw reject(current, now);
-                }
-            }
-        }
-    }
-
-    /** Carries out the time-driven transitions that are due at {@code now}; returns the state after them. */
-    private State settle(State current, long now) {
-        while (true) {
-            if (current instanceof Open) {
-                Open open = (Open) current;
-                if (now < open.openUntil) {
-                    return current;
-                }
-                transition(open, new HalfOpen(now, open.failedProbes, config.halfOpenMaxCalls), "open period elapsed", Double.NaN);
-            } else if (current instanceof HalfOpen) {
-                HalfOpen halfOpen = (HalfOpen) current;
-                if (now - halfOpen.lastProgress.get() < config.halfOpenTimeout.toMillis()) {
-                    return current;
-                }
-                transition(halfOpen, open(now, halfOpen.failedProbes + 1, 0, null), "no probe finished within "
-                        + Durations.format(config.halfOpenTimeout), Double.NaN);
-            } else {
-                return current;
-            }
-            current = state.get();
-        }
-    }
-
-    // The clock is read at most twice per call (start and end), and only when the configuration
-    // needs it: for slow-call detection or a time-based window.
-    private long startTime() {
-        return config.timesCalls() ? clock.millis() : NOT_READ;
-    }
-
-    private long endTime() {
-        return needsClockOnRecord ? clock.millis() : NOT_READ;
-    }
-
-    private static long elapsed(long start, long end) {
-        return start == NOT_READ ? 0 : Math.max(0, end - start);
-    }
-
-    private void onResult(State admitted, long start, Object result) {
-        if (admitted.kind == CircuitState.DISABLED) {
-            return;
-        }
-        long end = endTime();
-        boolean failed = config.failureResult.test(result);
-        record(admitted, elapsed(start, end), end, failed ? Outcome.FAILURE : Outcome.SUCCESS, null);
-    }
-
-    private void onError(State admitted, long start, Throwable error) {
-        if (admitted.kind == CircuitState.DISABLED) {
-            return;
-        }
-        long end = endTime();
-        classifyAndRecord(admitted, elapsed(start, end), end, error);
-    }
-
-    private void classifyAndRecord(State admitted, long durationMillis, long now, Throwable error) {
-        if (config.ignoreException.test(error)) {
-            ignoredCalls.increment();
-            if (admitted instanceof HalfOpen) {
-                ((HalfOpen) admitted).release();
-            }
-            return;
-        }
-        if (!config.recordException.test(error)) {
-            record(admitted, durationMillis, now, Outcome.SUCCESS, null);
-            return;
-        }
-        record(admitted, durationMillis, now, Outcome.FAILURE, config.honorRetryAfterHints ? hintOf(error) : null);
-    }
-
-    private void record(State admitted, long durationMillis, long now, Outcome outcome, Duration hint) {
-        boolean slow = durationMillis >= config.slowCallMillis;
-        boolean failure = outcome == Outcome.FAILURE;
-        if (failure) {
-            failedCalls.increment();
-        } else {
-            successfulCalls.increment();
-        }
-        if (slow) {
-            slowCalls.increment();
-        }
-        if (admitted != state.get()) {
-            return; // admitted under a state that is gone: the outcome no longer says anything
-        }
-        if (admitted instanceof Closed) {
-            recordClosed((Closed) admitted, failure, slow, hint, now);
-        } else if (admitted instanceof HalfOpen) {
-            recordHalfOpen((HalfOpen) admitted, failure || slow, hint, slow && !failure);
-        }
-        // OPEN, FORCED_OPEN, DISABLED: outcomes are counted above and change nothing; in
-        // particular failures reported while open never extend the open time.
-    }
-
-    private void recordClosed(Closed closed, boolean failure, boolean slow, Duration hint, long clockNow) {
-        int consecutive;
-        if (failure) {
-            consecutive = closed.consecutiveFailures.incrementAndGet();
-        } else {
-            consecutive = 0;
-            if (closed.consecutiveFailures.get() != 0) {
-                closed.consecutiveFailures.set(0);
-            }
-        }
-        long now = clockNow;
-        OutcomeWindow.Rates rates = null;
-        if (closed.window != null) {
-            if (failure || slow || now == NOT_READ && config.slidingWindowType == CircuitBreakerConfig.SlidingWindowType.TIME_BASED) {
-                now = now == NOT_READ ? clock.millis() : now;
-            }
-            closed.window.record(now, failure, slow);
-            // Only a failure or a slow call can raise a rate: a fast success never needs the read.
-            if (failure || slow) {
-                rates = closed.window.read(now);
-            }
-        }
-        if (hint != null) {
-            trip(closed, now == NOT_READ ? clock.millis() : now, consecutive, hint, "retry-after hint of " + Durations.format(hint), rates);
-        } else if (failure && config.failureThreshold > 0 && consecutive >= config.failureThreshold) {
-            trip(closed, now == NOT_READ ? clock.millis() : now, consecutive, null, consecutive + " consecutive failures", rates);
-        } else if (rates != null && rates.calls() >= config.minimumCalls) {
-            if (config.failureRateThreshold > 0 && rates.failureRate() >= config.failureRateThreshold) {
-                trip(closed, now, consecutive, null, String.format("failure rate %.1f%% >= %.1f%% over %d calls",
-                        rates.failureRate(), config.failureRateThreshold, rates.calls()), rates);
-            } else if (config.slowCallDuration != null && rates.slowRate() >= config.slowCallRateThreshold) {
-                trip(closed, now, consecutive, null, String.format("slow-call rate %.1f%% >= %.1f%% over %d calls (slow: >= %s)",
-                        rates.slowRate(), config.slowCallRateThreshold, rates.calls(), Durations.format(config.slowCallDuration)),
-                        rates);
-            }
-        }
-    }
-
-    private void trip(Closed closed, long now, int consecutive, Duration hint, String reason, OutcomeWindow.Rates rates) {
-        double failureRate = rates == null || rates.calls() < config.minimumCalls ? Double.NaN : rates.failureRate();
-        transition(closed, open(now, 0, consecutive, hint), reason, failureRate);
-    }
-
-    private void recordHalfOpen(HalfOpen halfOpen, boolean failed, Duration hint, boolean slowSuccess) {
-        long now = clock.millis();
-        halfOpen.lastProgress.set(now);
-        if (failed) {
-            String reason = hint != null ? "probe failed with a retry-after hint of " + Durations.format(hint)
-                    : slowSuccess ? "probe was slow (>= " + Durations.format(config.slowCallDuration) + ")" : "probe failed";
-            transition(halfOpen, open(now, halfOpen.failedProbes + 1, 0, hint), reason, Double.NaN);
-            return;
-        }
-        halfOpen.release();
-        if (halfOpen.successes.incrementAndGet() >= config.successThreshold) {
-            transition(halfOpen, newClosed(), config.successThreshold == 1 ? "probe succeeded"
-                    : config.successThreshold + " probes succeeded", Double.NaN);
-        }
-    }
-
-    private Open open(long now, int failedProbes, int failuresAtTrip, Duration hint) {
-        long millis = config.openMillis(failedProbes);
-        if (hint != null) {
-            millis = Math.max(millis, Math.min(hint.toMillis(), config.maxRetryAfterHint.toMillis()));
-        }
-        return new Open(now, now + millis, failedProbes, failuresAtTrip);
-    }
-
-    private Closed newClosed() {
-        return new Closed(config.tracksWindow() ? OutcomeWindow.of(config) : null);
-    }
-
-    private void transitionTo(State next, String reason, double failureRate) {
-        while (true) {
-            State current = state.get();
-            if (transition(current, next, reason, failureRate)) {
-                return;
-            }
-        }
-    }
-
-    private boolean transition(State from, State to, String reason, double failureRate) {
-        if (!state.compareAndSet(from, to)) {
-            return false;
-        }
-        Duration openFor = to instanceof Open ? Duration.ofMillis(((Open) to).openUntil - ((Open) to).openedAt) : Duration.ZERO;
-        eventBus.publish(new CircuitStateChanged(clock.instant(), agentId, from.kind, to.kind, reason, failureRate, openFor));
-        return true;
-    }
-
-    private CircuitOpenException reject(State current, long now) {
-        rejectedCalls.increment();
-        Duration retryAfter = retryAfter(current, now);
-        if (eventBus.listenerCount() > 0) {
-            eventBus.publish(new CallRejected(clock.instant(), agentId, current.kind, retryAfter));
-        }
-        return new CircuitOpenException(agentId, current.kind, retryAfter);
-    }
-
-    /** When a call may next be admitted: positive for every rejecting state, zero otherwise. */
-    private Duration retryAfter(State current, long now) {
-        if (current instanceof Open) {
-            return Duration.ofMillis(Math.max(1, ((Open) current).openUntil - now));
-        }
-        if (current instanceof HalfOpen) {
-            // The latest moment the probes' fate is decided: the half-open timeout.
-            HalfOpen halfOpen = (HalfOpen) current;
-            return Duration.ofMillis(Math.max(1, halfOpen.lastProgress.get() + config.halfOpenTimeout.toMillis() - now));
-        }
-        if (current.kind == CircuitState.FORCED_OPEN) {
-            return config.recoveryTimeout;
-        }
-        return Duration.ZERO;
-    }
-
-    private static Duration hintOf(Throwable error) {
-        Throwable t = error;
-        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-            if (t instanceof RetryAfterHint) {
-                Duration hint = ((RetryAfterHint) t).retryAfter();
-                if (hint != null && !hint.isNegative() && !hint.isZero()) {
-                    return hint;
-                }
-            }
-        }
-        return null;
+        return "CircuitBreaker{" + agentId + ", " + machine.kind() + '}';
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -808,78 +490,5 @@ public final class CircuitBreaker {
             return error.getCause();
         }
         return error;
-    }
-
-    private enum Outcome { SUCCESS, FAILURE }
-
-    /** A state; transitions replace the object, so counters that belong to a state die with it. */
-    private abstract static class State {
-        final CircuitState kind;
-        /** The shared permit of a CLOSED or DISABLED state, made on first use. */
-        Permit permit;
-
-        State(CircuitState kind) {
-            this.kind = kind;
-        }
-    }
-
-    private static final class Simple extends State {
-        Simple(CircuitState kind) {
-            super(kind);
-        }
-    }
-
-    private static final class Closed extends State {
-        final AtomicInteger consecutiveFailures = new AtomicInteger();
-        final OutcomeWindow window;
-
-        Closed(OutcomeWindow window) {
-            super(CircuitState.CLOSED);
-            this.window = window;
-        }
-    }
-
-    private static final class Open extends State {
-        final long openedAt;
-        final long openUntil;
-        final int failedProbes;
-        final int failuresAtTrip;
-
-        Open(long openedAt, long openUntil, int failedProbes, int failuresAtTrip) {
-            super(CircuitState.OPEN);
-            this.openedAt = openedAt;
-            this.openUntil = openUntil;
-            this.failedProbes = failedProbes;
-            this.failuresAtTrip = failuresAtTrip;
-        }
-    }
-
-    private static final class HalfOpen extends State {
-        final int failedProbes;
-        final AtomicInteger permits;
-        final AtomicInteger successes = new AtomicInteger();
-        final AtomicLong lastProgress;
-
-        HalfOpen(long enteredAt, int failedProbes, int maxCalls) {
-            super(CircuitState.HALF_OPEN);
-            this.failedProbes = failedProbes;
-            this.permits = new AtomicInteger(maxCalls);
-            this.lastProgress = new AtomicLong(enteredAt);
-        }
-
-        boolean tryTake() {
-            int available;
-            do {
-                available = permits.get();
-                if (available <= 0) {
-                    return false;
-                }
-            } while (!permits.compareAndSet(available, available - 1));
-            return true;
-        }
-
-        void release() {
-            permits.incrementAndGet();
-        }
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  *   <tr><td>{@code failureThreshold}</td><td>{@value #DEFAULT_FAILURE_THRESHOLD}</td><td>consecutive failures that open the circuit; 0 turns this trip off</td></tr>
  *   <tr><td>{@code failureRateThreshold}</td><td>0 (off)</td><td>failure rate in percent over the sliding window that opens the circuit</td></tr>
  *   <tr><td>{@code slowCallDuration}</td><td>none (off)</td><td>calls at least this long are slow</td></tr>
- *   <tr><td>{@code slowCallRateThreshold}</td><td>{@value #DEFAULT_SLOW_CALL_RATE_THRESHOLD}</td><td>slow-call rate in percent that opens the circuit</td></tr>
+ *   <tr><td>{@code slowCallRateThreshold}</td><td>{@value #DEFAULT_SLOW_CALL_RATE_THRESHOLD}</td><td>slow-call rate in percent that opens the circuit; 0 turns this trip off (slow calls are still counted)</td></tr>
  *   <tr><td>{@code slidingWindow}</td><td>count-based, {@value #DEFAULT_SLIDING_WINDOW_SIZE} calls</td><td>calls (count-based) or seconds (time-based) the rates are measured over</td></tr>
  *   <tr><td>{@code minimumCalls}</td><td>{@value #DEFAULT_MINIMUM_CALLS}</td><td>calls in the window before a rate can trip</td></tr>
  *   <tr><td>{@code recoveryTimeout}</td><td>30 s</td><td>how long OPEN lasts, from the moment it opened</td></tr>
@@ -32,6 +32,11 @@ import java.util.function.Predicate;
  *   <tr><td>{@code failureResult}</td><td>none</td><td>results that count as failures (still returned to the caller)</td></tr>
  *   <tr><td>{@code clock}</td><td>{@link Clock#systemUTC()}</td><td>time source for open periods, windows and call durations</td></tr>
  * </table>
+ *
+ * <p>Durations are kept in milliseconds: each must be between 1 ms and 100 years (a finer one would
+ * become 0 ms). Every setter's argument is validated by {@link Builder#build()}, which throws an
+ * {@link IllegalArgumentException} naming the setting and the rejected value. Immutable and
+ * thread-safe.
  */
 public final class CircuitBreakerConfig {
 
@@ -66,32 +71,30 @@ public final class CircuitBreakerConfig {
 
     private static final CircuitBreakerConfig DEFAULTS = builder().build();
 
-    final int failureThreshold;
-    final double failureRateThreshold;
-    final Duration slowCallDuration;
-    final long slowCallMillis;
-    final double slowCallRateThreshold;
-    final SlidingWindowType slidingWindowType;
-    final int slidingWindowSize;
-    final int minimumCalls;
-    final Duration recoveryTimeout;
-    final double backoffMultiplier;
-    final Duration maxRecoveryTimeout;
-    final int halfOpenMaxCalls;
-    final int successThreshold;
-    final Duration halfOpenTimeout;
-    final boolean honorRetryAfterHints;
-    final Duration maxRetryAfterHint;
-    final Predicate<Throwable> recordException;
-    final Predicate<Throwable> ignoreException;
-    final Predicate<Object> failureResult;
-    final Clock clock;
+    private final int failureThreshold;
+    private final double failureRateThreshold;
+    private final Duration slowCallDuration;
+    private final double slowCallRateThreshold;
+    private final SlidingWindowType slidingWindowType;
+    private final int slidingWindowSize;
+    private final int minimumCalls;
+    private final Duration recoveryTimeout;
+    private final double backoffMultiplier;
+    private final Duration maxRecoveryTimeout;
+    private final int halfOpenMaxCalls;
+    private final int successThreshold;
+    private final Duration halfOpenTimeout;
+    private final boolean honorRetryAfterHints;
+    private final Duration maxRetryAfterHint;
+    private final Predicate<Throwable> recordException;
+    private final Predicate<Throwable> ignoreException;
+    private final Predicate<Object> failureResult;
+    private final Clock clock;
 
     private CircuitBreakerConfig(Builder b) {
         this.failureThreshold = (int) Check.nonNegative("failureThreshold", b.failureThreshold);
         this.failureRateThreshold = rateOrOff("failureRateThreshold", b.failureRateThreshold);
-        this.slowCallDuration = b.slowCallDuration == null ? null : Check.positive("slowCallDuration", b.slowCallDuration);
-        this.slowCallMillis = slowCallDuration == null ? Long.MAX_VALUE : Math.max(1, slowCallDuration.toMillis());
+        this.slowCallDuration = b.slowCallDuration == null ? null : Check.millis("slowCallDuration", b.slowCallDuration);
         this.slowCallRateThreshold = rateOrOff("slowCallRateThreshold", b.slowCallRateThreshold);
         this.slidingWindowType = Check.notNull("slidingWindowType", b.slidingWindowType);
         this.slidingWindowSize = Check.positive("slidingWindowSize", b.slidingWindowSize);
@@ -100,28 +103,28 @@ public final class CircuitBreakerConfig {
             throw new IllegalArgumentException("minimumCalls must be <= slidingWindowSize (" + slidingWindowSize
                     + ") for a count-based window, got " + minimumCalls);
         }
-        this.recoveryTimeout = Check.positive("recoveryTimeout", b.recoveryTimeout);
+        this.recoveryTimeout = Check.millis("recoveryTimeout", b.recoveryTimeout);
         if (!(b.backoffMultiplier >= 1.0) || Double.isInfinite(b.backoffMultiplier)) {
             throw new IllegalArgumentException("backoffMultiplier must be a finite number >= 1, got " + b.backoffMultiplier);
         }
         this.backoffMultiplier = b.backoffMultiplier;
-        this.maxRecoveryTimeout = Check.positive("maxRecoveryTimeout", b.maxRecoveryTimeout);
+        this.maxRecoveryTimeout = Check.millis("maxRecoveryTimeout", b.maxRecoveryTimeout);
         if (maxRecoveryTimeout.compareTo(recoveryTimeout) < 0) {
             throw new IllegalArgumentException("maxRecoveryTimeout must be >= recoveryTimeout (" + Durations.format(recoveryTimeout)
                     + "), got " + Durations.format(maxRecoveryTimeout));
         }
         this.halfOpenMaxCalls = Check.positive("halfOpenMaxCalls", b.halfOpenMaxCalls);
         this.successThreshold = Check.positive("successThreshold", b.successThreshold);
-        this.halfOpenTimeout = Check.positive("halfOpenTimeout", b.halfOpenTimeout);
+        this.halfOpenTimeout = Check.millis("halfOpenTimeout", b.halfOpenTimeout);
         this.honorRetryAfterHints = b.honorRetryAfterHints;
-        this.maxRetryAfterHint = Check.positive("maxRetryAfterHint", b.maxRetryAfterHint);
+        this.maxRetryAfterHint = Check.millis("maxRetryAfterHint", b.maxRetryAfterHint);
         this.recordException = Check.notNull("recordExceptions", b.recordException);
         this.ignoreException = Check.notNull("ignoreExceptions", b.ignoreException);
         this.failureResult = Check.notNull("failureResult", b.failureResult);
         this.clock = Check.notNull("clock", b.clock);
-        if (failureThreshold == 0 && failureRateThreshold == 0 && slowCallDuration == null) {
+        if (failureThreshold == 0 && failureRateThreshold == 0 && (slowCallDuration == null || slowCallRateThreshold == 0)) {
             throw new IllegalArgumentException("at least one way to trip is needed: failureThreshold > 0, "
-                    + "failureRateThreshold > 0 or slowCallDuration set");
+                    + "failureRateThreshold > 0, or slowCallDuration set with slowCallRateThreshold > 0");
         }
     }
 
@@ -155,7 +158,7 @@ public final class CircuitBreakerConfig {
         return slowCallDuration;
     }
 
-    /** Slow-call rate in percent that opens the circuit. */
+    /** Slow-call rate in percent that opens the circuit; 0 when that trip is off. */
     public double slowCallRateThreshold() {
         return slowCallRateThreshold;
     }
@@ -220,20 +223,29 @@ public final class CircuitBreakerConfig {
         return clock;
     }
 
-    /** Whether rates over a sliding window are evaluated at all. */
-    boolean tracksWindow() {
-        return failureRateThreshold > 0 || slowCallDuration != null;
+    /** Which exceptions count as failures (the others count as successes). */
+    public Predicate<Throwable> recordExceptionPredicate() {
+        return recordException;
     }
 
-    /** Whether calls must be timed. */
-    boolean timesCalls() {
-        return slowCallDuration != null;
+    /** Which exceptions count as neither success nor failure. */
+    public Predicate<Throwable> ignoreExceptionPredicate() {
+        return ignoreException;
     }
 
-    /** The open time after {@code failedProbes} consecutive failed probes. */
-    long openMillis(int failedProbes) {
-        double millis = recoveryTimeout.toMillis() * Math.pow(backoffMultiplier, failedProbes);
-        return (long) Math.min(millis, maxRecoveryTimeout.toMillis());
+    /** Which results count as failures. */
+    public Predicate<Object> failureResultPredicate() {
+        return failureResult;
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreakerConfig{failureThreshold=" + failureThreshold + ", failureRateThreshold=" + failureRateThreshold
+                + ", slowCallDuration=" + slowCallDuration + ", slowCallRateThreshold=" + slowCallRateThreshold + ", window="
+                + slidingWindowType + "/" + slidingWindowSize + ", minimumCalls=" + minimumCalls + ", recoveryTimeout=" + recoveryTimeout
+                + ", backoff=" + backoffMultiplier + "/" + maxRecoveryTimeout + ", halfOpenMaxCalls=" + halfOpenMaxCalls
+                + ", successThreshold=" + successThreshold + ", halfOpenTimeout=" + halfOpenTimeout + ", honorRetryAfterHints="
+                + honorRetryAfterHints + "/" + maxRetryAfterHint + '}';
     }
 
     private static double rateOrOff(String name, double value) {
@@ -308,7 +320,12 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
-        /** Slow-call rate in percent (0, 100] that opens the circuit. */
+        /**
+         * Slow-call rate in percent (0, 100] that opens the circuit (default 100); 0 turns this trip off
+         * while slow calls are still counted.
+         *
+         * @throws IllegalArgumentException from {@link #build()} if not in [0, 100]
+         */
         public Builder slowCallRateThreshold(double percent) {
             this.slowCallRateThreshold = percent;
             return this;
@@ -377,10 +394,14 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
-        /** Only exceptions of these types (and subtypes) count as failures; others count as successes. */
+        /**
+         * Only exceptions of these types (and subtypes) count as failures; others count as successes.
+         *
+         * @throws IllegalArgumentException if {@code types} or one of them is null
+         */
         @SafeVarargs
         public final Builder recordExceptions(Class<? extends Throwable>... types) {
-            List<Class<? extends Throwable>> list = List.of(types);
+            List<Class<? extends Throwable>> list = types("recordExceptions", types);
             this.recordException = t -> list.stream().anyMatch(type -> type.isInstance(t));
             return this;
         }
@@ -391,10 +412,14 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
-        /** Exceptions of these types count as neither success nor failure. */
+        /**
+         * Exceptions of these types count as neither success nor failure.
+         *
+         * @throws IllegalArgumentException if {@code types} or one of them is null
+         */
         @SafeVarargs
         public final Builder ignoreExceptions(Class<? extends Throwable>... types) {
-            List<Class<? extends Throwable>> list = List.of(types);
+            List<Class<? extends Throwable>> list = types("ignoreExceptions", types);
             this.ignoreException = t -> list.stream().anyMatch(type -> type.isInstance(t));
             return this;
         }
@@ -417,9 +442,22 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
-        /** Validates and builds. */
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the first setting that is out of range
+         */
         public CircuitBreakerConfig build() {
             return new CircuitBreakerConfig(this);
+        }
+
+        @SafeVarargs
+        private static List<Class<? extends Throwable>> types(String name, Class<? extends Throwable>... types) {
+            Check.notNull(name, types);
+            for (int i = 0; i < types.length; i++) {
+                Check.notNull(name + "[" + i + "]", types[i]);
+            }
+            return List.of(types);
         }
     }
 }

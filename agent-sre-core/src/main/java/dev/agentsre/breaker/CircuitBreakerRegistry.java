@@ -1,21 +1,18 @@
 package dev.agentsre.breaker;
 
 import dev.agentsre.event.BreakerAdded;
+import dev.agentsre.event.BreakerRemoved;
 import dev.agentsre.event.SreEventBus;
+import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.Check;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
 
 /**
  * One {@link CircuitBreaker} per agent of a fleet, created on first use from a default or a named
@@ -27,13 +24,24 @@ import java.util.stream.Collectors;
  * fleet.openCircuits();                    // ["agent-c", ...]
  * }</pre>
  *
- * <p><b>Bounded.</b> At most {@code maxBreakers} breakers (default {@value #DEFAULT_MAX_BREAKERS}).
- * When a new agent would exceed the cap, breakers not fetched for {@code idleTimeout} (default 1
- * hour) that are CLOSED are evicted first, then the least recently fetched CLOSED ones, and only if
- * every breaker is open the least recently fetched of all. {@link #evictIdle()} evicts idle closed
- * breakers on demand (from a scheduler, say). Memory: one breaker plus about 100 bytes per agent.
+ * <p><b>Bounded, and eviction never lifts enforcement.</b> At most {@code maxBreakers} breakers
+ * (default {@value #DEFAULT_MAX_BREAKERS}). A new agent beyond the cap evicts a CLOSED breaker, least
+ * recently fetched first (second chance, O(1) amortised); a breaker that is OPEN, HALF_OPEN,
+ * FORCED_OPEN or DISABLED is never evicted. When every breaker is in such a state, {@link #get}
+ * refuses the new agent with an {@link IllegalStateException} naming the cap (fail closed: an agent
+ * without a breaker is never let through unguarded); raise {@code maxBreakers} if that happens
+ * legitimately. {@link #evictIdle()} evicts CLOSED breakers not fetched for {@code idleTimeout}
+ * (default 1 hour) on demand (from a scheduler, say). Each creation publishes a {@link BreakerAdded},
+ * each removal a {@link BreakerRemoved} (so exporters can drop the agent's series). A CLOSED breaker
+ * evicted while a call it admitted is still running keeps working for that call; its outcome no
+ * longer counts anywhere, as for a call admitted under a state that has since changed.
  *
- * <p>Thread-safe; {@link #get(String)} is a concurrent-map lookup plus one clock read.
+ * <p><b>Reads are pure:</b> {@link #find}, {@link #openCircuits()}, {@link #all()} and
+ * {@link #size()} never create a breaker, keep one alive or transition one.
+ *
+ * <p><b>Memory:</b> one breaker (a few hundred bytes plus its sliding window) and about 100 bytes of
+ * bookkeeping per agent, at most {@code maxBreakers} of them. Thread-safe; {@link #get(String)} is a
+ * concurrent-map lookup plus one clock read; a new agent takes one short lock.
  */
 public final class CircuitBreakerRegistry {
 
@@ -47,18 +55,17 @@ public final class CircuitBreakerRegistry {
     private final Map<String, CircuitBreakerConfig> configs;
     private final SreEventBus eventBus;
     private final Clock clock;
-    private final int maxBreakers;
     private final long idleTimeoutMillis;
-    private final ConcurrentHashMap<String, Entry> breakers = new ConcurrentHashMap<>();
-    private final ReentrantLock evictionLock = new ReentrantLock();
+    private final BoundedRegistry<String, Entry> breakers;
 
     private CircuitBreakerRegistry(Builder b) {
         Check.notNull("defaultConfig", b.configs.get(DEFAULT_CONFIG));
         this.configs = Map.copyOf(b.configs);
         this.eventBus = b.eventBus == null ? new SreEventBus() : b.eventBus;
-        this.clock = configs.get(DEFAULT_CONFIG).clock;
-        this.maxBreakers = Check.positive("maxBreakers", b.maxBreakers);
-        this.idleTimeoutMillis = Check.positive("idleTimeout", b.idleTimeout).toMillis();
+        this.clock = configs.get(DEFAULT_CONFIG).clock();
+        this.idleTimeoutMillis = Check.millis("idleTimeout", b.idleTimeout).toMillis();
+        this.breakers = new BoundedRegistry<>(Check.positive("maxBreakers", b.maxBreakers),
+                entry -> isClosed(entry.breaker), (agentId, entry) -> removed(agentId, BreakerRemoved.Cause.EVICTED));
     }
 
     /** A registry whose breakers use {@code config}, publishing on a private bus. */
@@ -76,7 +83,11 @@ public final class CircuitBreakerRegistry {
         return new Builder();
     }
 
-    /** The breaker of {@code agentId}, created from the default configuration if new. */
+    /**
+     * The breaker of {@code agentId}, created from the default configuration if new.
+     *
+     * @throws IllegalStateException if it is new and the registry is full of breakers that may not be evicted
+     */
     public CircuitBreaker get(String agentId) {
         return get(agentId, DEFAULT_CONFIG);
     }
@@ -86,6 +97,7 @@ public final class CircuitBreakerRegistry {
      * breaker keeps the configuration it was created with).
      *
      * @throws IllegalArgumentException if no configuration has that name
+     * @throws IllegalStateException if it is new and the registry is full of breakers that may not be evicted
      */
     public CircuitBreaker get(String agentId, String configName) {
         Check.notBlank("agentId", agentId);
@@ -94,41 +106,48 @@ public final class CircuitBreakerRegistry {
         if (entry == null) {
             entry = create(agentId, configName, now);
         }
-        entry.lastAccess.lazySet(now);
+        entry.lastAccess = now;
         return entry.breaker;
     }
 
-    /** The breaker of {@code agentId} if it exists; does not create one. */
+    /** The breaker of {@code agentId} if it exists; a pure read (does not create one or keep it alive). */
     public Optional<CircuitBreaker> find(String agentId) {
-        Entry entry = breakers.get(agentId);
+        Entry entry = breakers.peek(Check.notBlank("agentId", agentId));
         return entry == null ? Optional.empty() : Optional.of(entry.breaker);
     }
 
-    /** Agents whose circuit is OPEN or FORCED_OPEN, sorted by id. */
+    /** Agents whose circuit is OPEN or FORCED_OPEN, sorted by id (an OPEN one whose open period is over included). */
     public List<String> openCircuits() {
-        return breakers.values().stream()
-                .filter(e -> {
-                    CircuitState s = e.breaker.state();
-                    return s == CircuitState.OPEN || s == CircuitState.FORCED_OPEN;
-                })
-                .map(e -> e.breaker.agentId())
-                .sorted()
-                .collect(Collectors.toList());
+        List<String> open = new ArrayList<>();
+        breakers.forEach((agentId, entry) -> {
+            CircuitState s = entry.breaker.state();
+            if (s == CircuitState.OPEN || s == CircuitState.FORCED_OPEN) {
+                open.add(agentId);
+            }
+        });
+        open.sort(null); // agent ids never change: a stable sort key
+        return open;
     }
 
     /** Every breaker, in no particular order (a copy). */
     public Collection<CircuitBreaker> all() {
-        return breakers.values().stream().map(e -> e.breaker).collect(Collectors.toList());
+        List<CircuitBreaker> all = new ArrayList<>(breakers.size());
+        breakers.forEach((agentId, entry) -> all.add(entry.breaker));
+        return all;
     }
 
     /** Resets every breaker to CLOSED. */
     public void resetAll() {
-        breakers.values().forEach(e -> e.breaker.reset());
+        breakers.forEach((agentId, entry) -> entry.breaker.reset());
     }
 
-    /** Removes the breaker of {@code agentId}; returns whether there was one. */
+    /** Removes the breaker of {@code agentId} whatever its state; returns whether there was one. */
     public boolean remove(String agentId) {
-        return breakers.remove(agentId) != null;
+        if (breakers.remove(Check.notBlank("agentId", agentId)) == null) {
+            return false;
+        }
+        removed(agentId, BreakerRemoved.Cause.REMOVED);
+        return true;
     }
 
     /** Number of breakers. */
@@ -138,7 +157,7 @@ public final class CircuitBreakerRegistry {
 
     /** The cap on breakers. */
     public int maxBreakers() {
-        return maxBreakers;
+        return breakers.capacity();
     }
 
     /** The bus every breaker of this registry publishes on. */
@@ -151,16 +170,12 @@ public final class CircuitBreakerRegistry {
         return clock;
     }
 
-    /** Evicts closed breakers not fetched for {@code idleTimeout}; returns how many. */
+    /** Evicts CLOSED breakers not fetched for {@code idleTimeout}; returns how many. O(breakers). */
     public int evictIdle() {
         long cutoff = clock.millis() - idleTimeoutMillis;
-        int evicted = 0;
-        for (Map.Entry<String, Entry> e : breakers.entrySet()) {
-            if (e.getValue().lastAccess.get() <= cutoff && isClosed(e.getValue()) && breakers.remove(e.getKey(), e.getValue())) {
-                evicted++;
-            }
-        }
-        return evicted;
+        List<Entry> idle = breakers.evictIf(entry -> entry.lastAccess <= cutoff);
+        idle.forEach(entry -> removed(entry.breaker.agentId(), BreakerRemoved.Cause.IDLE));
+        return idle.size();
     }
 
     private Entry create(String agentId, String configName, long now) {
@@ -169,58 +184,35 @@ public final class CircuitBreakerRegistry {
             throw new IllegalArgumentException("configName must name a configuration of this registry "
                     + configs.keySet() + ", got '" + configName + "'");
         }
-        boolean[] created = {false};
-        Entry entry = breakers.computeIfAbsent(agentId, id -> {
-            created[0] = true;
-            return new Entry(CircuitBreaker.of(id, config, eventBus), now);
-        });
-        if (created[0]) {
-            if (breakers.size() > maxBreakers) {
-                evictOverflow(agentId);
-            }
+        Entry[] made = new Entry[1];
+        Entry entry = breakers.getOrCreate(agentId, id -> made[0] = new Entry(CircuitBreaker.of(id, config, eventBus), now));
+        if (entry == null) {
+            throw new IllegalStateException("circuit breaker registry is full: it holds its cap of " + breakers.capacity()
+                    + " breakers and none may be evicted (each is open, half-open, forced open or disabled), so agent '" + agentId
+                    + "' gets no breaker; raise maxBreakers");
+        }
+        if (entry == made[0]) {
             eventBus.publish(new BreakerAdded(clock.instant(), agentId, configName));
         }
         return entry;
     }
 
-    private void evictOverflow(String keep) {
-        evictionLock.lock();
-        try {
-            if (breakers.size() <= maxBreakers) {
-                return;
-            }
-            evictIdle();
-            if (breakers.size() <= maxBreakers) {
-                return;
-            }
-            List<Map.Entry<String, Entry>> candidates = new ArrayList<>(breakers.entrySet());
-            candidates.removeIf(e -> e.getKey().equals(keep));
-            // Closed ones first, each group least recently used first.
-            candidates.sort(Comparator.comparing((Map.Entry<String, Entry> e) -> !isClosed(e.getValue()))
-                    .thenComparingLong(e -> e.getValue().lastAccess.get()));
-            for (Map.Entry<String, Entry> e : candidates) {
-                if (breakers.size() <= maxBreakers) {
-                    break;
-                }
-                breakers.remove(e.getKey(), e.getValue());
-            }
-        } finally {
-            evictionLock.unlock();
-        }
+    private void removed(String agentId, BreakerRemoved.Cause cause) {
+        eventBus.publish(new BreakerRemoved(clock.instant(), agentId, cause));
     }
 
-    private static boolean isClosed(Entry entry) {
-        CircuitState s = entry.breaker.state();
-        return s == CircuitState.CLOSED || s == CircuitState.DISABLED;
+    private static boolean isClosed(CircuitBreaker breaker) {
+        return breaker.state() == CircuitState.CLOSED;
     }
 
     private static final class Entry {
         final CircuitBreaker breaker;
-        final AtomicLong lastAccess;
+        /** When the breaker was last fetched; written without ordering (an approximate idle clock is enough). */
+        volatile long lastAccess;
 
         Entry(CircuitBreaker breaker, long now) {
             this.breaker = breaker;
-            this.lastAccess = new AtomicLong(now);
+            this.lastAccess = now;
         }
     }
 
@@ -259,7 +251,7 @@ public final class CircuitBreakerRegistry {
             return this;
         }
 
-        /** Time after which an unused closed breaker may be evicted (default 1 h). */
+        /** Time after which an unused closed breaker may be evicted (default 1 h; at least 1 ms). */
         public Builder idleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
             return this;

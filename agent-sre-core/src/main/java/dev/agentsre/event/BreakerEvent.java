@@ -5,5 +5,5 @@ package dev.agentsre.event;
  * registry and the {@link dev.agentsre.breaker.CascadeDetector}.
  */
 public sealed interface BreakerEvent extends SreEvent
-        permits CircuitStateChanged, CallRejected, BreakerAdded, CascadeDetected {
+        permits CircuitStateChanged, CallRejected, BreakerAdded, BreakerRemoved, CascadeDetected {
 }

@@ -171,11 +171,11 @@ public final class BoundedRegistry<K, V> {
     }
 
     /**
-     * Evicts every entry that {@code eligible} accepts and its {@link Retirement} lets go (an idle
-     * sweep, say); each is reported to the listener. O(size) under the lock: for maintenance, not for
-     * hot paths. Returns how many were evicted.
+     * Removes every entry that {@code eligible} accepts and its {@link Retirement} lets go (an idle
+     * sweep, say) and returns their values; the caller reports them (the eviction listener is only
+     * told about evictions that made room). O(size) under the lock: for maintenance, not for hot paths.
      */
-    public int evictIf(Predicate<? super V> eligible) {
+    public List<V> evictIf(Predicate<? super V> eligible) {
         List<Node<K, V>> evicted = new ArrayList<>();
         lock.lock();
         try {
@@ -186,15 +186,17 @@ public final class BoundedRegistry<K, V> {
                     evicted.add(node);
                 }
             }
-            evictions += evicted.size();
             if (!evicted.isEmpty()) {
                 limitedScansLeft = 0;
             }
         } finally {
             lock.unlock();
         }
-        evicted.forEach(this::notifyEvicted);
-        return evicted.size();
+        List<V> values = new ArrayList<>(evicted.size());
+        for (Node<K, V> node : evicted) {
+            values.add(node.value);
+        }
+        return values;
     }
 
     /** The values now registered, in no particular order (a copy). */
@@ -236,7 +238,7 @@ public final class BoundedRegistry<K, V> {
         }
     }
 
-    /** Entries evicted so far. */
+    /** Entries evicted so far to make room. */
     public long evictions() {
         lock.lock();
         try {

@@ -77,6 +77,9 @@ public final class Durations {
         if (duration.isZero()) {
             return "0s";
         }
+        if (duration.getSeconds() >= Long.MAX_VALUE / 1_000) {
+            return duration.toString(); // longer than a long of milliseconds (about 292 million years)
+        }
         StringBuilder out = new StringBuilder();
         long millis = duration.toMillis();
         long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};

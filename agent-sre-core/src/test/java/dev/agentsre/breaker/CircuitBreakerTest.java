@@ -99,8 +99,12 @@ class CircuitBreakerTest {
             breaker.recordFailure(new IllegalStateException("late failure of an in-flight call"));
         }
         clock.set(Instant.parse("2026-05-01T12:00:29.999Z"));
-        assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
+        assertThat(breaker.snapshot().retryAfter()).isEqualTo(Duration.ofMillis(1));
+        assertThat(breaker.tryAcquirePermission()).isFalse();
         clock.set(Instant.parse("2026-05-01T12:00:30Z"));
+        assertThat(breaker.state()).isEqualTo(CircuitState.OPEN); // a read does not transition...
+        assertThat(breaker.snapshot().retryAfter()).isZero();     // ...it says the next call probes
+        assertThat(breaker.tryAcquirePermission()).isTrue();
         assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
         assertThat(transitions.get(1).reason()).isEqualTo("open period elapsed");
     }
@@ -161,8 +165,11 @@ class CircuitBreakerTest {
         clock.advance(Duration.ofSeconds(30));
         assertThat(breaker.tryAcquirePermission()).isTrue(); // the probe hangs and never reports
         clock.advance(Duration.ofSeconds(19));
+        assertThat(breaker.tryAcquirePermission()).isFalse(); // the one slot is taken
         assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
         clock.advance(Duration.ofSeconds(1));
+        assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN); // reads never transition
+        assertThat(breaker.tryAcquirePermission()).isFalse();        // the next call finds the probe timed out
         assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
         assertThat(transitions.get(transitions.size() - 1).reason()).isEqualTo("no probe finished within 20s");
         clock.advance(Duration.ofSeconds(30));
@@ -188,8 +195,8 @@ class CircuitBreakerTest {
         CircuitBreaker[] self = {breaker};
         String late = breaker.execute(() -> {
             fail(self[0], 3);                       // other calls trip the breaker meanwhile
-            clock.advance(Duration.ofSeconds(31));  // and it goes half-open
-            assertThat(self[0].state()).isEqualTo(CircuitState.HALF_OPEN);
+            clock.advance(Duration.ofSeconds(31));  // and it goes half-open when a probe arrives
+            assertThat(self[0].tryAcquire().admittedIn()).isEqualTo(CircuitState.HALF_OPEN);
             return "slow old success";
         });
         assertThat(late).isEqualTo("slow old success");
@@ -292,8 +299,9 @@ class CircuitBreakerTest {
         assertThat(transitions.get(0).reason()).isEqualTo("retry-after hint of 20s");
         assertThat(transitions.get(0).openFor()).isEqualTo(Duration.ofSeconds(20));
         clock.advance(Duration.ofSeconds(19));
-        assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
+        assertThat(breaker.tryAcquirePermission()).isFalse();
         clock.advance(Duration.ofSeconds(1));
+        assertThat(breaker.tryAcquirePermission()).isTrue();
         assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
     }
 

@@ -1,5 +1,6 @@
-package dev.agentsre.breaker;
+package dev.agentsre.breaker.internal;
 
+import dev.agentsre.breaker.CircuitBreakerConfig;
 import dev.agentsre.internal.window.RollingCounter;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -8,28 +9,40 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The sliding window a breaker measures failure and slow-call rates over. Lock-free; memory fixed
  * at construction (one {@code long} per call of a count-based window, two when slow calls are
- * tracked; three {@code long}s per second of a time-based one, six with slow calls).
+ * tracked; three {@code long}s per second of a time-based one, six with slow calls). Not API.
  */
-abstract class OutcomeWindow {
+public abstract class OutcomeWindow {
 
-    static OutcomeWindow of(CircuitBreakerConfig config) {
-        if (config.slidingWindowType == CircuitBreakerConfig.SlidingWindowType.COUNT_BASED) {
-            return new CountBased(config.slidingWindowSize, config.slowCallDuration != null);
+    /** The window {@code config} asks for. */
+    public static OutcomeWindow of(CircuitBreakerConfig config) {
+        boolean tracksSlow = config.slowCallDuration() != null;
+        if (config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.COUNT_BASED) {
+            return new CountBased(config.slidingWindowSize(), tracksSlow);
         }
-        return new TimeBased(config.slidingWindowSize, config.slowCallDuration != null);
+        return new TimeBased(config.slidingWindowSize(), tracksSlow);
     }
 
-    abstract void record(long nowMillis, boolean failure, boolean slow);
+    /** Records one call's outcome at {@code nowMillis}. */
+    public abstract void record(long nowMillis, boolean failure, boolean slow);
 
-    abstract Rates read(long nowMillis);
+    /** The window's counts at {@code nowMillis}. */
+    public abstract Rates read(long nowMillis);
 
-    /** Calls, failed calls and slow calls currently in the window. */
-    record Rates(long calls, long failures, long slow) {
-        double failureRate() {
+    /**
+     * Calls, failed calls and slow calls currently in the window.
+     *
+     * @param calls calls in the window
+     * @param failures failed calls among them
+     * @param slow slow calls among them
+     */
+    public record Rates(long calls, long failures, long slow) {
+        /** Failed calls in percent of the calls, 0 when there are none. */
+        public double failureRate() {
             return calls == 0 ? 0.0 : 100.0 * failures / calls;
         }
 
-        double slowRate() {
+        /** Slow calls in percent of the calls, 0 when there are none. */
+        public double slowRate() {
             return calls == 0 ? 0.0 : 100.0 * slow / calls;
         }
     }
@@ -57,7 +70,7 @@ abstract class OutcomeWindow {
         }
 
         @Override
-        void record(long nowMillis, boolean failure, boolean slowCall) {
+        public void record(long nowMillis, boolean failure, boolean slowCall) {
             calls.increment();
             if (failure || slowCall) {
                 long sequence = calls.sum();
@@ -71,7 +84,7 @@ abstract class OutcomeWindow {
         }
 
         @Override
-        Rates read(long nowMillis) {
+        public Rates read(long nowMillis) {
             long total = calls.sum();
             long oldest = total - size; // the window is the sequence numbers in (oldest, total]
             return new Rates(Math.min(total, size), failures.countIn(oldest, total), slow == null ? 0 : slow.countIn(oldest, total));
@@ -119,7 +132,7 @@ abstract class OutcomeWindow {
         }
 
         @Override
-        void record(long nowMillis, boolean failure, boolean slowCall) {
+        public void record(long nowMillis, boolean failure, boolean slowCall) {
             failures.record(nowMillis, failure);
             if (slow != null) {
                 slow.record(nowMillis, slowCall);
@@ -127,7 +140,7 @@ abstract class OutcomeWindow {
         }
 
         @Override
-        Rates read(long nowMillis) {
+        public Rates read(long nowMillis) {
             RollingCounter.WindowCounts f = failures.read(windowMillis, nowMillis);
             long slowCalls = slow == null ? 0 : slow.read(windowMillis, nowMillis).bad();
             return new Rates(f.total(), f.bad(), slowCalls);
