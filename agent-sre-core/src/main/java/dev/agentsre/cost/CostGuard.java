@@ -2,31 +2,32 @@ package dev.agentsre.cost;
 
 import dev.agentsre.BudgetExceededException;
 import dev.agentsre.ThrottledException;
-import dev.agentsre.event.BudgetPeriodRolledOver;
-import dev.agentsre.event.BudgetStateChanged;
-import dev.agentsre.event.CostAlertRaised;
+import dev.agentsre.cost.internal.Alerts;
+import dev.agentsre.cost.internal.Budget;
+import dev.agentsre.cost.internal.Enforcement;
+import dev.agentsre.cost.internal.Ledger;
+import dev.agentsre.cost.internal.Ledgers;
+import dev.agentsre.cost.internal.Period;
+import dev.agentsre.cost.internal.PeriodClock;
+import dev.agentsre.cost.internal.SpendAnomalies;
+import dev.agentsre.cost.internal.TaskTotals;
+import dev.agentsre.cost.internal.ThrottleGate;
 import dev.agentsre.event.CostCharged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.UnknownModelPriced;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.InFlightCost;
 import dev.agentsre.internal.Money;
-import dev.agentsre.internal.stats.EwmaBaseline;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,8 +42,9 @@ import java.util.function.ToDoubleFunction;
  * Keeps agents within their budgets: per task, per agent per day, per tenant and for the
  * organisation per month. It admits tasks ({@link #checkTask}, or race-free with
  * {@link #reserve}), charges what they cost ({@link #recordCost}, {@link #recordUsage}), raises
- * alerts as utilisation crosses thresholds, throttles an agent near its limit, and kills it at the
- * kill-switch threshold until the period rolls over or someone calls {@link #revive}.
+ * alerts as utilisation crosses thresholds, throttles a budget near its limit, and kills it at the
+ * kill-switch threshold until the period rolls over or someone calls {@link #revive}. Its settings
+ * are a {@link CostGuardConfig}.
  *
  * <pre>{@code
  * CostGuard guard = CostGuard.builder()
@@ -56,15 +58,20 @@ import java.util.function.ToDoubleFunction;
  *
  * <p><b>Periods.</b> Agent budgets are daily, tenant and organisation budgets monthly, in the
  * configured {@code ZoneId} (default UTC), rolling over automatically from the injected clock. A
- * throttle or kill ends with its period; a revive ends it at once (and keeps automatic enforcement
- * off for the rest of the period; the hard limit still applies).
+ * period only ever moves forward: a thread that read the clock just before midnight and charges after
+ * the roll-over charges the new day; a clock that steps back never reopens a period. A reservation
+ * belongs to the periods it was taken in (its commit lands there). A throttle or kill ends with its
+ * period; a revive ends it at once (and keeps automatic enforcement off for the rest of the period;
+ * the hard limit still applies).
  *
  * <p><b>Admission.</b> A task is refused with {@link BudgetAction#KILL} while any of its budgets is
  * killed (an organisation kill covers every agent, including agents first seen after it), with
- * {@link BudgetAction#DENY} when its estimate does not fit beside what is spent and held, and — when
- * any of its budgets is throttled — it is admitted at {@code throttledTasksPerMinute}, with a
- * {@code retryAfter} for the tasks in between. {@code checkTask} admits (it uses a throttled
- * agent's slot); use it with {@code recordCost}, or use {@code reserve} with {@code commit}.
+ * {@link BudgetAction#DENY} when its estimate does not fit beside what is spent and held (for the
+ * per-task limit: beside what the task has spent and holds in other reservations), and — when any of
+ * its budgets is throttled — it is admitted at {@code throttledTasksPerMinute} per throttled budget
+ * (an organisation's throttle admits that many tasks in total, not per agent), with a
+ * {@code retryAfter} for the tasks in between. {@code checkTask} admits (it uses a throttled slot);
+ * use it with {@code recordCost}, or use {@code reserve} with {@code commit}.
  *
  * <p><b>Wrapping a call</b> ({@link #execute}, {@link #call}, {@link #executeWithUsage},
  * {@link #executeAsync}, {@link #decorateSupplier}, {@link #decorateCallable}) reserves the estimate,
@@ -80,118 +87,106 @@ import java.util.function.ToDoubleFunction;
  * <p><b>Prices.</b> Token usage is priced with {@link PriceTable#defaults()} unless another table is
  * set. Reported tokens of a model the table does not know are an {@link IllegalArgumentException}
  * naming the model and the closest known ids (strict, the default), or — with
- * {@link Builder#unknownModelPrice} (or a table with a fallback price) — are priced at that price and
- * an {@link UnknownModelPriced} event is published (lenient).
+ * {@link CostGuardConfig.Settings#unknownModelPrice} (or a table with a fallback price) — are priced at
+ * that price and an {@link UnknownModelPriced} event is published (lenient).
  *
- * <p><b>Money</b> is exact: amounts are validated (NaN, infinite, negative are rejected before
- * anything changes) and accumulated in fixed point.
+ * <p><b>Money</b> is exact: amounts are validated (NaN, infinite, negative or above $1,000,000,000 are
+ * rejected before anything changes) and accumulated in fixed point; sums saturate instead of wrapping.
  *
- * <p><b>Memory.</b> Bounded: at most {@code maxAgents} agents (default
- * {@value #DEFAULT_MAX_AGENTS}) of about 1 KiB each — agents idle since before the current day are
- * evicted first when the cap is reached; {@value #MAX_TRACKED_TASKS} task totals for the per-task
- * limit; {@value #MAX_CHARGE_IDS} charge ids for idempotency; open reservations up to
- * {@code maxOpenReservations}. Nothing grows with the number of charges.
+ * <p><b>Memory, and eviction that never lifts enforcement.</b> At most {@code maxAgents} agents
+ * (default {@value CostGuardConfig#DEFAULT_MAX_AGENTS}) of about 1 KiB each, {@code maxTenants} tenant
+ * budgets (a few hundred bytes each), {@code maxTrackedTasks} task totals (about 150 bytes each),
+ * {@value #MAX_CHARGE_IDS} charge ids for idempotency and {@code maxOpenReservations} open
+ * reservations; nothing grows with the number of charges. A new agent (or tenant, or task) beyond its
+ * cap evicts the least recently used one whose eviction lifts no enforcement — never one that is
+ * killed or throttled, holds a reservation, or has spent under a limit in a period that is not over
+ * (it would come back ACTIVE with $0 spent) — and a {@link dev.agentsre.event.BudgetEvicted} is
+ * published; eviction is O(1) amortised. When only such entries remain the new one is
+ * <em>refused</em>: its admission is denied naming the cap (fail closed; raise the cap), while a charge
+ * reported for it after the fact still reaches its tenant's and the organisation's budgets (money is
+ * never dropped). Reads ({@link #state}, {@link #snapshot}, {@link #agents}, the exporters' gauges)
+ * never create, keep alive or roll over anything.
  *
- * <p>Thread-safe and lock-free on the charge and admission paths except for a short per-agent lock
- * around the anomaly baselines; no lock is held while user code runs. Every alert and state change
- * is published as an {@link dev.agentsre.event.CostEvent}.
+ * <p><b>Events</b> ({@link dev.agentsre.event.CostEvent}): every alert, state change, roll-over and
+ * eviction; the transitions of a budget reach listeners in the order they happened, even when
+ * threads race. Thread-safe and lock-free on the charge and admission paths, except for a short
+ * per-agent lock around the anomaly baselines and a budget's lock when it crosses a threshold; no
+ * lock is held while user code runs.
  */
 public final class CostGuard {
 
-    /** Default utilisation thresholds that raise alerts. */
-    public static final List<Double> DEFAULT_ALERT_THRESHOLDS = List.of(0.50, 0.75, 0.90, 0.95);
-    /** Default utilisation at which throttling starts. */
-    public static final double DEFAULT_THROTTLE_THRESHOLD = 0.85;
-    /** Default utilisation at which the kill switch engages. */
-    public static final double DEFAULT_KILL_SWITCH_THRESHOLD = 0.95;
-    /** Default task rate of a throttled agent. */
-    public static final double DEFAULT_THROTTLED_TASKS_PER_MINUTE = 6;
-    /** Default time after which an open reservation expires. */
-    public static final Duration DEFAULT_RESERVATION_TIMEOUT = Duration.ofMinutes(10);
-    private static final Budget.Period[] NO_PERIODS = new Budget.Period[0];
-    private static final Budget[] NO_BUDGETS = new Budget[0];
-
-    /** Default cap on tracked agents. */
-    public static final int DEFAULT_MAX_AGENTS = 10_000;
-    /** Default cap on open reservations. */
-    public static final int DEFAULT_MAX_OPEN_RESERVATIONS = 100_000;
-    /** Tasks whose running total is kept for the per-task limit. */
-    public static final int MAX_TRACKED_TASKS = 10_000;
     /** Charge ids remembered for idempotent retries. */
     public static final int MAX_CHARGE_IDS = 100_000;
     /** Owner name of the organisation budget. */
     public static final String ORGANIZATION = "organization";
 
-    private final Clock clock;
-    private final ZoneId zone;
-    private final SreEventBus eventBus;
-    private final long perTaskLimitNanos;
-    private final long agentDailyLimitNanos;
-    private final Map<String, Long> agentDailyLimits;
-    private final Function<String, String> tenantOf;
-    private final Map<String, Long> tenantLimits;
-    private final long defaultTenantLimitNanos;
-    private final double[] alertThresholds;
-    private final boolean autoThrottle;
-    private final double throttleThreshold;
-    private final long throttleIntervalMillis;
-    private final double killSwitchThreshold;
-    private final AnomalySettings anomaly;
-    private final long reservationTimeoutMillis;
-    private final int maxAgents;
-    private final int maxOpenReservations;
-    private final PriceTable priceTable;
-    private final PriceTable.Rates unknownModelRates;
-    private final AtomicLong wrappedCalls = new AtomicLong();
+    private static final Period[] NO_PERIODS = new Period[0];
+    private static final Budget[] NO_BUDGETS = new Budget[0];
 
     static {
         InFlightCost.install(new InFlight());
     }
 
+    private final CostGuardConfig config;
+    private final Clock clock;
+    private final SreEventBus eventBus;
+    private final long perTaskLimitNanos;
+    private final long reservationTimeoutMillis;
+    private final int maxOpenReservations;
+    private final double throttleThreshold;
+    private final PriceTable priceTable;
+    private final PriceTable.Rates unknownModelRates;
+    private final Enforcement enforcement;
+    private final ThrottleGate throttleGate;
+    private final Ledgers ledgers;
+    private final TaskTotals tasks;
     private final Budget organization;
-    private final ConcurrentHashMap<String, AgentLedger> agents = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Budget> tenants = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<TaskKey, TaskSpend> tasks = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> chargeIds = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<ChargeKey, Boolean> chargeIds = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ChargeKey, Boolean> eldest) {
             return size() > MAX_CHARGE_IDS;
         }
     });
     private final ConcurrentHashMap<Long, CostReservation> openReservations = new ConcurrentHashMap<>();
     private final AtomicLong reservationIds = new AtomicLong();
     private final AtomicLong nextSweepMillis = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong wrappedCalls = new AtomicLong();
 
-    private CostGuard(Builder b) {
-        this.clock = Check.notNull("clock", b.clock);
-        this.zone = Check.notNull("zone", b.zone);
-        this.eventBus = b.eventBus == null ? new SreEventBus() : b.eventBus;
-        this.perTaskLimitNanos = b.perTaskLimit;
-        this.agentDailyLimitNanos = b.agentDailyLimit;
-        this.agentDailyLimits = Map.copyOf(b.agentDailyLimits);
-        this.tenantOf = b.tenantOf;
-        this.tenantLimits = Map.copyOf(b.tenantLimits);
-        this.defaultTenantLimitNanos = b.defaultTenantLimit;
-        this.alertThresholds = b.alertThresholds.clone();
-        this.autoThrottle = b.autoThrottle;
-        this.throttleThreshold = Check.closedRange("throttleThreshold", b.throttleThreshold, Double.MIN_VALUE, 1.0);
-        double rate = Check.positive("throttledTasksPerMinute", b.throttledTasksPerMinute);
-        this.throttleIntervalMillis = Math.max(1, Math.round(60_000 / rate));
-        this.killSwitchThreshold = Check.closedRange("killSwitchThreshold", b.killSwitchThreshold, Double.MIN_VALUE, 1.0);
-        if (autoThrottle && throttleThreshold > killSwitchThreshold) {
-            throw new IllegalArgumentException("throttleThreshold must be <= killSwitchThreshold (" + killSwitchThreshold
-                    + "), got " + throttleThreshold);
-        }
-        this.anomaly = b.anomaly.copy(); // later builder calls must not change a built guard
-        this.reservationTimeoutMillis = Check.positive("reservationTimeout", b.reservationTimeout).toMillis();
-        this.maxAgents = Check.positive("maxAgents", b.maxAgents);
-        this.maxOpenReservations = Check.positive("maxOpenReservations", b.maxOpenReservations);
-        this.priceTable = Check.notNull("priceTable", b.priceTable);
-        ModelPrice unknown = b.unknownModelPrice != null ? b.unknownModelPrice : priceTable.fallback().orElse(null);
+    private CostGuard(CostGuardConfig config, SreEventBus eventBus) {
+        this.config = Check.notNull("config", config);
+        this.clock = config.clock();
+        this.eventBus = eventBus == null ? new SreEventBus() : eventBus;
+        this.perTaskLimitNanos = config.perTaskLimitNanos();
+        this.reservationTimeoutMillis = config.reservationTimeout().toMillis();
+        this.maxOpenReservations = config.maxOpenReservations();
+        this.throttleThreshold = config.throttleThreshold();
+        this.priceTable = config.priceTable();
+        ModelPrice unknown = config.unknownModelPrice().orElse(priceTable.fallback().orElse(null));
         this.unknownModelRates = unknown == null ? null : new PriceTable.Rates("(unknown model)", unknown);
-        this.organization = new Budget(BudgetScope.ORGANIZATION, ORGANIZATION, null, b.orgMonthlyBudget, Budget.Periodicity.MONTH, zone);
+        this.enforcement = new Enforcement(config.alertThresholdArray(), config.autoThrottle(), throttleThreshold,
+                config.killSwitchThreshold(), this.eventBus);
+        this.throttleGate = new ThrottleGate(config.throttledTasksPerMinute());
+        PeriodClock periods = new PeriodClock(config.zone());
+        SpendAnomalies.Settings anomalies = config.anomalyDetection() ? new SpendAnomalies.Settings(config.anomalyZThreshold(),
+                config.anomalyMinRatio(), config.velocityRatio(), config.velocityMinimumUsdPerMinute()) : null;
+        this.ledgers = new Ledgers(clock, periods, config.maxAgents(), config.maxTenants(), config.agentDailyLimitNanos(),
+                config.agentDailyLimitsNanos(), config.tenantOf(), config.tenantLimitsNanos(), config.defaultTenantLimitNanos(), anomalies,
+                enforcement);
+        this.tasks = new TaskTotals(config.maxTrackedTasks());
+        this.organization = new Budget(BudgetScope.ORGANIZATION, ORGANIZATION, null, config.orgMonthlyBudgetNanos(),
+                PeriodClock.Periodicity.MONTH, periods, clock.millis());
+    }
+
+    /** A guard with {@code config}, publishing on a private bus. */
+    public static CostGuard of(CostGuardConfig config) {
+        return new CostGuard(config, null);
+    }
+
+    /** A guard with {@code config}, publishing on {@code eventBus}. */
+    public static CostGuard of(CostGuardConfig config, SreEventBus eventBus) {
+        return new CostGuard(config, Check.notNull("eventBus", eventBus));
     }
 
     /** Starts a builder; every budget is off (unlimited, but tracked) until set. */
@@ -199,13 +194,18 @@ public final class CostGuard {
         return new Builder();
     }
 
+    /** The configuration. */
+    public CostGuardConfig config() {
+        return config;
+    }
+
     // ------------------------------------------------------------------ admission
 
     /**
      * The pre-flight check: may {@code agentId} start a task estimated at {@code estimateUsd}?
-     * Holds nothing; a throttled agent's admission uses its slot.
+     * Holds nothing; a throttled budget's admission uses its slot.
      *
-     * @throws IllegalArgumentException for a blank agent id or a NaN, infinite or negative estimate
+     * @throws IllegalArgumentException for a blank agent id or a NaN, infinite, negative or too large estimate
      */
     public CostDecision checkTask(String agentId, double estimateUsd) {
         return checkTask(agentId, Money.toNanos("estimateUsd", estimateUsd));
@@ -219,16 +219,20 @@ public final class CostGuard {
     private CostDecision checkTask(String agentId, long estimate) {
         Check.notBlank("agentId", agentId);
         long now = clock.millis();
-        Scopes scopes = scopes(agentId, now);
         if (perTaskLimitNanos != Budget.UNLIMITED && estimate > perTaskLimitNanos) {
             return CostDecision.deny(BudgetScope.TASK, "estimate " + Money.format(estimate) + " exceeds the per-task limit of "
                     + Money.format(perTaskLimitNanos));
+        }
+        Scopes scopes = scopes(agentId, now);
+        if (scopes.refusal != null) {
+            return scopes.refusal;
         }
         CostDecision refusal = refusal(scopes, estimate);
         if (refusal != null) {
             return refusal;
         }
-        return admitThrottled(scopes, now);
+        CostDecision throttled = throttleGate.admit(scopes.budgets, scopes.periods, scopes.size, now, throttleThreshold);
+        return throttled != null ? throttled : CostDecision.ALLOWED;
     }
 
     /**
@@ -237,7 +241,8 @@ public final class CostGuard {
      * released (or it expires after the reservation timeout).
      *
      * <p>Concurrent reservations never over-commit a budget: with 8 threads each reserving $1
-     * twenty times against a $10 limit, exactly 10 are granted.
+     * twenty times against a $10 limit, exactly 10 are granted; with 16 threads reserving $1 for one
+     * task under a $2 per-task limit, exactly 2.
      */
     public CostReservation reserve(String agentId, String taskId, double estimateUsd) {
         return reserve(agentId, taskId, Money.toNanos("estimateUsd", estimateUsd));
@@ -253,59 +258,82 @@ public final class CostGuard {
         Check.notBlank("taskId", taskId);
         long now = clock.millis();
         sweepExpired(now);
-        Scopes scopes = scopes(agentId, now);
         long id = reservationIds.incrementAndGet();
-        CostDecision refusal = null;
+        if (openReservations.size() >= maxOpenReservations) {
+            return denied(id, agentId, taskId, estimate, CostDecision.deny(null, "too many open reservations (" + maxOpenReservations
+                    + "); commit or release some"), now);
+        }
+        // The per-task limit counts what the task has spent and what its other reservations hold.
+        TaskTotals.Total[] total = new TaskTotals.Total[1];
         if (perTaskLimitNanos != Budget.UNLIMITED) {
-            TaskSpend task = tasks.get(new TaskKey(agentId, taskId));
-            long spent = task == null ? 0 : task.spent.get();
-            if (spent + estimate > perTaskLimitNanos) {
-                refusal = CostDecision.deny(BudgetScope.TASK, "estimate " + Money.format(estimate) + " on top of "
-                        + Money.format(spent) + " already spent exceeds the per-task limit of " + Money.format(perTaskLimitNanos));
+            TaskTotals.Hold hold = tasks.tryHold(agentId, taskId, estimate, perTaskLimitNanos, total);
+            if (hold != TaskTotals.Hold.TAKEN) {
+                String reason = hold == TaskTotals.Hold.FULL
+                        ? "the guard tracks its cap of " + config.maxTrackedTasks() + " tasks and every one holds a reservation; "
+                                + "raise maxTrackedTasks"
+                        : "estimate " + Money.format(estimate) + " on top of " + Money.format(total[0].spent()) + " spent and "
+                                + Money.format(total[0].held()) + " held exceeds the per-task limit of " + Money.format(perTaskLimitNanos);
+                return denied(id, agentId, taskId, estimate, CostDecision.deny(BudgetScope.TASK, reason), now);
             }
         }
-        if (refusal == null && openReservations.size() >= maxOpenReservations) {
-            refusal = CostDecision.deny(null, "too many open reservations (" + maxOpenReservations + "); commit or release some");
-        }
-        if (refusal == null) {
-            refusal = refusal(scopes, estimate);
-        }
-        if (refusal != null) {
-            return new CostReservation(this, id, agentId, taskId, estimate, refusal, NO_PERIODS, NO_BUDGETS, null, now);
-        }
-        // Hold in every limited budget, most specific first; undo on the first that has no room.
-        Budget[] budgets = scopes.budgets();
-        Budget.Period[] periods = scopes.periods();
-        int held = 0;
-        for (; held < budgets.length; held++) {
-            if (!budgets[held].tryHold(periods[held], estimate)) {
-                break;
+        while (true) {
+            Scopes scopes = scopes(agentId, now);
+            CostDecision refusal = scopes.refusal != null ? scopes.refusal : refusal(scopes, estimate);
+            if (refusal != null) {
+                return denied(id, agentId, taskId, estimate, refusal, now, total[0]);
             }
-        }
-        CostDecision decision;
-        if (held < budgets.length) {
-            decision = CostDecision.deny(budgets[held].scope, "estimate " + Money.format(estimate) + " does not fit the "
-                    + budgets[held].describe(periods[held]));
-        } else {
-            decision = admitThrottled(scopes, now);
-        }
-        if (!decision.allowed()) {
-            for (int i = 0; i < held; i++) {
-                Budget.release(periods[i], estimate);
+            // Hold in every budget, most specific first; undo on the first that has no room.
+            Budget[] budgets = scopes.budgets();
+            Period[] periods = scopes.periods();
+            int held = 0;
+            while (held < budgets.length && budgets[held].tryHold(periods[held], estimate, 0)) {
+                budgets[held].reservations.incrementAndGet();
+                held++;
             }
-            return new CostReservation(this, id, agentId, taskId, estimate, decision, NO_PERIODS, NO_BUDGETS, null, now);
+            if (held == budgets.length && !scopes.stillLive()) {
+                undo(budgets, periods, held, estimate); // a budget was evicted before our hold could pin it: again
+                continue;
+            }
+            CostDecision decision = held < budgets.length
+                    ? CostDecision.deny(budgets[held].scope, "estimate " + Money.format(estimate) + " does not fit the "
+                            + budgets[held].describe(periods[held]))
+                    : throttleGate.admit(budgets, periods, budgets.length, now, throttleThreshold);
+            if (decision != null && !decision.allowed()) {
+                undo(budgets, periods, held, estimate);
+                return denied(id, agentId, taskId, estimate, decision, now, total[0]);
+            }
+            CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate,
+                    decision == null ? CostDecision.ALLOWED : decision, periods, budgets, scopes.ledger, total[0],
+                    now + reservationTimeoutMillis);
+            openReservations.put(id, reservation);
+            return reservation;
         }
-        CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate, decision, periods, budgets,
-                scopes.agent, now + reservationTimeoutMillis);
-        openReservations.put(id, reservation);
-        return reservation;
+    }
+
+    private static void undo(Budget[] budgets, Period[] periods, int held, long estimate) {
+        for (int i = 0; i < held; i++) {
+            Budget.release(periods[i], estimate);
+            budgets[i].reservations.decrementAndGet();
+        }
+    }
+
+    private CostReservation denied(long id, String agentId, String taskId, long estimate, CostDecision refusal, long now) {
+        return new CostReservation(this, id, agentId, taskId, estimate, refusal, NO_PERIODS, NO_BUDGETS, null, null, now);
+    }
+
+    private CostReservation denied(long id, String agentId, String taskId, long estimate, CostDecision refusal, long now,
+                                   TaskTotals.Total total) {
+        if (total != null) {
+            total.release(estimate);
+        }
+        return denied(id, agentId, taskId, estimate, refusal, now);
     }
 
     private CostDecision refusal(Scopes scopes, long estimate) {
         for (int i = scopes.size - 1; i >= 0; i--) { // organisation first: its kill covers everyone
             Budget budget = scopes.budgets[i];
-            Budget.Period period = scopes.periods[i];
-            if (period.state.get() == BudgetState.KILLED) {
+            Period period = scopes.periods[i];
+            if (period.state() == BudgetState.KILLED) {
                 return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(period));
             }
         }
@@ -319,34 +347,6 @@ public final class CostGuard {
         return null;
     }
 
-    /** Admits a task of a throttled agent at the reduced rate (GCRA with a burst of one). */
-    private CostDecision admitThrottled(Scopes scopes, long now) {
-        Budget throttledBy = null;
-        for (int i = 0; i < scopes.size; i++) {
-            if (scopes.periods[i].state.get() == BudgetState.THROTTLED) {
-                throttledBy = scopes.budgets[i];
-                break;
-            }
-        }
-        if (throttledBy == null) {
-            return CostDecision.ALLOWED;
-        }
-        AtomicLong gate = scopes.agent.daily.current(now, null).nextAdmitMillis;
-        while (true) {
-            long next = gate.get();
-            if (now < next) {
-                return new CostDecision(false, BudgetAction.THROTTLE, throttledBy.scope, "throttled: the "
-                        + throttledBy.describe(throttledBy.peek()) + " is past " + percent(throttleThreshold)
-                        + "; tasks are admitted every " + Duration.ofMillis(throttleIntervalMillis).toSeconds() + " s",
-                        Duration.ofMillis(next - now));
-            }
-            if (gate.compareAndSet(next, now + throttleIntervalMillis)) {
-                return new CostDecision(true, BudgetAction.THROTTLE, throttledBy.scope, "admitted at the throttled rate: the "
-                        + throttledBy.describe(throttledBy.peek()) + " is past " + percent(throttleThreshold), Duration.ZERO);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ charging
 
     /** Charges {@code usd} to the agent's budgets after the fact; returns the alerts it raised. */
@@ -358,8 +358,8 @@ public final class CostGuard {
      * Charges {@code usd} with a breakdown by category (for example {@code input_tokens},
      * {@code output_tokens}, {@code tool_calls}); returns the alerts it raised.
      *
-     * @throws IllegalArgumentException for a NaN, infinite or negative amount or breakdown value;
-     *     nothing is charged
+     * @throws IllegalArgumentException for a NaN, infinite, negative or too large amount or breakdown
+     *     value, or a null or blank category; nothing is charged
      */
     public List<CostAlert> recordCost(String agentId, String taskId, double usd, Map<String, Double> breakdown) {
         return recordCost(agentId, taskId, null, usd, breakdown);
@@ -367,13 +367,13 @@ public final class CostGuard {
 
     /**
      * Charges {@code usd} once per {@code (agentId, taskId, chargeId)}: a retry that records the same
-     * charge id again charges nothing and returns no alerts. The last
-     * {@value #MAX_CHARGE_IDS} charge ids are remembered.
+     * charge id again charges nothing and returns no alerts. The last {@value #MAX_CHARGE_IDS} charge
+     * ids are remembered.
      */
     public List<CostAlert> recordCost(String agentId, String taskId, String chargeId, double usd, Map<String, Double> breakdown) {
         long nanos = Money.toNanos("usd", usd);
         Map<String, Long> parts = breakdownNanos(breakdown);
-        return record(agentId, taskId, chargeId, nanos, parts);
+        return record(agentId, taskId, chargeId, nanos, parts, null);
     }
 
     /** {@link #recordCost(String, String, String, double, Map)} with exact amounts. */
@@ -382,7 +382,7 @@ public final class CostGuard {
         Check.notNull("breakdown", breakdown);
         Map<String, Long> parts = new HashMap<>();
         breakdown.forEach((k, v) -> parts.put(Check.notBlank("breakdown category", k), Money.toNanos("breakdown[" + k + "]", v)));
-        return record(agentId, taskId, chargeId, nanos, parts);
+        return record(agentId, taskId, chargeId, nanos, parts, null);
     }
 
     /**
@@ -404,10 +404,11 @@ public final class CostGuard {
         putIfPositive(parts, "cache_write_tokens", cost.cacheWriteNanos());
         putIfPositive(parts, "output_tokens", cost.outputNanos());
         putIfPositive(parts, "reasoning_tokens", cost.reasoningNanos());
+        long total = Money.checkNanos("the usage's price", cost.totalNanos());
         if (rates == unknownModelRates) {
-            publishUnknownModel(agentId, taskId, model, cost.totalNanos());
+            publishUnknownModel(agentId, taskId, model, total);
         }
-        return record(agentId, taskId, null, cost.totalNanos(), parts, model);
+        return record(agentId, taskId, null, total, parts, model);
     }
 
     /**
@@ -590,192 +591,212 @@ public final class CostGuard {
         return reserve(agentId, taskId, estimateUsd).orThrow();
     }
 
-    /** Charges after a reservation's commit. */
+    /** A charge after the fact (and a commit after its reservation expired): into the current periods. */
     List<CostAlert> charge(String agentId, String taskId, long nanos, String chargeId) {
         return record(agentId, taskId, chargeId, nanos, Map.of(), null);
-    }
-
-    private List<CostAlert> record(String agentId, String taskId, String chargeId, long nanos, Map<String, Long> parts) {
-        return record(agentId, taskId, chargeId, nanos, parts, null);
     }
 
     private List<CostAlert> record(String agentId, String taskId, String chargeId, long nanos, Map<String, Long> parts, String model) {
         Check.notBlank("agentId", agentId);
         Check.notBlank("taskId", taskId);
-        if (chargeId != null && chargeIds.putIfAbsent(agentId + '\u0000' + taskId + '\u0000' + chargeId, Boolean.TRUE) != null) {
+        if (chargeId != null && chargeIds.putIfAbsent(new ChargeKey(agentId, taskId, chargeId), Boolean.TRUE) != null) {
             return List.of();
         }
         long now = clock.millis();
-        Scopes scopes = scopes(agentId, now);
         List<CostAlert> alerts = null;
-        for (int i = 0; i < scopes.size; i++) {
-            Budget budget = scopes.budgets[i];
-            Budget.Period period = scopes.periods[i];
-            period.spent.addAndGet(nanos);
-            alerts = enforce(budget, period, agentId, taskId, now, alerts);
+        // The agent's day: charge, then make sure the ledger was not evicted before the charge could pin it.
+        Ledger ledger;
+        while (true) {
+            ledger = ledgers.agent(agentId, now);
+            if (ledger == null) {
+                break; // the cap is full of pinned agents: the tenant and the organisation are still charged
+            }
+            Period day = enforcement.current(ledger.daily, now);
+            day.charge(nanos);
+            if (ledger.stillLive()) {
+                parts.forEach(day::addBreakdown);
+                alerts = enforcement.afterCharge(ledger.daily, day, agentId, taskId, now, alerts);
+                break;
+            }
         }
-        Budget.Period agentPeriod = scopes.periods[0];
-        if (!parts.isEmpty()) {
-            parts.forEach(agentPeriod::addBreakdown);
+        String tenantName = ledger != null ? ledger.tenant : tenantOf(agentId);
+        if (tenantName != null) {
+            while (true) {
+                Budget tenant = ledgers.tenant(tenantName, now);
+                if (tenant == null) {
+                    break; // no budget, or the cap is full of pinned tenants
+                }
+                Period month = enforcement.current(tenant, now);
+                month.charge(nanos);
+                if (tenant.stillLive()) {
+                    alerts = enforcement.afterCharge(tenant, month, agentId, taskId, now, alerts);
+                    break;
+                }
+            }
         }
+        Period month = enforcement.current(organization, now);
+        month.charge(nanos);
+        alerts = enforcement.afterCharge(organization, month, agentId, taskId, now, alerts);
+        return afterCharge(ledger, agentId, taskId, nanos, now, model, alerts);
+    }
+
+    /** A reservation's commit: charged into the periods it was taken in. */
+    List<CostAlert> chargeReservation(CostReservation reservation, long nanos) {
+        long now = clock.millis();
+        List<CostAlert> alerts = null;
+        Budget[] budgets = reservation.budgets;
+        Period[] periods = reservation.heldIn();
+        for (int i = 0; i < budgets.length; i++) {
+            periods[i].charge(nanos);
+            alerts = enforcement.afterCharge(budgets[i], periods[i], reservation.agentId(), reservation.taskId(), now, alerts);
+        }
+        return afterCharge(reservation.ledger, reservation.agentId(), reservation.taskId(), nanos, now, null, alerts);
+    }
+
+    /** What every charge does after the budgets: the per-task limit, anomalies, activity, the events. */
+    private List<CostAlert> afterCharge(Ledger ledger, String agentId, String taskId, long nanos, long now, String model,
+                                        List<CostAlert> alerts) {
         if (perTaskLimitNanos != Budget.UNLIMITED) {
-            alerts = chargeTask(agentId, taskId, nanos, now, alerts);
+            TaskTotals.Charge task = tasks.charge(agentId, taskId, nanos, perTaskLimitNanos);
+            if (task.alert()) {
+                alerts = other(alerts, overLimit(agentId, taskId, task.spent(), now));
+            }
         }
-        if (anomaly.enabled) {
-            alerts = scopes.agent.checkAnomalies(this, taskId, nanos, now, alerts);
+        if (ledger != null) {
+            if (ledger.anomalies != null) {
+                alerts = others(alerts, ledger.anomalies.check(taskId, nanos, now, null));
+            }
+            ledger.lastActivityMillis = now;
         }
-        scopes.agent.lastActivityMillis = now;
         if (eventBus.listenerCount() > 0 && eventBus.hasListeners(CostCharged.class)) {
-            eventBus.publish(new CostCharged(Instant.ofEpochMilli(now), agentId, taskId, scopes.agent.tenant, model, Money.toUsd(nanos)));
+            eventBus.publish(new CostCharged(Instant.ofEpochMilli(now), agentId, taskId, ledger == null ? null : ledger.tenant, model,
+                    Money.toUsd(nanos)));
         }
-        if (alerts == null) {
-            return List.of();
-        }
-        for (CostAlert alert : alerts) {
-            eventBus.publish(new CostAlertRaised(alert.timestamp(), agentId, alert));
-        }
-        return List.copyOf(alerts);
+        return alerts == null ? List.of() : List.copyOf(alerts);
     }
 
-    /** Thresholds, throttle and kill switch of one budget after a charge. */
-    private List<CostAlert> enforce(Budget budget, Budget.Period period, String agentId, String taskId, long now, List<CostAlert> alerts) {
-        if (!budget.limited()) {
-            return alerts;
-        }
-        double utilisation = budget.utilisation(period);
-        int level = 0;
-        while (level < alertThresholds.length && utilisation >= alertThresholds[level]) {
-            level++;
-        }
-        int previous = period.alertLevel.get();
-        while (level > previous && !period.alertLevel.compareAndSet(previous, level)) {
-            previous = period.alertLevel.get();
-        }
-        for (int i = previous; i < level; i++) {
-            alerts = add(alerts, alert(budget, period, agentId, taskId, now, BudgetAction.ALERT, alertThresholds[i],
-                    percent(alertThresholds[i]) + " of the " + budget.describe(period) + " used"));
-        }
-        if (period.enforcementOverridden) {
-            return alerts;
-        }
-        if (utilisation >= killSwitchThreshold) {
-            BudgetState before = period.state.getAndSet(BudgetState.KILLED);
-            if (before != BudgetState.KILLED) {
-                String reason = "kill switch at " + percent(killSwitchThreshold) + " of the " + budget.describe(period);
-                alerts = add(alerts, alert(budget, period, agentId, taskId, now, BudgetAction.KILL, killSwitchThreshold, reason));
-                publishState(budget, before, BudgetState.KILLED, reason, now);
+    private CostAlert overLimit(String agentId, String taskId, long spent, long now) {
+        return new CostAlert(Instant.ofEpochMilli(now), agentId, taskId, BudgetScope.TASK, agentId, BudgetAction.ALERT, Double.NaN,
+                Money.toUsd(spent), Money.toUsd(perTaskLimitNanos), "task '" + taskId + "' of agent '" + agentId + "' spent "
+                + Money.format(spent) + ", over the per-task limit of " + Money.format(perTaskLimitNanos));
+    }
+
+    /** Appends an alert that is no budget transition (and publishes it). */
+    private List<CostAlert> other(List<CostAlert> alerts, CostAlert alert) {
+        enforcement.publish(alert.agentId(), alert);
+        return Alerts.add(alerts, alert);
+    }
+
+    private List<CostAlert> others(List<CostAlert> alerts, List<CostAlert> raised) {
+        if (raised != null) {
+            for (CostAlert alert : raised) {
+                alerts = other(alerts, alert);
             }
-        } else if (autoThrottle && utilisation >= throttleThreshold && period.state.compareAndSet(BudgetState.ACTIVE, BudgetState.THROTTLED)) {
-            String reason = "throttled at " + percent(throttleThreshold) + " of the " + budget.describe(period);
-            alerts = add(alerts, alert(budget, period, agentId, taskId, now, BudgetAction.THROTTLE, throttleThreshold, reason));
-            publishState(budget, BudgetState.ACTIVE, BudgetState.THROTTLED, reason, now);
         }
         return alerts;
     }
 
-    private List<CostAlert> chargeTask(String agentId, String taskId, long nanos, long now, List<CostAlert> alerts) {
-        TaskKey key = new TaskKey(agentId, taskId);
-        TaskSpend task = tasks.get(key);
-        if (task == null) {
-            if (tasks.size() >= MAX_TRACKED_TASKS) {
-                evictTasks();
-            }
-            task = tasks.computeIfAbsent(key, k -> new TaskSpend(now));
-        }
-        long spent = task.spent.addAndGet(nanos);
-        if (spent > perTaskLimitNanos && task.alerted.compareAndSet(false, true)) {
-            alerts = add(alerts, new CostAlert(Instant.ofEpochMilli(now), agentId, taskId, BudgetScope.TASK, agentId, BudgetAction.ALERT,
-                    Double.NaN, Money.toUsd(spent), Money.toUsd(perTaskLimitNanos), "task '" + taskId + "' of agent '" + agentId
-                    + "' spent " + Money.format(spent) + ", over the per-task limit of " + Money.format(perTaskLimitNanos)));
-        }
-        return alerts;
-    }
-
-    private void evictTasks() {
-        // Oldest half first: task totals matter while a task runs, not days later.
-        List<Map.Entry<TaskKey, TaskSpend>> entries = new ArrayList<>(tasks.entrySet());
-        entries.sort(Comparator.comparingLong(e -> e.getValue().createdMillis));
-        for (int i = 0; i < entries.size() / 2; i++) {
-            tasks.remove(entries.get(i).getKey(), entries.get(i).getValue());
-        }
+    private String tenantOf(String agentId) {
+        Function<String, String> tenantOf = config.tenantOf();
+        String tenant = tenantOf == null ? null : tenantOf.apply(agentId);
+        return tenant == null || tenant.isBlank() ? null : tenant;
     }
 
     // ------------------------------------------------------------------ control and views
 
-    /** Ends a throttle or kill of the agent's daily budget for the rest of the day. */
+    /** Ends a throttle or kill of the agent's daily budget for the rest of the day (nothing to do for an untracked agent). */
     public void revive(String agentId) {
-        Check.notBlank("agentId", agentId);
-        long now = clock.millis();
-        revive(ledger(agentId, now).daily, now);
+        Ledger ledger = ledgers.peekAgent(Check.notBlank("agentId", agentId));
+        if (ledger != null) {
+            enforcement.revive(ledger.daily, clock.millis());
+        }
     }
 
-    /** Ends a throttle or kill of a tenant's monthly budget for the rest of the month. */
+    /**
+     * Ends a throttle or kill of a tenant's monthly budget for the rest of the month.
+     *
+     * @throws IllegalArgumentException if the tenant has no budget
+     */
     public void reviveTenant(String tenant) {
-        Budget budget = tenantBudget(Check.notBlank("tenant", tenant));
-        if (budget == null) {
-            throw new IllegalArgumentException("tenant has no budget: '" + tenant + "'");
+        checkTenantBudget(tenant);
+        Budget budget = ledgers.peekTenant(tenant);
+        if (budget != null) {
+            enforcement.revive(budget, clock.millis());
         }
-        revive(budget, clock.millis());
     }
 
     /** Ends a throttle or kill of the organisation's monthly budget for the rest of the month. */
     public void reviveOrganization() {
-        revive(organization, clock.millis());
+        enforcement.revive(organization, clock.millis());
     }
 
-    private void revive(Budget budget, long now) {
-        Budget.Period period = current(budget, now);
-        period.enforcementOverridden = true;
-        BudgetState before = period.state.getAndSet(BudgetState.ACTIVE);
-        if (before != BudgetState.ACTIVE) {
-            publishState(budget, before, BudgetState.ACTIVE, "revived", now);
-        }
-    }
-
-    /** The strictest state among the agent's, its tenant's and the organisation's budgets. */
+    /** The strictest state among the agent's, its tenant's and the organisation's budgets now; a pure read. */
     public BudgetState state(String agentId) {
         Check.notBlank("agentId", agentId);
-        Scopes scopes = scopes(agentId, clock.millis());
-        BudgetState worst = BudgetState.ACTIVE;
-        for (int i = 0; i < scopes.size; i++) {
-            BudgetState s = scopes.periods[i].state.get();
-            if (s.ordinal() > worst.ordinal()) {
-                worst = s;
-            }
+        long now = clock.millis();
+        Ledger ledger = ledgers.peekAgent(agentId);
+        BudgetState worst = organization.view(now).state();
+        if (ledger != null) {
+            worst = worse(worst, ledger.daily.view(now).state());
+        }
+        String tenantName = ledger != null ? ledger.tenant : tenantOf(agentId);
+        Budget tenant = tenantName == null ? null : ledgers.peekTenant(tenantName);
+        if (tenant != null) {
+            worst = worse(worst, tenant.view(now).state());
         }
         return worst;
     }
 
-    /** The agent's daily budget now, with its spending breakdown. */
+    private static BudgetState worse(BudgetState a, BudgetState b) {
+        return b.ordinal() > a.ordinal() ? b : a;
+    }
+
+    /** The agent's daily budget now, with its spending breakdown (zero for an agent not tracked); a pure read. */
     public BudgetSnapshot snapshot(String agentId) {
         Check.notBlank("agentId", agentId);
         long now = clock.millis();
-        return snapshot(ledger(agentId, now).daily, now);
+        Ledger ledger = ledgers.peekAgent(agentId);
+        return snapshot(ledger != null ? ledger.daily : ledgers.unregistered(agentId, now).daily, now);
     }
 
-    /** The organisation's monthly budget now. */
+    /** The organisation's monthly budget now; a pure read. */
     public BudgetSnapshot organizationSnapshot() {
         return snapshot(organization, clock.millis());
     }
 
-    /** A tenant's monthly budget now. */
+    /**
+     * A tenant's monthly budget now (zero for a tenant not tracked); a pure read.
+     *
+     * @throws IllegalArgumentException if the tenant has no budget
+     */
     public BudgetSnapshot tenantSnapshot(String tenant) {
-        Budget budget = tenantBudget(Check.notBlank("tenant", tenant));
-        if (budget == null) {
+        checkTenantBudget(tenant);
+        long now = clock.millis();
+        Budget budget = ledgers.peekTenant(tenant);
+        return snapshot(budget != null ? budget : ledgers.newTenant(tenant, now), now);
+    }
+
+    private void checkTenantBudget(String tenant) {
+        if (!ledgers.hasTenantBudget(Check.notBlank("tenant", tenant))) {
             throw new IllegalArgumentException("tenant has no budget: '" + tenant + "'");
         }
-        return snapshot(budget, clock.millis());
     }
 
-    /** Agents currently tracked. */
+    /** Agents currently tracked, in no particular order. */
     public List<String> agents() {
-        return List.copyOf(agents.keySet());
+        return ledgers.agentIds();
     }
 
-    /** Open reservations (granted, neither committed, released nor expired). */
+    /** Open reservations (granted, neither committed, released nor expired); a pure read. */
     public int openReservations() {
-        sweepExpired(clock.millis());
-        return openReservations.size();
+        long now = clock.millis();
+        int open = 0;
+        for (CostReservation reservation : openReservations.values()) {
+            if (reservation.expiresAtMillis() > now && reservation.status() == CostReservation.Status.OPEN) {
+                open++;
+            }
+        }
+        return open;
     }
 
     /** The price table token usage is priced with ({@link PriceTable#defaults()} unless set). */
@@ -794,94 +815,47 @@ public final class CostGuard {
     }
 
     private BudgetSnapshot snapshot(Budget budget, long now) {
-        Budget.Period p = current(budget, now);
+        Period p = budget.view(now);
         Map<String, BigDecimal> breakdown = Map.of();
-        if (p.breakdown != null && !p.breakdown.isEmpty()) {
-            Map<String, BigDecimal> copy = new java.util.TreeMap<>();
-            p.breakdown.forEach((k, v) -> copy.put(k, Money.toUsd(v.sum())));
+        if (!p.breakdown().isEmpty()) {
+            Map<String, BigDecimal> copy = new TreeMap<>();
+            p.breakdown().forEach((k, v) -> copy.put(k, Money.toUsd(v.sum())));
             breakdown = Collections.unmodifiableMap(copy);
         }
-        return new BudgetSnapshot(budget.scope, budget.owner, Money.toUsd(p.spent.get()), Money.toUsd(p.held.get()),
-                budget.limited() ? Money.toUsd(budget.limitNanos) : null, budget.utilisation(p), p.state.get(),
+        return new BudgetSnapshot(budget.scope, budget.owner, Money.toUsd(p.spentNanos()), Money.toUsd(p.heldNanos()),
+                budget.limited() ? Money.toUsd(budget.limitNanos) : null, budget.utilisation(p), p.state(),
                 Instant.ofEpochMilli(p.startMillis), Instant.ofEpochMilli(p.endMillis), breakdown);
     }
 
     // ------------------------------------------------------------------ internals
 
+    /**
+     * The budgets of an agent's task at {@code now}, most specific first: agent, tenant (if it has a
+     * budget), organisation — or the refusal when the agent or its tenant cannot be tracked (the cap
+     * is full of pinned entries).
+     */
     private Scopes scopes(String agentId, long now) {
-        AgentLedger agent = ledger(agentId, now);
-        Budget tenant = agent.tenant == null ? null : tenantBudget(agent.tenant);
-        Scopes scopes = new Scopes(agent, tenant == null ? 2 : 3);
-        scopes.set(0, agent.daily, currentFast(agent.daily, now));
+        Ledger ledger = ledgers.agent(agentId, now);
+        if (ledger == null) {
+            return Scopes.refused(CostDecision.deny(BudgetScope.AGENT, "the cost guard tracks its cap of " + ledgers.maxAgents()
+                    + " agents and none may be evicted (each is killed, throttled, holds a reservation or has spent under its daily "
+                    + "limit today), so agent '" + agentId + "' is refused; raise maxAgents"));
+        }
+        Budget tenant = null;
+        if (ledger.tenant != null && ledgers.hasTenantBudget(ledger.tenant)) {
+            tenant = ledgers.tenant(ledger.tenant, now);
+            if (tenant == null) {
+                return Scopes.refused(CostDecision.deny(BudgetScope.TENANT, "the cost guard tracks its cap of " + ledgers.maxTenants()
+                        + " tenants and none may be evicted, so tenant '" + ledger.tenant + "' is refused; raise maxTenants"));
+            }
+        }
+        Scopes scopes = new Scopes(ledger, tenant, tenant == null ? 2 : 3);
+        scopes.set(0, ledger.daily, enforcement.current(ledger.daily, now));
         if (tenant != null) {
-            scopes.set(1, tenant, currentFast(tenant, now));
+            scopes.set(1, tenant, enforcement.current(tenant, now));
         }
-        scopes.set(scopes.size - 1, organization, currentFast(organization, now));
+        scopes.set(scopes.size - 1, organization, enforcement.current(organization, now));
         return scopes;
-    }
-
-    private Budget.Period current(Budget budget, long now) {
-        Budget.Period[] rolled = new Budget.Period[1];
-        Budget.Period period = budget.current(now, rolled);
-        if (rolled[0] != null) {
-            Budget.Period old = rolled[0];
-            eventBus.publish(new BudgetPeriodRolledOver(Instant.ofEpochMilli(now), budget.agentId, budget.scope, budget.owner,
-                    Money.toUsd(old.spent.get()), Instant.ofEpochMilli(period.startMillis)));
-            BudgetState oldState = old.state.get();
-            if (oldState != BudgetState.ACTIVE) {
-                publishState(budget, oldState, BudgetState.ACTIVE, "new period", now);
-            }
-        }
-        return period;
-    }
-
-    private AgentLedger ledger(String agentId, long now) {
-        AgentLedger ledger = agents.get(agentId);
-        if (ledger != null) {
-            return ledger;
-        }
-        if (agents.size() >= maxAgents) {
-            evictAgents(now);
-        }
-        return agents.computeIfAbsent(agentId, id -> {
-            Long limit = agentDailyLimits.get(id);
-            long daily = limit != null ? limit : agentDailyLimitNanos;
-            String tenant = tenantOf == null ? null : tenantOf.apply(id);
-            return new AgentLedger(id, tenant, new Budget(BudgetScope.AGENT, id, id, daily, Budget.Periodicity.DAY, zone), anomaly, now);
-        });
-    }
-
-    private synchronized void evictAgents(long now) {
-        if (agents.size() < maxAgents) {
-            return;
-        }
-        // Agents idle since before their current day lose nothing: their day is over anyway.
-        List<AgentLedger> ledgers = new ArrayList<>(agents.values());
-        ledgers.sort(Comparator.comparingLong(l -> l.lastActivityMillis));
-        int target = Math.max(0, maxAgents - Math.max(1, maxAgents / 10));
-        for (AgentLedger ledger : ledgers) {
-            if (agents.size() <= target) {
-                break;
-            }
-            Budget.Period p = ledger.daily.peek();
-            boolean dayOver = p == null || now >= p.endMillis;
-            if (dayOver || agents.size() >= maxAgents) {
-                agents.remove(ledger.agentId, ledger);
-            }
-        }
-    }
-
-    private Budget tenantBudget(String tenant) {
-        Budget budget = tenants.get(tenant);
-        if (budget != null) {
-            return budget;
-        }
-        Long limit = tenantLimits.get(tenant);
-        if (limit == null && defaultTenantLimitNanos == Budget.UNLIMITED) {
-            return null;
-        }
-        long nanos = limit != null ? limit : defaultTenantLimitNanos;
-        return tenants.computeIfAbsent(tenant, t -> new Budget(BudgetScope.TENANT, t, null, nanos, Budget.Periodicity.MONTH, zone));
     }
 
     private void sweepExpired(long now) {
@@ -896,24 +870,15 @@ public final class CostGuard {
         }
     }
 
-    void forget(CostReservation reservation) {
+    /** A reservation was closed (committed, released, expired, finished in flight): it pins nothing any more. */
+    void closed(CostReservation reservation) {
         openReservations.remove(reservation.id(), reservation);
-    }
-
-    private CostAlert alert(Budget budget, Budget.Period period, String agentId, String taskId, long now, BudgetAction action,
-                            double threshold, String message) {
-        return new CostAlert(Instant.ofEpochMilli(now), agentId, taskId, budget.scope, budget.owner, action, threshold,
-                Money.toUsd(period.spent.get()), Money.toUsd(budget.limitNanos), message);
-    }
-
-    private void publishState(Budget budget, BudgetState from, BudgetState to, String reason, long now) {
-        eventBus.publish(new BudgetStateChanged(Instant.ofEpochMilli(now), budget.agentId, budget.scope, budget.owner, from, to, reason));
-    }
-
-    static List<CostAlert> add(List<CostAlert> alerts, CostAlert alert) {
-        List<CostAlert> list = alerts == null ? new ArrayList<>(2) : alerts;
-        list.add(alert);
-        return list;
+        for (Budget budget : reservation.budgets) {
+            budget.reservations.decrementAndGet();
+        }
+        if (reservation.taskTotal != null) {
+            reservation.taskTotal.release(reservation.estimateNanos());
+        }
     }
 
     private static Map<String, Long> breakdownNanos(Map<String, Double> breakdown) {
@@ -922,8 +887,10 @@ public final class CostGuard {
             return Map.of();
         }
         Map<String, Long> parts = new HashMap<>();
-        breakdown.forEach((k, v) -> parts.put(Check.notBlank("breakdown category", k),
-                Money.toNanos("breakdown[" + k + "]", Objects.requireNonNull(v, "breakdown value"))));
+        breakdown.forEach((k, v) -> {
+            String category = Check.notBlank("breakdown category", k);
+            parts.put(category, Money.toNanos("breakdown[" + k + "]", Check.notNull("breakdown[" + k + "]", v)));
+        });
         return parts;
     }
 
@@ -933,28 +900,45 @@ public final class CostGuard {
         }
     }
 
-    static String percent(double fraction) {
-        double p = fraction * 100;
-        return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
-    }
-
     /** The budgets of one agent's task, most specific first: agent, tenant (if any), organisation. */
     private static final class Scopes {
-        final AgentLedger agent;
+        final Ledger ledger;
+        final Budget tenant;
         final int size;
         final Budget[] budgets;
-        final Budget.Period[] periods;
+        final Period[] periods;
+        final CostDecision refusal;
 
-        Scopes(AgentLedger agent, int size) {
-            this.agent = agent;
+        Scopes(Ledger ledger, Budget tenant, int size) {
+            this.ledger = ledger;
+            this.tenant = tenant;
             this.size = size;
             this.budgets = new Budget[size];
-            this.periods = new Budget.Period[size];
+            this.periods = new Period[size];
+            this.refusal = null;
         }
 
-        void set(int i, Budget budget, Budget.Period period) {
+        private Scopes(CostDecision refusal) {
+            this.ledger = null;
+            this.tenant = null;
+            this.size = 0;
+            this.budgets = NO_BUDGETS;
+            this.periods = NO_PERIODS;
+            this.refusal = refusal;
+        }
+
+        static Scopes refused(CostDecision refusal) {
+            return new Scopes(refusal);
+        }
+
+        void set(int i, Budget budget, Period period) {
             budgets[i] = budget;
             periods[i] = period;
+        }
+
+        /** After holding: whether the agent's ledger and the tenant's budget are still the registered ones. */
+        boolean stillLive() {
+            return ledger.stillLive() && (tenant == null || tenant.stillLive());
         }
 
         // The arrays are exactly `size` long and a Scopes is made per call, so they are handed out as they are.
@@ -962,138 +946,34 @@ public final class CostGuard {
             return budgets;
         }
 
-        Budget.Period[] periods() {
+        Period[] periods() {
             return periods;
         }
     }
 
-    private record TaskKey(String agentId, String taskId) {
-    }
-
-    private static final class TaskSpend {
-        final long createdMillis;
-        final AtomicLong spent = new AtomicLong();
-        final java.util.concurrent.atomic.AtomicBoolean alerted = new java.util.concurrent.atomic.AtomicBoolean();
-
-        TaskSpend(long createdMillis) {
-            this.createdMillis = createdMillis;
-        }
-    }
-
-    /** Per-agent state beside its daily budget: tenant, anomaly baselines, last activity. */
-    static final class AgentLedger {
-        final String agentId;
-        final String tenant;
-        final Budget daily;
-        volatile long lastActivityMillis;
-        private final AnomalySettings settings;
-        private final EwmaBaseline costBaseline;
-        private final EwmaBaseline velocityBaseline;
-        private long minute = Long.MIN_VALUE;
-        private long minuteSpend;
-        private int minuteCharges;
-        private long alertedMinute = Long.MIN_VALUE;
-        private long lastSpikeMillis = Long.MIN_VALUE / 2;
-        private double lastSpikeUsd;
-        private static final int MIN_LOOP_CHARGES = 3;
-        private static final long SPIKE_COOLDOWN_MILLIS = 60_000;
-        private static final double SPIKE_ESCALATION = 1.5;
-
-        AgentLedger(String agentId, String tenant, Budget daily, AnomalySettings settings, long now) {
-            this.agentId = agentId;
-            this.tenant = tenant;
-            this.daily = daily;
-            this.settings = settings;
-            this.lastActivityMillis = now;
-            this.costBaseline = new EwmaBaseline(2.0 / (settings.baselineTasks + 1), 0.10, 0.000_1);
-            this.velocityBaseline = new EwmaBaseline(2.0 / (settings.baselineMinutes + 1), 0.25, 0.01);
-        }
-
-        synchronized List<CostAlert> checkAnomalies(CostGuard guard, String taskId, long nanos, long now, List<CostAlert> alerts) {
-            double usd = Money.toDouble(nanos);
-            boolean spike = false;
-            // Per-task cost: scored against the baseline before it joins it.
-            if (costBaseline.count() >= settings.warmup) {
-                double z = costBaseline.score(usd);
-                double mean = costBaseline.mean();
-                if (z >= settings.zThreshold && usd >= settings.minRatio * mean) {
-                    spike = true;
-                }
-                // One alert per burst: repeats within the cooldown are dropped unless they escalate.
-                boolean repeat = now - lastSpikeMillis < SPIKE_COOLDOWN_MILLIS && usd <= lastSpikeUsd * SPIKE_ESCALATION;
-                if (spike && !repeat) {
-                    lastSpikeMillis = now;
-                    lastSpikeUsd = usd;
-                    alerts = add(alerts, new CostAlert(Instant.ofEpochMilli(now), agentId, taskId, BudgetScope.AGENT, agentId,
-                            BudgetAction.ANOMALY, Double.NaN, Money.toUsd(nanos), BigDecimal.valueOf(mean).setScale(6, java.math.RoundingMode.HALF_EVEN),
-                            String.format("task '%s' of agent '%s' cost $%.4f, %.1f× its baseline of $%.4f (z = %.1f)",
-                                    taskId, agentId, usd, usd / mean, mean, z)));
-                }
-                // Winsorised: one spike must not blow up the baseline it is judged against.
-                costBaseline.add(Math.min(usd, mean + settings.zThreshold * costBaseline.flooredStd()));
-            } else {
-                costBaseline.add(usd);
-            }
-            // Spend velocity: dollars per minute against the agent's per-minute baseline.
-            long currentMinute = Math.floorDiv(now, 60_000L);
-            if (currentMinute > minute) {
-                if (minute != Long.MIN_VALUE) {
-                    velocityBaseline.add(Money.toDouble(minuteSpend));
-                    long idle = Math.min(currentMinute - minute - 1, settings.baselineMinutes * 2L);
-                    for (long i = 0; i < idle; i++) {
-                        velocityBaseline.add(0.0); // idle minutes are minutes of zero spend
-                    }
-                }
-                minute = currentMinute;
-                minuteSpend = 0;
-                minuteCharges = 0;
-            }
-            minuteSpend += nanos;
-            minuteCharges++;
-            double perMinute = Money.toDouble(minuteSpend);
-            double baseline = velocityBaseline.mean();
-            // A loop is many charges: one expensive task is the spike above, not a velocity problem.
-            if (!spike && minuteCharges >= MIN_LOOP_CHARGES
-                    && velocityBaseline.count() >= settings.velocityWarmupMinutes && alertedMinute != currentMinute
-                    && perMinute >= settings.velocityMinimumUsdPerMinute
-                    && perMinute >= settings.velocityRatio * Math.max(baseline, 0.01)) {
-                alertedMinute = currentMinute;
-                alerts = add(alerts, new CostAlert(Instant.ofEpochMilli(now), agentId, taskId, BudgetScope.AGENT, agentId,
-                        BudgetAction.ANOMALY, Double.NaN, Money.toUsd(minuteSpend),
-                        BigDecimal.valueOf(baseline).setScale(6, java.math.RoundingMode.HALF_EVEN),
-                        String.format("agent '%s' is spending $%.2f/min, %.1f× its baseline of $%.2f/min (runaway loop?)",
-                                agentId, perMinute, perMinute / Math.max(baseline, 0.01), baseline)));
-            }
-            return alerts;
-        }
+    /** An idempotency key: the three ids as they are (a separator character could collide with one inside an id). */
+    private record ChargeKey(String agentId, String taskId, String chargeId) {
     }
 
     // ------------------------------------------------------------------ in flight (the AgentSre pipeline)
 
-    /** A budget's current period without allocating in the common case (no roll-over due). */
-    private Budget.Period currentFast(Budget budget, long now) {
-        Budget.Period p = budget.peek();
-        if (p != null && now >= p.startMillis && now < p.endMillis) {
-            return p;
-        }
-        return current(budget, now);
-    }
-
     private CostDecision checkCall(CostReservation task, long taskTotal, long worstCase) {
         long now = clock.millis();
         Budget[] budgets = task.budgets;
+        Period[] periods = task.heldIn();
         int spentOut = -1;
         for (int i = budgets.length - 1; i >= 0; i--) { // organisation first: its kill covers everyone
             Budget budget = budgets[i];
-            Budget.Period p = currentFast(budget, now);
-            if (p.state.get() == BudgetState.KILLED) {
-                return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(p));
+            Period current = enforcement.current(budget, now);
+            if (current.state() == BudgetState.KILLED || periods[i].state() == BudgetState.KILLED) {
+                // a kill now stops a task that started before it, whichever period its money goes to
+                return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(current));
             }
-            if (budget.limited() && p.spent.get() >= budget.limitNanos) {
+            if (budget.limited() && periods[i].spentNanos() >= budget.limitNanos) {
                 spentOut = i; // the most specific one wins
             }
         }
-        if (perTaskLimitNanos != Budget.UNLIMITED && (taskTotal >= perTaskLimitNanos || taskTotal + worstCase > perTaskLimitNanos)) {
+        if (perTaskLimitNanos != Budget.UNLIMITED && (taskTotal >= perTaskLimitNanos || Money.sum(taskTotal, worstCase) > perTaskLimitNanos)) {
             return CostDecision.deny(BudgetScope.TASK, taskTotal >= perTaskLimitNanos
                     ? "task '" + task.taskId() + "' has spent " + Money.format(taskTotal) + " of its per-task limit of "
                             + Money.format(perTaskLimitNanos)
@@ -1101,11 +981,9 @@ public final class CostGuard {
                             + Money.format(worstCase) + " would pass its per-task limit of " + Money.format(perTaskLimitNanos));
         }
         if (spentOut >= 0) {
-            return CostDecision.deny(budgets[spentOut].scope, "the " + budgets[spentOut].describe(currentFast(budgets[spentOut], now))
-                    + " is spent");
+            return CostDecision.deny(budgets[spentOut].scope, "the " + budgets[spentOut].describe(periods[spentOut]) + " is spent");
         }
         if (worstCase > 0) {
-            Budget.Period[] periods = task.heldIn();
             long own = task.heldNanos();
             for (int i = 0; i < budgets.length; i++) {
                 if (!budgets[i].tryHold(periods[i], worstCase, own)) {
@@ -1124,26 +1002,23 @@ public final class CostGuard {
         long now = clock.millis();
         List<CostAlert> alerts = null;
         Budget[] budgets = task.budgets;
+        Period[] periods = task.heldIn();
         if (nanos > 0) {
-            for (Budget budget : budgets) {
-                Budget.Period p = currentFast(budget, now);
-                p.spent.addAndGet(nanos);
-                alerts = enforce(budget, p, task.agentId(), task.taskId(), now, alerts);
+            for (int i = 0; i < budgets.length; i++) {
+                periods[i].charge(nanos); // the task's own periods: a task belongs to the day it was admitted in
+                alerts = enforcement.afterCharge(budgets[i], periods[i], task.agentId(), task.taskId(), now, alerts);
             }
             task.drawDown(nanos);
         }
         if (release > 0) {
-            for (Budget.Period p : task.heldIn()) {
+            for (Period p : periods) {
                 Budget.release(p, release);
             }
         }
         if (nanos > 0) {
             if (perTaskLimitNanos != Budget.UNLIMITED && rootTotal > perTaskLimitNanos && !root.overLimitAlerted) {
                 root.overLimitAlerted = true;
-                alerts = add(alerts, new CostAlert(Instant.ofEpochMilli(now), root.agentId(), root.taskId(), BudgetScope.TASK,
-                        root.agentId(), BudgetAction.ALERT, Double.NaN, Money.toUsd(rootTotal), Money.toUsd(perTaskLimitNanos),
-                        "task '" + root.taskId() + "' of agent '" + root.agentId() + "' spent " + Money.format(rootTotal)
-                                + ", over the per-task limit of " + Money.format(perTaskLimitNanos)));
+                other(null, overLimit(root.agentId(), root.taskId(), rootTotal, now));
             }
             task.ledger.lastActivityMillis = now;
             if (eventBus.listenerCount() > 0 && eventBus.hasListeners(CostCharged.class)) {
@@ -1151,7 +1026,6 @@ public final class CostGuard {
                         Money.toUsd(nanos)));
             }
         }
-        publishAlerts(task.agentId(), alerts);
     }
 
     private void finishInFlight(CostReservation task, long extra, long ownTotal) {
@@ -1161,17 +1035,9 @@ public final class CostGuard {
         if (!task.finishInFlight()) {
             return;
         }
-        if (anomaly.enabled) {
-            long now = clock.millis();
-            publishAlerts(task.agentId(), task.ledger.checkAnomalies(this, task.taskId(), ownTotal + extra, now, null));
-        }
-    }
-
-    private void publishAlerts(String agentId, List<CostAlert> alerts) {
-        if (alerts != null) {
-            for (CostAlert alert : alerts) {
-                eventBus.publish(new CostAlertRaised(alert.timestamp(), agentId, alert));
-            }
+        SpendAnomalies anomalies = task.ledger.anomalies;
+        if (anomalies != null) {
+            others(null, anomalies.check(task.taskId(), Money.sum(ownTotal, extra), clock.millis(), null));
         }
     }
 
@@ -1190,7 +1056,7 @@ public final class CostGuard {
         @Override
         public long price(CostGuard guard, Object rates, String agentId, String taskId, String model, TokenUsage usage, boolean charged) {
             PriceTable.Rates r = (PriceTable.Rates) rates;
-            long nanos = r.totalNanos(usage);
+            long nanos = Money.checkNanos("the usage's price", r.totalNanos(usage));
             if (charged && r == guard.unknownModelRates) {
                 guard.publishUnknownModel(agentId, taskId, model, nanos);
             }
@@ -1199,17 +1065,12 @@ public final class CostGuard {
 
         @Override
         public long priceNanos(CostGuard guard, String agentId, String taskId, String model, TokenUsage usage, boolean charged) {
-            PriceTable.Rates rates = guard.rates(model);
-            long nanos = rates.totalNanos(usage);
-            if (charged && rates == guard.unknownModelRates) {
-                guard.publishUnknownModel(agentId, taskId, model, nanos);
-            }
-            return nanos;
+            return price(guard, guard.rates(model), agentId, taskId, model, usage, charged);
         }
 
         @Override
         public CostReservation reserve(CostGuard guard, String agentId, String taskId, long estimateNanos) {
-            return guard.reserve(agentId, taskId, estimateNanos);
+            return guard.reserve(agentId, taskId, Money.checkNanos("estimatedCost", estimateNanos));
         }
 
         @Override
@@ -1228,222 +1089,34 @@ public final class CostGuard {
         }
     }
 
-    /** Anomaly-detection settings. */
-    static final class AnomalySettings {
-        boolean enabled;
-        double zThreshold = 4.0;
-        double minRatio = 3.0;
-        int warmup = 10;
-        int baselineTasks = 50;
-        int baselineMinutes = 30;
-        int velocityWarmupMinutes = 10;
-        double velocityRatio = 5.0;
-        double velocityMinimumUsdPerMinute = 1.0;
-
-        AnomalySettings copy() {
-            AnomalySettings c = new AnomalySettings();
-            c.enabled = enabled;
-            c.zThreshold = zThreshold;
-            c.minRatio = minRatio;
-            c.warmup = warmup;
-            c.baselineTasks = baselineTasks;
-            c.baselineMinutes = baselineMinutes;
-            c.velocityWarmupMinutes = velocityWarmupMinutes;
-            c.velocityRatio = velocityRatio;
-            c.velocityMinimumUsdPerMinute = velocityMinimumUsdPerMinute;
-            return c;
-        }
-    }
-
     /**
-     * Builder for {@link CostGuard}. Every budget starts unlimited (spend is still tracked); alerts at
-     * {@link #DEFAULT_ALERT_THRESHOLDS}; auto-throttle off, at {@value #DEFAULT_THROTTLE_THRESHOLD}
-     * when on, admitting {@value #DEFAULT_THROTTLED_TASKS_PER_MINUTE} tasks per minute; kill switch at
-     * {@value #DEFAULT_KILL_SWITCH_THRESHOLD}; anomaly detection off; UTC; system clock.
+     * Builder of a {@link CostGuard}: the settings of {@link CostGuardConfig} plus the bus. Every
+     * budget starts unlimited (spend is still tracked).
      */
-    public static final class Builder {
-        private Clock clock = Clock.systemUTC();
-        private ZoneId zone = ZoneOffset.UTC;
+    public static final class Builder extends CostGuardConfig.Settings<Builder> {
         private SreEventBus eventBus;
-        private long perTaskLimit = Budget.UNLIMITED;
-        private long agentDailyLimit = Budget.UNLIMITED;
-        private final Map<String, Long> agentDailyLimits = new HashMap<>();
-        private long orgMonthlyBudget = Budget.UNLIMITED;
-        private Function<String, String> tenantOf;
-        private final Map<String, Long> tenantLimits = new HashMap<>();
-        private long defaultTenantLimit = Budget.UNLIMITED;
-        private double[] alertThresholds = DEFAULT_ALERT_THRESHOLDS.stream().mapToDouble(Double::doubleValue).toArray();
-        private boolean autoThrottle;
-        private double throttleThreshold = DEFAULT_THROTTLE_THRESHOLD;
-        private double throttledTasksPerMinute = DEFAULT_THROTTLED_TASKS_PER_MINUTE;
-        private double killSwitchThreshold = DEFAULT_KILL_SWITCH_THRESHOLD;
-        private final AnomalySettings anomaly = new AnomalySettings();
-        private Duration reservationTimeout = DEFAULT_RESERVATION_TIMEOUT;
-        private int maxAgents = DEFAULT_MAX_AGENTS;
-        private int maxOpenReservations = DEFAULT_MAX_OPEN_RESERVATIONS;
-        private PriceTable priceTable = PriceTable.defaults();
-        private ModelPrice unknownModelPrice;
 
         private Builder() {
         }
 
-        /** Largest cost of one task, in USD. */
-        public Builder perTaskLimit(double usd) {
-            this.perTaskLimit = Money.toNanos("perTaskLimit", usd);
+        @Override
+        Builder self() {
             return this;
         }
 
-        /** Daily limit of every agent, in USD. */
-        public Builder perAgentDailyLimit(double usd) {
-            this.agentDailyLimit = Money.toNanos("perAgentDailyLimit", usd);
-            return this;
-        }
-
-        /** Daily limit of one agent, overriding {@link #perAgentDailyLimit}. */
-        public Builder agentDailyLimit(String agentId, double usd) {
-            agentDailyLimits.put(Check.notBlank("agentId", agentId), Money.toNanos("agentDailyLimit", usd));
-            return this;
-        }
-
-        /** Monthly budget of the organisation, in USD. */
-        public Builder orgMonthlyBudget(double usd) {
-            this.orgMonthlyBudget = Money.toNanos("orgMonthlyBudget", usd);
-            return this;
-        }
-
-        /** Which tenant (budget owner) an agent's spending belongs to; {@code null} for none. */
-        public Builder tenantOf(Function<String, String> agentToTenant) {
-            this.tenantOf = Check.notNull("tenantOf", agentToTenant);
-            return this;
-        }
-
-        /** Monthly budget of one tenant, in USD. */
-        public Builder tenantMonthlyBudget(String tenant, double usd) {
-            tenantLimits.put(Check.notBlank("tenant", tenant), Money.toNanos("tenantMonthlyBudget", usd));
-            return this;
-        }
-
-        /** Monthly budget of every tenant without its own, in USD. */
-        public Builder perTenantMonthlyBudget(double usd) {
-            this.defaultTenantLimit = Money.toNanos("perTenantMonthlyBudget", usd);
-            return this;
-        }
-
-        /** Utilisation thresholds (each in (0, 1], ascending) that raise an alert once per period. */
-        public Builder alertThresholds(double... thresholds) {
-            Check.notNull("alertThresholds", thresholds);
-            double previous = 0;
-            for (double t : thresholds) {
-                Check.closedRange("alertThresholds", t, Double.MIN_VALUE, 1.0);
-                if (t <= previous) {
-                    throw new IllegalArgumentException("alertThresholds must be ascending, got " + Arrays.toString(thresholds));
-                }
-                previous = t;
-            }
-            this.alertThresholds = thresholds.clone();
-            return this;
-        }
-
-        /** Whether agents near a limit are throttled (default false). */
-        public Builder autoThrottle(boolean enabled) {
-            this.autoThrottle = enabled;
-            return this;
-        }
-
-        /** Utilisation at which throttling starts (default 0.85). */
-        public Builder throttleThreshold(double fraction) {
-            this.throttleThreshold = fraction;
-            return this;
-        }
-
-        /** Task rate of a throttled agent (default 6 per minute). */
-        public Builder throttledTasksPerMinute(double tasksPerMinute) {
-            this.throttledTasksPerMinute = tasksPerMinute;
-            return this;
-        }
-
-        /** Utilisation at which the kill switch engages (default 0.95). */
-        public Builder killSwitchThreshold(double fraction) {
-            this.killSwitchThreshold = fraction;
-            return this;
-        }
-
-        /** Whether cost spikes and spend velocity are checked against each agent's baseline (default false). */
-        public Builder anomalyDetection(boolean enabled) {
-            this.anomaly.enabled = enabled;
-            return this;
-        }
-
-        /**
-         * Tuning of anomaly detection: a task is anomalous when its cost is at least {@code zThreshold}
-         * floored standard deviations above the baseline and at least {@code minRatio} times its mean
-         * (defaults 4.0 and 3.0); spend velocity when a minute's spend is at least {@code velocityRatio}
-         * times the per-minute baseline and at least {@code velocityMinimumUsdPerMinute} (defaults 5.0
-         * and $1).
-         */
-        public Builder anomalyTuning(double zThreshold, double minRatio, double velocityRatio, double velocityMinimumUsdPerMinute) {
-            anomaly.zThreshold = Check.positive("zThreshold", zThreshold);
-            anomaly.minRatio = Check.positive("minRatio", minRatio);
-            anomaly.velocityRatio = Check.positive("velocityRatio", velocityRatio);
-            anomaly.velocityMinimumUsdPerMinute = Check.nonNegative("velocityMinimumUsdPerMinute", velocityMinimumUsdPerMinute);
-            return this;
-        }
-
-        /** Time after which an open reservation expires (default 10 min). */
-        public Builder reservationTimeout(Duration timeout) {
-            this.reservationTimeout = timeout;
-            return this;
-        }
-
-        /** Cap on tracked agents (default {@value CostGuard#DEFAULT_MAX_AGENTS}). */
-        public Builder maxAgents(int maxAgents) {
-            this.maxAgents = maxAgents;
-            return this;
-        }
-
-        /** Cap on open reservations (default {@value CostGuard#DEFAULT_MAX_OPEN_RESERVATIONS}). */
-        public Builder maxOpenReservations(int max) {
-            this.maxOpenReservations = max;
-            return this;
-        }
-
-        /** Prices for reported token usage (default {@link PriceTable#defaults()}). */
-        public Builder priceTable(PriceTable priceTable) {
-            this.priceTable = Check.notNull("priceTable", priceTable);
-            return this;
-        }
-
-        /**
-         * Lenient mode: reported tokens of a model the price table does not know are priced at
-         * {@code price} (and an {@link UnknownModelPriced} event is published) instead of being an
-         * error. Off by default: an unknown model is an {@link IllegalArgumentException} at that call.
-         */
-        public Builder unknownModelPrice(ModelPrice price) {
-            this.unknownModelPrice = Check.notNull("unknownModelPrice", price);
-            return this;
-        }
-
-        /** Time zone of days and months (default UTC). */
-        public Builder zone(ZoneId zone) {
-            this.zone = zone;
-            return this;
-        }
-
-        /** The clock. */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /** Where alerts and state changes are published. */
+        /** Where alerts and state changes are published (default: a private bus). */
         public Builder eventBus(SreEventBus eventBus) {
             this.eventBus = eventBus;
             return this;
         }
 
-        /** Validates and builds. */
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException if the throttle threshold is above the kill-switch threshold
+         */
         public CostGuard build() {
-            return new CostGuard(this);
+            return new CostGuard(toConfig(), eventBus);
         }
     }
 }

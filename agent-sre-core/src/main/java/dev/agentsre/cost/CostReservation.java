@@ -1,5 +1,9 @@
 package dev.agentsre.cost;
 
+import dev.agentsre.cost.internal.Budget;
+import dev.agentsre.cost.internal.Ledger;
+import dev.agentsre.cost.internal.Period;
+import dev.agentsre.cost.internal.TaskTotals;
 import dev.agentsre.internal.Money;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -20,9 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * }                                   // close() releases the hold if nothing was committed
  * }</pre>
  *
+ * <p><b>Periods.</b> A reservation belongs to the periods it was taken in: its commit charges the day
+ * (and month) of the reservation, even when it lands after midnight (or after a month end), so a
+ * reservation taken at 23:59:59 never spends the next day's budget.
+ *
  * <p>A reservation never closed expires after the guard's {@code reservationTimeout}: its hold is
- * released (a later commit still charges the actual cost). Thread-safe; each reservation is closed
- * exactly once.
+ * released (a later commit still charges the actual cost, to the current periods). Thread-safe; each
+ * reservation is closed exactly once.
  *
  * <p>The {@code AgentSre} pipeline also charges a running task's calls against its reservation as
  * they return ("in flight"): each charge draws the hold down by as much, so the estimate and the
@@ -50,11 +58,13 @@ public final class CostReservation implements AutoCloseable {
     private final String taskId;
     private final long estimateNanos;
     private final CostDecision decision;
-    private final Budget.Period[] heldIn;
+    private final Period[] heldIn;
     /** The budgets of {@link #heldIn}, in the same order (agent, tenant, organisation); empty when denied. */
     final Budget[] budgets;
     /** The agent's ledger; null when denied. */
-    final CostGuard.AgentLedger ledger;
+    final Ledger ledger;
+    /** The task's total for the per-task limit, holding {@link #estimateNanos}; null when there is none. */
+    final TaskTotals.Total taskTotal;
     private final long expiresAtMillis;
     private final AtomicReference<Status> status;
     /** What is still held in {@link #heldIn}: the estimate, drawn down by in-flight charges. */
@@ -63,7 +73,7 @@ public final class CostReservation implements AutoCloseable {
     volatile boolean overLimitAlerted;
 
     CostReservation(CostGuard guard, long id, String agentId, String taskId, long estimateNanos, CostDecision decision,
-                    Budget.Period[] heldIn, Budget[] budgets, CostGuard.AgentLedger ledger, long expiresAtMillis) {
+                    Period[] heldIn, Budget[] budgets, Ledger ledger, TaskTotals.Total taskTotal, long expiresAtMillis) {
         this.guard = guard;
         this.id = id;
         this.agentId = agentId;
@@ -73,6 +83,7 @@ public final class CostReservation implements AutoCloseable {
         this.heldIn = heldIn;
         this.budgets = budgets;
         this.ledger = ledger;
+        this.taskTotal = taskTotal;
         this.expiresAtMillis = expiresAtMillis;
         this.status = new AtomicReference<>(decision.allowed() ? Status.OPEN : Status.DENIED);
         this.hold = new AtomicLong(decision.allowed() ? estimateNanos : 0);
@@ -137,7 +148,7 @@ public final class CostReservation implements AutoCloseable {
     public void close() {
         if (status.compareAndSet(Status.OPEN, Status.RELEASED)) {
             releaseHolds();
-            guard.forget(this);
+            guard.closed(this);
         }
     }
 
@@ -178,7 +189,7 @@ public final class CostReservation implements AutoCloseable {
     boolean expire() {
         if (status.compareAndSet(Status.OPEN, Status.EXPIRED)) {
             releaseHolds();
-            guard.forget(this);
+            guard.closed(this);
             return true;
         }
         return false;
@@ -190,22 +201,22 @@ public final class CostReservation implements AutoCloseable {
 
     List<CostAlert> commitNanos(long actualNanos) {
         if (status.get() == Status.EXPIRED && status.compareAndSet(Status.EXPIRED, Status.COMMITTED)) {
-            // The hold is gone, but the work happened: charge it.
+            // The hold is gone (and the reservation forgotten), but the work happened: charge it now.
             return guard.charge(agentId, taskId, actualNanos, null);
         }
         claim(Status.COMMITTED, "commit");
         // Charge first, release the hold second: in between both count, so a racing reservation can
         // only be refused, never slip into room that the actual cost is about to take.
-        List<CostAlert> alerts = guard.charge(agentId, taskId, actualNanos, null);
+        List<CostAlert> alerts = guard.chargeReservation(this, actualNanos);
         releaseHolds();
-        guard.forget(this);
+        guard.closed(this);
         return alerts;
     }
 
     private void close(Status to, String operation) {
         claim(to, operation);
         releaseHolds();
-        guard.forget(this);
+        guard.closed(this);
     }
 
     private void claim(Status to, String operation) {
@@ -222,7 +233,7 @@ public final class CostReservation implements AutoCloseable {
     private void releaseHolds() {
         long remaining = hold.getAndSet(0);
         if (remaining > 0) {
-            for (Budget.Period period : heldIn) {
+            for (Period period : heldIn) {
                 Budget.release(period, remaining);
             }
         }
@@ -237,7 +248,7 @@ public final class CostReservation implements AutoCloseable {
                 return 0;
             }
             if (hold.compareAndSet(current, current - taken)) {
-                for (Budget.Period period : heldIn) {
+                for (Period period : heldIn) {
                     Budget.release(period, taken);
                 }
                 return taken;
@@ -250,8 +261,12 @@ public final class CostReservation implements AutoCloseable {
         return hold.get();
     }
 
-    Budget.Period[] heldIn() {
+    Period[] heldIn() {
         return heldIn;
+    }
+
+    long estimateNanos() {
+        return estimateNanos;
     }
 
     /** Ends an in-flight task: OPEN or EXPIRED becomes COMMITTED; returns false if already closed. */
@@ -263,7 +278,9 @@ public final class CostReservation implements AutoCloseable {
             }
             if (status.compareAndSet(now, Status.COMMITTED)) {
                 releaseHolds();
-                guard.forget(this);
+                if (now == Status.OPEN) {
+                    guard.closed(this); // an expired one was closed when it expired
+                }
                 return true;
             }
         }
