@@ -799,6 +799,21 @@ public final class CostGuard {
         return open;
     }
 
+    /** Tenant budgets tracked (for tests of the bound). */
+    int trackedTenants() {
+        return ledgers.tenantCount();
+    }
+
+    /** What the guard keeps per agent, tenant, task, reservation and charge id (for tests of the memory bound). */
+    Object[] trackedState() {
+        return new Object[] {ledgers, tasks, openReservations, chargeIds};
+    }
+
+    /** Task totals tracked (for tests of the bound). */
+    int trackedTasks() {
+        return tasks.size();
+    }
+
     /** The price table token usage is priced with ({@link PriceTable#defaults()} unless set). */
     public PriceTable priceTable() {
         return priceTable;

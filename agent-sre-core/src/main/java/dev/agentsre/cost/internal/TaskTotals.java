@@ -22,6 +22,11 @@ public final class TaskTotals {
         this.tasks = new BoundedRegistry<>(capacity, Total::tryRetire, null);
     }
 
+    /** Number of tasks tracked. */
+    public int size() {
+        return tasks.size();
+    }
+
     /** The total of a task, or {@code null} when it is not tracked (a pure read). */
     public Total peek(String agentId, String taskId) {
         return tasks.peek(new Key(agentId, taskId));
