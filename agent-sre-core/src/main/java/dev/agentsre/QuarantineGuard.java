@@ -23,7 +23,7 @@ final class QuarantineGuard implements CallGuard {
 
     @Override
     public void beforeTask(GuardedTask task) {
-        if (detector.isQuarantined(task.agentId())) {
+        if (!detector.admit(task.agentId())) { // an automatic release that is due happens here, never on a read
             throw new QuarantinedException(task.agentId(), task.taskId(), "agent '" + task.agentId()
                     + "' is quarantined by the rogue-agent detector");
         }
@@ -34,7 +34,7 @@ final class QuarantineGuard implements CallGuard {
         CallFrame call = (CallFrame) guarded;
         TaskRun run = call.run;
         if (call.kind != CallKind.TOOL) {
-            if (detector.isQuarantined(run.agentId)) {
+            if (!detector.admit(run.agentId)) {
                 throw quarantined(call, "agent '" + run.agentId + "' was quarantined while task '" + run.taskId + "' ran");
             }
             return;

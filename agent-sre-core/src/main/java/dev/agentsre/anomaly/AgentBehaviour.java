@@ -20,8 +20,8 @@ import java.util.Set;
  * held only for these few arithmetic updates, never while other code runs.
  *
  * <p>Memory: about 40 bytes per window slot plus {@value #MAX_TOOLS} tool counters and
- * {@value #MAX_VIOLATIONS} violation timestamps (about 3 KiB with the default window), plus the
- * assessment history ({@code historySize} records).
+ * {@value #MAX_VIOLATIONS} violation timestamps (about 3 KiB with the default window), plus its
+ * records in the detector's {@link AssessmentHistory} (bounded for the whole detector).
  */
 final class AgentBehaviour {
 
@@ -83,8 +83,20 @@ final class AgentBehaviour {
     /** Written under the lock; volatile so that a pipeline's check on every call can read it without the lock. */
     volatile boolean quarantined;
     long calmSince = Long.MIN_VALUE;
-    final ArrayDeque<RogueAssessment> history = new ArrayDeque<>();
+    /** Its assessment chain; guarded by the detector's {@link AssessmentHistory}. */
+    final ArrayDeque<AssessmentHistory.Node> history = new ArrayDeque<>();
     String lastHash = RogueAgentDetector.GENESIS;
+    /** Evicted from the detector: updates must go to the agent's new entry. Guarded by the lock. */
+    boolean retired;
+
+    /** Retires this behaviour for eviction unless it is quarantined (evicting it would release the agent). */
+    synchronized boolean tryRetire() {
+        if (quarantined) {
+            return false;
+        }
+        retired = true;
+        return true;
+    }
 
     AgentBehaviour(String agentId, RogueDetectorConfig config, long now) {
         this.agentId = agentId;

@@ -2,13 +2,12 @@ package dev.agentsre.anomaly;
 
 import dev.agentsre.event.MetricAnomalyDetected;
 import dev.agentsre.event.SreEventBus;
+import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.stats.EwmaBaseline;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Flags outliers of any named per-agent metric — latency, tokens per call, error rate, cost — against
@@ -28,8 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * WARNING, at or above {@code criticalZThreshold} CRITICAL; both directions are flagged. Nothing is
  * scored before {@code warmup} values.
  *
- * <p>Memory: one series per (agent, metric), at most {@code maxSeries} (oldest-created dropped
- * beyond), each O(window). Thread-safe; series are independent and updated under their own lock.
+ * <p>Memory: one series per (agent, metric), at most {@code maxSeries}, each O(window): a new series
+ * beyond the cap evicts the least recently recorded one (O(1) amortised; a series holds a baseline,
+ * no enforcement, so any may go). A value recorded while its series is being evicted goes to the new
+ * series. Thread-safe; series are independent and updated under their own lock.
  */
 public final class AnomalyDetector {
 
@@ -50,7 +51,7 @@ public final class AnomalyDetector {
     private final int maxSeries;
     private final Clock clock;
     private final SreEventBus eventBus;
-    private final ConcurrentHashMap<SeriesKey, Series> series = new ConcurrentHashMap<>();
+    private final BoundedRegistry<SeriesKey, Series> series;
 
     private AnomalyDetector(Builder b) {
         this.method = Check.notNull("method", b.method);
@@ -68,6 +69,7 @@ public final class AnomalyDetector {
         this.maxSeries = Check.positive("maxSeries", b.maxSeries);
         this.clock = Check.notNull("clock", b.clock);
         this.eventBus = b.eventBus == null ? new SreEventBus() : b.eventBus;
+        this.series = new BoundedRegistry<>(maxSeries, Series::retire, null);
     }
 
     /** Starts a builder: EWMA, z 3 (critical 6), warmup 20, window 50, noise floor 5%. */
@@ -86,28 +88,15 @@ public final class AnomalyDetector {
         Check.notBlank("metric", metric);
         Check.finite("value", value);
         SeriesKey key = new SeriesKey(agentId, metric);
-        Series s = series.get(key);
-        if (s == null) {
-            if (series.size() >= maxSeries) {
-                evictOldest();
-            }
-            s = series.computeIfAbsent(key, k -> new Series(method, window, noiseFloor, clock.millis()));
-        }
-        MetricAnomaly anomaly = null;
-        synchronized (s) {
-            double added = value;
-            if (s.count() >= warmup) {
-                double centre = s.centre();
-                double spread = s.spread();
-                double z = spread == 0 ? 0 : (value - centre) / spread;
-                if (Math.abs(z) >= zThreshold) {
-                    anomaly = new MetricAnomaly(clock.instant(), agentId, metric, value, centre, spread, z,
-                            Math.abs(z) >= criticalZThreshold ? AnomalySeverity.CRITICAL : AnomalySeverity.WARNING);
-                    // Winsorised: an outlier must not inflate the baseline that judges the next value.
-                    added = centre + Math.signum(z) * zThreshold * spread;
+        MetricAnomaly anomaly;
+        while (true) {
+            Series s = series.getOrCreate(key, k -> new Series(method, window, noiseFloor)); // any series may go: never null
+            synchronized (s) {
+                if (!s.retired) {
+                    anomaly = score(s, agentId, metric, value);
+                    break;
                 }
             }
-            s.add(method == Method.EWMA ? added : value);
         }
         if (anomaly != null) {
             eventBus.publish(new MetricAnomalyDetected(anomaly.timestamp(), agentId, anomaly));
@@ -115,17 +104,28 @@ public final class AnomalyDetector {
         return Optional.ofNullable(anomaly);
     }
 
+    // Under the series' lock.
+    private MetricAnomaly score(Series s, String agentId, String metric, double value) {
+        MetricAnomaly anomaly = null;
+        double added = value;
+        if (s.count() >= warmup) {
+            double centre = s.centre();
+            double spread = s.spread();
+            double z = spread == 0 ? 0 : (value - centre) / spread;
+            if (Math.abs(z) >= zThreshold) {
+                anomaly = new MetricAnomaly(clock.instant(), agentId, metric, value, centre, spread, z,
+                        Math.abs(z) >= criticalZThreshold ? AnomalySeverity.CRITICAL : AnomalySeverity.WARNING);
+                // Winsorised: an outlier must not inflate the baseline that judges the next value.
+                added = centre + Math.signum(z) * zThreshold * spread;
+            }
+        }
+        s.add(method == Method.EWMA ? added : value);
+        return anomaly;
+    }
+
     /** Number of (agent, metric) series tracked. */
     public int seriesCount() {
         return series.size();
-    }
-
-    private synchronized void evictOldest() {
-        if (series.size() < maxSeries) {
-            return;
-        }
-        series.entrySet().stream().min((a, b) -> Long.compare(a.getValue().createdMillis, b.getValue().createdMillis))
-                .ifPresent(e -> series.remove(e.getKey(), e.getValue()));
     }
 
     private record SeriesKey(String agentId, String metric) {
@@ -133,7 +133,8 @@ public final class AnomalyDetector {
 
     /** One (agent, metric) baseline. */
     private static final class Series {
-        final long createdMillis;
+        /** Evicted: a value for it goes to the new series. Guarded by the lock. */
+        boolean retired;
         private final Method method;
         private final double noiseFloor;
         private final EwmaBaseline ewma;
@@ -142,12 +143,16 @@ public final class AnomalyDetector {
         private int head;
         private long count;
 
-        Series(Method method, int window, double noiseFloor, long createdMillis) {
+        Series(Method method, int window, double noiseFloor) {
             this.method = method;
             this.noiseFloor = noiseFloor;
-            this.createdMillis = createdMillis;
             this.ewma = method == Method.EWMA ? new EwmaBaseline(2.0 / (window + 1), noiseFloor, 0) : null;
             this.ring = method == Method.ROBUST ? new double[window] : null;
+        }
+
+        synchronized boolean retire() {
+            retired = true;
+            return true;
         }
 
         long count() {

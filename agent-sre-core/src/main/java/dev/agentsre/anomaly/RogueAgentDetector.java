@@ -1,15 +1,18 @@
 package dev.agentsre.anomaly;
 
+import dev.agentsre.event.AgentEvicted;
 import dev.agentsre.event.AgentQuarantined;
 import dev.agentsre.event.AgentReleased;
 import dev.agentsre.event.SreEventBus;
+import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.CanonicalJson;
 import dev.agentsre.internal.Check;
+import dev.agentsre.internal.OrderedEvents;
 import dev.agentsre.time.Durations;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,15 +66,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Quarantine</b> is checked on every action, so a rogue agent is isolated within seconds:
  * when the risk reaches {@code quarantineRiskLevel} the agent is quarantined ({@link AgentQuarantined}),
  * {@link #isQuarantined} says so, and it stays so until {@link #release} ({@link AgentReleased}) or,
- * when {@code autoReleaseAfter} is set, until it has been calm that long.
+ * when {@code autoReleaseAfter} is set, until it has been calm that long. The calm period is measured
+ * by the checks that act on it — {@link #admit} (the pipeline's door), an action, an assessment —
+ * from the first one that finds the agent calm; the release happens at the first of them once it is
+ * due (as a breaker's half-open probe happens on the next call, never on a read).
+ *
+ * <p><b>Reads are pure.</b> {@link #isQuarantined}, {@link #quarantinedAgents}, {@link #riskSnapshot},
+ * {@link #history}, {@link #agents} and {@link #recordedActions} never release, create or evict
+ * anything and publish nothing.
+ *
+ * <p><b>Events in order.</b> An agent's quarantines and releases (and its eviction) are queued under
+ * its lock as they happen and reach listeners in that order, even when threads race.
  *
  * <p><b>Chain.</b> Each {@link #assess} appends a record whose SHA-256 covers the whole assessment and
  * the previous record's hash; {@link #verifyChain(String)} detects an edited record.
  *
- * <p><b>Bounds.</b> Per agent about 3 KiB plus {@code historySize} assessments; at most
- * {@code maxAgents} agents, idle unquarantined ones evicted first. {@link #recordAction} is O(1);
- * {@link #assess} is O(W + history), independent of how many actions were ever recorded.
- * Thread-safe: agents are independent; each agent's state is updated under its own short lock.
+ * <p><b>Bounds.</b> At most {@code maxAgents} agents (default
+ * {@value RogueDetectorConfig#DEFAULT_MAX_AGENTS}) of about 3 KiB each with the default window —
+ * about 30 MiB at the cap; a new agent evicts the least recently active one ({@link AgentEvicted}),
+ * never a quarantined one (that would release it), and when every agent is quarantined a new one is
+ * refused with an {@link IllegalStateException} naming the cap. Assessments: at most
+ * {@code historySize} per agent and {@code maxHistoryBytes} (default 16 MiB) for the whole detector,
+ * the oldest dropped first. Capability profiles: at most {@code maxCapabilityProfiles} (default
+ * 10,000; registering one more is an {@link IllegalStateException}, since dropping one would lift
+ * it), each a set of tool names. So at the defaults the detector stays under about 50 MiB however many
+ * agents and assessments pass through. {@link #recordAction} is O(1); {@link #assess} is
+ * O(W + history), independent of how many actions were ever recorded. Thread-safe: agents are
+ * independent; each agent's state is updated under its own short lock.
  */
 public final class RogueAgentDetector {
 
@@ -80,9 +101,14 @@ public final class RogueAgentDetector {
 
     private final RogueDetectorConfig config;
     private final SreEventBus eventBus;
+    private final OrderedEvents events;
     private final Clock clock;
-    private final ConcurrentHashMap<String, AgentBehaviour> agents = new ConcurrentHashMap<>();
+    private final long frequencyWindowMillis;
+    private final BoundedRegistry<String, AgentBehaviour> agents;
+    private final AssessmentHistory history;
     private final ConcurrentHashMap<String, Set<String>> profiles = new ConcurrentHashMap<>();
+    /** One instance of each distinct profile: many agents share a handful of profiles. */
+    private final ConcurrentHashMap<Set<String>, Set<String>> distinctProfiles = new ConcurrentHashMap<>();
 
     /** A detector publishing on a private bus. */
     public RogueAgentDetector(RogueDetectorConfig config) {
@@ -93,17 +119,65 @@ public final class RogueAgentDetector {
     public RogueAgentDetector(RogueDetectorConfig config, SreEventBus eventBus) {
         this.config = Check.notNull("config", config);
         this.eventBus = Check.notNull("eventBus", eventBus);
+        this.events = new OrderedEvents(eventBus);
         this.clock = config.clock;
+        this.frequencyWindowMillis = config.frequencyWindow.toMillis();
+        this.history = new AssessmentHistory(config.historySize, config.maxHistoryBytes);
+        this.agents = new BoundedRegistry<>(config.maxAgents, AgentBehaviour::tryRetire, (agentId, behaviour) -> {
+            history.forget(behaviour.history);
+            events.enqueue(new AgentEvicted(clock.instant(), agentId));
+            events.drain();
+        });
     }
 
-    /** Registers the tools {@code agentId} is allowed to use; any other tool is a violation. */
+    /**
+     * Registers the tools {@code agentId} is allowed to use; any other tool is a violation.
+     *
+     * @throws IllegalArgumentException for a blank agent id, or a null set or tool name
+     * @throws IllegalStateException if {@code maxCapabilityProfiles} profiles are registered already
+     */
     public void registerCapabilityProfile(String agentId, Set<String> allowedTools) {
         Check.notBlank("agentId", agentId);
-        Set<String> tools = Set.copyOf(Check.notNull("allowedTools", allowedTools));
-        profiles.put(agentId, tools);
-        AgentBehaviour behaviour = agents.get(agentId);
+        Check.notNull("allowedTools", allowedTools);
+        for (String tool : allowedTools) {
+            Check.notBlank("allowedTools element", tool);
+        }
+        Set<String> copy = Set.copyOf(allowedTools);
+        Set<String> tools = distinctProfiles.computeIfAbsent(copy, t -> t);
+        synchronized (profiles) { // registrations are rare: one lock keeps the cap exact
+            if (!profiles.containsKey(agentId) && profiles.size() >= config.maxCapabilityProfiles) {
+                throw new IllegalStateException("capability profiles are capped at " + config.maxCapabilityProfiles
+                        + " (dropping one would lift it), so agent '" + agentId + "' gets none; raise maxCapabilityProfiles or "
+                        + "remove profiles no longer needed");
+            }
+            Set<String> previous = profiles.put(agentId, tools);
+            forgetIfUnused(previous);
+        }
+        AgentBehaviour behaviour = agents.peek(agentId);
         if (behaviour != null) {
             behaviour.allowedTools = tools;
+        }
+    }
+
+    /** Removes the capability profile of {@code agentId} (the denied list applies to it again); returns whether it had one. */
+    public boolean removeCapabilityProfile(String agentId) {
+        Check.notBlank("agentId", agentId);
+        Set<String> previous;
+        synchronized (profiles) {
+            previous = profiles.remove(agentId);
+            forgetIfUnused(previous);
+        }
+        AgentBehaviour behaviour = agents.peek(agentId);
+        if (behaviour != null) {
+            behaviour.allowedTools = null;
+        }
+        return previous != null;
+    }
+
+    // Under the profiles lock: O(profiles), on a rare operation.
+    private void forgetIfUnused(Set<String> profile) {
+        if (profile != null && !profiles.containsValue(profile)) {
+            distinctProfiles.remove(profile);
         }
     }
 
@@ -165,38 +239,43 @@ public final class RogueAgentDetector {
 
     private ActionVerdict recordInTask(TaskActions task, String toolName, long argumentsHash) {
         long at = clock.millis();
-        AgentBehaviour behaviour = behaviour(task.agentId, at);
-        RiskLevel quarantinedAt = null;
-        List<String> reasons = null;
         boolean violation;
         boolean quarantined;
-        String released = null;
-        synchronized (behaviour) {
-            if (behaviour.quarantined) {
-                released = autoRelease(behaviour, RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel), at);
-                if (behaviour.quarantined) {
-                    return ActionVerdict.QUARANTINED; // refused before it is recorded: a quarantined agent does nothing
+        while (true) {
+            AgentBehaviour behaviour = behaviour(task.agentId, at);
+            synchronized (behaviour) {
+                if (behaviour.retired) {
+                    continue; // evicted between the lookup and the lock: the agent's new entry
                 }
+                if (behaviour.quarantined) {
+                    autoRelease(behaviour, RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel), at);
+                    if (behaviour.quarantined) {
+                        break; // refused before it is recorded: a quarantined agent does nothing
+                    }
+                }
+                violation = behaviour.recordInTask(task, toolName, argumentsHash, at);
+                quarantineIfRisky(behaviour, at);
+                quarantined = behaviour.quarantined;
             }
-            violation = behaviour.recordInTask(task, toolName, argumentsHash, at);
-            if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
-                reasons = new ArrayList<>();
-                quarantinedAt = RiskLevel.of(combine(behaviour.scores(at, reasons)));
-                behaviour.quarantined = true;
-                behaviour.calmSince = Long.MIN_VALUE;
+            events.drain();
+            if (violation && config.enforcement == Enforcement.ENFORCE) {
+                return ActionVerdict.UNAUTHORISED;
             }
-            quarantined = behaviour.quarantined;
+            return quarantined ? ActionVerdict.QUARANTINED : ActionVerdict.ALLOWED;
         }
-        if (released != null) {
-            eventBus.publish(new AgentReleased(Instant.ofEpochMilli(at), task.agentId, released));
+        events.drain();
+        return ActionVerdict.QUARANTINED;
+    }
+
+    /** Under the agent's lock: quarantines it (queueing the event) when its risk reached the level. */
+    private void quarantineIfRisky(AgentBehaviour behaviour, long at) {
+        if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
+            List<String> reasons = new ArrayList<>();
+            RiskLevel level = RiskLevel.of(combine(behaviour.scores(at, reasons)));
+            behaviour.quarantined = true;
+            behaviour.calmSince = Long.MIN_VALUE;
+            events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(at), behaviour.agentId, level, reasons));
         }
-        if (quarantinedAt != null) {
-            eventBus.publish(new AgentQuarantined(Instant.ofEpochMilli(at), task.agentId, quarantinedAt, reasons));
-        }
-        if (violation && config.enforcement == Enforcement.ENFORCE) {
-            return ActionVerdict.UNAUTHORISED;
-        }
-        return quarantined ? ActionVerdict.QUARANTINED : ActionVerdict.ALLOWED;
     }
 
     /** Records an action at the clock's current time. */
@@ -228,77 +307,93 @@ public final class RogueAgentDetector {
         Check.notBlank("agentId", agentId);
         Check.notBlank("toolName", toolName);
         Check.notNull("timestamp", timestamp);
+        long now = clock.millis();
         long at = timestamp.toEpochMilli();
-        AgentBehaviour behaviour = behaviour(agentId, at);
-        RiskLevel quarantinedAt = null;
-        List<String> reasons = null;
-        synchronized (behaviour) {
-            behaviour.record(toolName, argumentsHash, at);
-            if (!behaviour.quarantined) {
-                if (RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
-                    reasons = new ArrayList<>();
-                    quarantinedAt = RiskLevel.of(combine(behaviour.scores(at, reasons)));
-                    behaviour.quarantined = true;
-                    behaviour.calmSince = Long.MIN_VALUE;
-                }
-            }
+        if (at > now + frequencyWindowMillis) {
+            // A time far ahead (a unit mistake, a skewed host) would park the frequency bucket in the
+            // future and silence the agent's frequency signal until the clock got there.
+            throw new IllegalArgumentException("timestamp must not be more than the frequency window ("
+                    + Durations.format(Duration.ofMillis(frequencyWindowMillis)) + ") ahead of the detector's clock ("
+                    + Instant.ofEpochMilli(now) + "), got " + timestamp);
         }
-        if (quarantinedAt != null) {
-            eventBus.publish(new AgentQuarantined(timestamp, agentId, quarantinedAt, reasons));
+        at = Math.min(at, now); // a little ahead (clock skew): counted now
+        while (true) {
+            AgentBehaviour behaviour = behaviour(agentId, at);
+            synchronized (behaviour) {
+                if (behaviour.retired) {
+                    continue;
+                }
+                behaviour.record(toolName, argumentsHash, at);
+                quarantineIfRisky(behaviour, at);
+            }
+            events.drain();
+            return;
         }
     }
 
-    /** Assesses {@code agentId} now, records the assessment in its chain, and quarantines it if due. */
+    /**
+     * Assesses {@code agentId} now, records the assessment in its chain, and quarantines it if due.
+     *
+     * @throws IllegalStateException if the agent is new and every tracked agent is quarantined (the cap is full)
+     */
     public RogueAssessment assess(String agentId) {
         Check.notBlank("agentId", agentId);
         long now = clock.millis();
-        AgentBehaviour behaviour = behaviour(agentId, now);
         RogueAssessment assessment;
-        boolean newlyQuarantined;
-        String released;
-        synchronized (behaviour) {
-            List<String> reasons = new ArrayList<>();
-            Map<Signal, Double> scores = behaviour.scores(now, reasons);
-            double risk = combine(scores);
-            RiskLevel level = RiskLevel.of(risk);
-            boolean recommended = level.atLeast(config.quarantineRiskLevel);
-            newlyQuarantined = recommended && !behaviour.quarantined;
-            if (newlyQuarantined) {
-                behaviour.quarantined = true;
+        while (true) {
+            AgentBehaviour behaviour = behaviour(agentId, now);
+            synchronized (behaviour) {
+                if (behaviour.retired) {
+                    continue;
+                }
+                List<String> reasons = new ArrayList<>();
+                Map<Signal, Double> scores = behaviour.scores(now, reasons);
+                double risk = combine(scores);
+                RiskLevel level = RiskLevel.of(risk);
+                boolean recommended = level.atLeast(config.quarantineRiskLevel);
+                if (recommended && !behaviour.quarantined) {
+                    behaviour.quarantined = true;
+                    events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(now), agentId, level, reasons));
+                }
+                autoRelease(behaviour, recommended, now);
+                assessment = chain(behaviour, Instant.ofEpochMilli(now), level, risk, scores, recommended, reasons);
             }
-            released = autoRelease(behaviour, recommended, now);
-            assessment = chain(behaviour, Instant.ofEpochMilli(now), level, risk, scores, recommended, reasons);
+            events.drain();
+            return assessment;
         }
-        if (newlyQuarantined) {
-            eventBus.publish(new AgentQuarantined(assessment.timestamp(), agentId, assessment.riskLevel(), assessment.reasons()));
-        }
-        if (released != null) {
-            eventBus.publish(new AgentReleased(assessment.timestamp(), agentId, released));
-        }
-        return assessment;
     }
 
-    /** Whether {@code agentId} is quarantined (after any automatic release that is due). */
+    /**
+     * Whether {@code agentId} is quarantined, as it stands: a pure read, never releasing (an automatic
+     * release that is due happens at the next {@link #admit}, action or assessment).
+     */
     public boolean isQuarantined(String agentId) {
-        AgentBehaviour behaviour = agents.get(agentId);
-        if (behaviour == null) {
-            return false;
+        AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
+        return behaviour != null && behaviour.quarantined;
+    }
+
+    /**
+     * Whether {@code agentId} may act now: false while it is quarantined. The check the pipeline makes
+     * at the door and before a model call: it carries out an automatic release that is due (and
+     * starts measuring the calm period), like a breaker's half-open transition on the next call.
+     * Creates nothing for an unknown agent.
+     */
+    public boolean admit(String agentId) {
+        AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
+        if (behaviour == null || !behaviour.quarantined) {
+            return true;
         }
         if (config.autoReleaseAfter == null) {
-            return behaviour.quarantined;
+            return false;
         }
         long now = clock.millis();
-        String released;
         boolean quarantined;
         synchronized (behaviour) {
-            boolean risky = RiskLevel.of(behaviour.risk(now)).atLeast(config.quarantineRiskLevel);
-            released = autoRelease(behaviour, risky, now);
+            autoRelease(behaviour, RiskLevel.of(behaviour.risk(now)).atLeast(config.quarantineRiskLevel), now);
             quarantined = behaviour.quarantined;
         }
-        if (released != null) {
-            eventBus.publish(new AgentReleased(Instant.ofEpochMilli(now), agentId, released));
-        }
-        return quarantined;
+        events.drain();
+        return !quarantined;
     }
 
     /**
@@ -307,7 +402,7 @@ public final class RogueAgentDetector {
      * action; its frequency baseline and assessment chain are kept. Returns whether it was quarantined.
      */
     public boolean release(String agentId) {
-        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
+        AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
         if (behaviour == null) {
             return false;
         }
@@ -318,56 +413,63 @@ public final class RogueAgentDetector {
             behaviour.quarantined = false;
             behaviour.calmSince = Long.MIN_VALUE;
             behaviour.forgetRecentActions();
+            events.enqueue(new AgentReleased(clock.instant(), agentId, "released manually"));
         }
-        eventBus.publish(new AgentReleased(clock.instant(), agentId, "released manually"));
+        events.drain();
         return true;
     }
 
     /**
      * Quarantines {@code agentId} by decision — an operator's, or an incident response's — whatever its
-     * risk, publishing {@link AgentQuarantined} with the reason. It stays quarantined until
-     * {@link #release} (or, when {@code autoReleaseAfter} is set, until it has been calm that long, as
-     * after a detected quarantine). Returns whether it was not quarantined before.
+     * risk, publishing {@link AgentQuarantined} with the reason (in order with the agent's other
+     * quarantines and releases). It stays quarantined until {@link #release} (or, when
+     * {@code autoReleaseAfter} is set, until it has been calm that long, as after a detected
+     * quarantine). Returns whether it was not quarantined before.
+     *
+     * @throws IllegalStateException if the agent is new and every tracked agent is quarantined (the cap is full)
      */
     public boolean quarantine(String agentId, String reason) {
         Check.notBlank("agentId", agentId);
         Check.notBlank("reason", reason);
         long now = clock.millis();
-        AgentBehaviour behaviour = behaviour(agentId, now);
-        RiskLevel level;
-        synchronized (behaviour) {
-            if (behaviour.quarantined) {
-                return false;
+        while (true) {
+            AgentBehaviour behaviour = behaviour(agentId, now);
+            synchronized (behaviour) {
+                if (behaviour.retired) {
+                    continue; // evicted between the lookup and the lock: the agent's new entry
+                }
+                if (behaviour.quarantined) {
+                    return false;
+                }
+                behaviour.quarantined = true;
+                behaviour.calmSince = Long.MIN_VALUE;
+                events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(now), agentId, RiskLevel.of(behaviour.risk(now)),
+                        List.of("quarantined by decision: " + reason)));
             }
-            behaviour.quarantined = true;
-            behaviour.calmSince = Long.MIN_VALUE;
-            level = RiskLevel.of(behaviour.risk(now));
+            events.drain();
+            return true;
         }
-        eventBus.publish(new AgentQuarantined(Instant.ofEpochMilli(now), agentId, level, List.of("quarantined by decision: " + reason)));
-        return true;
     }
 
-    /** Quarantined agents, sorted. */
+    /** Quarantined agents, sorted; a pure read. */
     public List<String> quarantinedAgents() {
         List<String> quarantined = new ArrayList<>();
-        for (String agentId : agents.keySet()) {
-            if (isQuarantined(agentId)) {
+        agents.forEach((agentId, behaviour) -> {
+            if (behaviour.quarantined) {
                 quarantined.add(agentId);
             }
-        }
+        });
         quarantined.sort(null);
         return quarantined;
     }
 
-    /** The agent's assessment chain, oldest first (at most {@code historySize} records). */
+    /**
+     * The agent's assessment chain, oldest first: at most {@code historySize} records, fewer when the
+     * detector's {@code maxHistoryBytes} made it drop the oldest.
+     */
     public List<RogueAssessment> history(String agentId) {
-        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
-        if (behaviour == null) {
-            return List.of();
-        }
-        synchronized (behaviour) {
-            return List.copyOf(behaviour.history);
-        }
+        AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
+        return behaviour == null ? List.of() : history.records(behaviour.history);
     }
 
     /** Whether the agent's kept assessment chain is intact. */
@@ -401,7 +503,7 @@ public final class RogueAgentDetector {
 
     /** Agents tracked now, sorted. */
     public List<String> agents() {
-        List<String> ids = new ArrayList<>(agents.keySet());
+        List<String> ids = agents.keys();
         ids.sort(null);
         return ids;
     }
@@ -411,7 +513,7 @@ public final class RogueAgentDetector {
      * for dashboards and exporters that poll. Null for an unknown agent.
      */
     public RiskSnapshot riskSnapshot(String agentId) {
-        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
+        AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
         if (behaviour == null) {
             return null;
         }
@@ -442,13 +544,18 @@ public final class RogueAgentDetector {
 
     /** Actions recorded for {@code agentId} since it was first seen (0 if unknown). */
     public long recordedActions(String agentId) {
-        AgentBehaviour behaviour = agents.get(Check.notBlank("agentId", agentId));
+        AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
         if (behaviour == null) {
             return 0;
         }
         synchronized (behaviour) {
             return behaviour.recordedActions;
         }
+    }
+
+    /** The detector's assessment history (for tests of its memory bound). */
+    AssessmentHistory assessmentHistory() {
+        return history;
     }
 
     /** The configuration. */
@@ -463,59 +570,47 @@ public final class RogueAgentDetector {
 
     // ------------------------------------------------------------------ internals
 
+    /** The agent's behaviour, made if new (evicting one that is not quarantined at the cap). */
     private AgentBehaviour behaviour(String agentId, long now) {
         AgentBehaviour behaviour = agents.get(agentId);
         if (behaviour != null) {
             return behaviour;
         }
-        if (agents.size() >= config.maxAgents) {
-            evict();
-        }
-        return agents.computeIfAbsent(agentId, id -> {
+        behaviour = agents.getOrCreate(agentId, id -> {
             AgentBehaviour b = new AgentBehaviour(id, config, now);
             b.allowedTools = profiles.get(id);
             return b;
         });
-    }
-
-    private synchronized void evict() {
-        if (agents.size() < config.maxAgents) {
-            return;
+        if (behaviour == null) {
+            throw new IllegalStateException("the rogue-agent detector tracks its cap of " + config.maxAgents + " agents and every one is "
+                    + "quarantined (evicting one would release it), so agent '" + agentId + "' is refused; release agents or raise maxAgents");
         }
-        List<AgentBehaviour> candidates = new ArrayList<>(agents.values());
-        candidates.sort(Comparator.comparingLong((AgentBehaviour b) -> b.quarantined ? 1 : 0).thenComparingLong(b -> b.lastActivityMillis));
-        int target = config.maxAgents - Math.max(1, config.maxAgents / 10);
-        for (AgentBehaviour b : candidates) {
-            if (agents.size() <= target) {
-                break;
-            }
-            agents.remove(b.agentId, b);
-        }
+        return behaviour;
     }
 
     static double combine(Map<Signal, Double> scores) {
         return AgentBehaviour.combine(scores.values().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** Releases a quarantined agent calm for {@code autoReleaseAfter}; returns the reason, or null. */
-    private String autoRelease(AgentBehaviour behaviour, boolean risky, long now) {
+    /** Under the agent's lock: releases a quarantined agent calm for {@code autoReleaseAfter} (queueing the event). */
+    private void autoRelease(AgentBehaviour behaviour, boolean risky, long now) {
         if (!behaviour.quarantined || config.autoReleaseAfter == null) {
-            return null;
+            return;
         }
         if (risky) {
             behaviour.calmSince = Long.MIN_VALUE;
-            return null;
+            return;
         }
         if (behaviour.calmSince == Long.MIN_VALUE) {
             behaviour.calmSince = now;
-            return null;
+            return;
         }
         if (now - behaviour.calmSince >= config.autoReleaseAfter.toMillis()) {
             behaviour.quarantined = false;
             behaviour.calmSince = Long.MIN_VALUE;
-            return "calm for " + Durations.format(config.autoReleaseAfter);
+            events.enqueue(new AgentReleased(Instant.ofEpochMilli(now), behaviour.agentId, "calm for "
+                    + Durations.format(config.autoReleaseAfter)));
         }
-        return null;
     }
 
     private RogueAssessment chain(AgentBehaviour behaviour, Instant at, RiskLevel level, double risk, Map<Signal, Double> scores,
@@ -525,10 +620,7 @@ public final class RogueAgentDetector {
         RogueAssessment record = new RogueAssessment(behaviour.agentId, at, level, risk, scores, recommended, behaviour.quarantined,
                 reasons, previous, hash);
         behaviour.lastHash = hash;
-        behaviour.history.addLast(record);
-        if (behaviour.history.size() > config.historySize) {
-            behaviour.history.removeFirst();
-        }
+        history.append(behaviour.history, record);
         return record;
     }
 

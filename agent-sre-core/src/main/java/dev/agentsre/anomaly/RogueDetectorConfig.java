@@ -27,11 +27,25 @@ import java.util.Set;
  *   <tr><td>{@code enforcement}</td><td>ENFORCE</td><td>whether the pipeline refuses tool calls outside a registered
  *       profile (or on the denied list) before they run, or only scores them ({@link Enforcement})</td></tr>
  *   <tr><td>{@code autoReleaseAfter}</td><td>off</td><td>a quarantined agent calm (below the quarantine level) this long is released</td></tr>
- *   <tr><td>{@code maxAgents}</td><td>10,000</td><td>agents tracked; idle, unquarantined ones are evicted first</td></tr>
- *   <tr><td>{@code historySize}</td><td>100</td><td>assessments kept per agent in the hash chain</td></tr>
+ *   <tr><td>{@code maxAgents}</td><td>{@value #DEFAULT_MAX_AGENTS}</td><td>agents tracked; the least recently active go first, a quarantined one never</td></tr>
+ *   <tr><td>{@code historySize}</td><td>{@value #DEFAULT_HISTORY_SIZE}</td><td>assessments kept per agent in the hash chain</td></tr>
+ *   <tr><td>{@code maxHistoryBytes}</td><td>{@value #DEFAULT_MAX_HISTORY_BYTES} (16 MiB)</td><td>assessments kept by the whole detector, in bytes; the oldest go first</td></tr>
+ *   <tr><td>{@code maxCapabilityProfiles}</td><td>{@value #DEFAULT_MAX_CAPABILITY_PROFILES}</td><td>capability profiles registered (never evicted: that would lift them)</td></tr>
  * </table>
+ *
+ * <p>Durations are kept in milliseconds: each must be between 1 ms and 100 years. Invalid settings
+ * are an {@link IllegalArgumentException} naming the setting and the value, from {@link Builder#build()}.
  */
 public final class RogueDetectorConfig {
+
+    /** Default cap on tracked agents. */
+    public static final int DEFAULT_MAX_AGENTS = 10_000;
+    /** Default number of assessments kept per agent. */
+    public static final int DEFAULT_HISTORY_SIZE = 100;
+    /** Default budget, in bytes, of the assessments the whole detector keeps: 16 MiB. */
+    public static final long DEFAULT_MAX_HISTORY_BYTES = 16L * 1024 * 1024;
+    /** Default cap on registered capability profiles. */
+    public static final int DEFAULT_MAX_CAPABILITY_PROFILES = 10_000;
 
     final Duration frequencyWindow;
     final double frequencyZThreshold;
@@ -50,10 +64,12 @@ public final class RogueDetectorConfig {
     final Duration autoReleaseAfter;
     final int maxAgents;
     final int historySize;
+    final long maxHistoryBytes;
+    final int maxCapabilityProfiles;
     final Clock clock;
 
     private RogueDetectorConfig(Builder b) {
-        this.frequencyWindow = Check.positive("frequencyWindow", b.frequencyWindow);
+        this.frequencyWindow = Check.millis("frequencyWindow", b.frequencyWindow);
         this.frequencyZThreshold = Check.positive("frequencyZThreshold", b.frequencyZThreshold);
         this.baselineBuckets = Check.positive("baselineBuckets", b.baselineBuckets);
         this.frequencyWarmupBuckets = Check.positive("frequencyWarmupBuckets", b.frequencyWarmupBuckets);
@@ -76,13 +92,18 @@ public final class RogueDetectorConfig {
         if (cycleRepeats < 2) {
             throw new IllegalArgumentException("cycleRepeats must be >= 2, got " + cycleRepeats);
         }
-        this.violationWindow = Check.positive("violationWindow", b.violationWindow);
+        this.violationWindow = Check.millis("violationWindow", b.violationWindow);
+        for (String tool : b.deniedTools) {
+            Check.notBlank("deniedTools element", tool);
+        }
         this.deniedTools = Set.copyOf(b.deniedTools);
         this.quarantineRiskLevel = Check.notNull("quarantineRiskLevel", b.quarantineRiskLevel);
         this.enforcement = Check.notNull("enforcement", b.enforcement);
-        this.autoReleaseAfter = b.autoReleaseAfter == null ? null : Check.positive("autoReleaseAfter", b.autoReleaseAfter);
+        this.autoReleaseAfter = b.autoReleaseAfter == null ? null : Check.millis("autoReleaseAfter", b.autoReleaseAfter);
         this.maxAgents = Check.positive("maxAgents", b.maxAgents);
         this.historySize = Check.positive("historySize", b.historySize);
+        this.maxHistoryBytes = Check.positive("maxHistoryBytes", b.maxHistoryBytes);
+        this.maxCapabilityProfiles = Check.positive("maxCapabilityProfiles", b.maxCapabilityProfiles);
         this.clock = Check.notNull("clock", b.clock);
     }
 
@@ -121,6 +142,26 @@ public final class RogueDetectorConfig {
         return enforcement;
     }
 
+    /** Cap on tracked agents. */
+    public int maxAgents() {
+        return maxAgents;
+    }
+
+    /** Assessments kept per agent. */
+    public int historySize() {
+        return historySize;
+    }
+
+    /** Budget, in bytes, of the assessments the whole detector keeps. */
+    public long maxHistoryBytes() {
+        return maxHistoryBytes;
+    }
+
+    /** Cap on registered capability profiles. */
+    public int maxCapabilityProfiles() {
+        return maxCapabilityProfiles;
+    }
+
     /** The clock. */
     public Clock clock() {
         return clock;
@@ -143,8 +184,10 @@ public final class RogueDetectorConfig {
         private RiskLevel quarantineRiskLevel = RiskLevel.HIGH;
         private Enforcement enforcement = Enforcement.ENFORCE;
         private Duration autoReleaseAfter;
-        private int maxAgents = 10_000;
-        private int historySize = 100;
+        private int maxAgents = DEFAULT_MAX_AGENTS;
+        private int historySize = DEFAULT_HISTORY_SIZE;
+        private long maxHistoryBytes = DEFAULT_MAX_HISTORY_BYTES;
+        private int maxCapabilityProfiles = DEFAULT_MAX_CAPABILITY_PROFILES;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -216,7 +259,7 @@ public final class RogueDetectorConfig {
             return this;
         }
 
-        /** Tools whose use outside a profile is immediately HIGH. */
+        /** Tools whose use outside a profile is immediately HIGH (none may be null or blank). */
         public Builder deniedTools(Set<String> tools) {
             this.deniedTools = Check.notNull("deniedTools", tools);
             return this;
@@ -249,9 +292,24 @@ public final class RogueDetectorConfig {
             return this;
         }
 
-        /** Assessments kept per agent. */
+        /** Assessments kept per agent (default {@value RogueDetectorConfig#DEFAULT_HISTORY_SIZE}). */
         public Builder historySize(int records) {
             this.historySize = records;
+            return this;
+        }
+
+        /**
+         * Budget, in bytes, of the assessments the whole detector keeps (default 16 MiB); the oldest are
+         * dropped first, whichever agent they belong to.
+         */
+        public Builder maxHistoryBytes(long bytes) {
+            this.maxHistoryBytes = bytes;
+            return this;
+        }
+
+        /** Cap on registered capability profiles (default {@value RogueDetectorConfig#DEFAULT_MAX_CAPABILITY_PROFILES}). */
+        public Builder maxCapabilityProfiles(int profiles) {
+            this.maxCapabilityProfiles = profiles;
             return this;
         }
 

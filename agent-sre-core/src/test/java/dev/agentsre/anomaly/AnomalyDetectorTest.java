@@ -64,4 +64,19 @@ class AnomalyDetectorTest {
         assertThatThrownBy(() -> detector.record("a", " ", 1)).hasMessageContaining("metric");
         assertThatThrownBy(() -> AnomalyDetector.builder().zThreshold(5).criticalZThreshold(4).build()).hasMessageContaining("criticalZThreshold");
     }
+
+    // Hardening I #15/#16: the series cap was kept by a full scan for the oldest series on every new one.
+    @Test
+    void theSeriesCapEvictsTheLeastRecentlyRecordedSeriesAndKeepsBaselinesThatAreInUse() {
+        AnomalyDetector detector = AnomalyDetector.builder().maxSeries(10).warmup(3).build();
+        for (int i = 0; i < 5; i++) {
+            detector.record("steady", "latency_ms", 100);
+        }
+        for (int i = 0; i < 10_000; i++) {
+            detector.record("agent-" + i, "latency_ms", 100);
+            detector.record("steady", "latency_ms", 100); // in use: keeps its baseline
+        }
+        assertThat(detector.seriesCount()).isEqualTo(10);
+        assertThat(detector.record("steady", "latency_ms", 10_000)).isPresent(); // judged against the kept baseline
+    }
 }

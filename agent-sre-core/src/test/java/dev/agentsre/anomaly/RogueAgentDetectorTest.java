@@ -227,11 +227,13 @@ class RogueAgentDetectorTest {
                 .violationWindow(Duration.ofSeconds(60)).autoReleaseAfter(Duration.ofMinutes(5)));
         auto.recordAction("b", "run", "shell_exec", clock.instant());
         assertThat(auto.isQuarantined("b")).isTrue();
-        clock.advance(Duration.ofSeconds(61));            // the violation fades: calm from now
-        assertThat(auto.isQuarantined("b")).isTrue();
+        clock.advance(Duration.ofSeconds(61));            // the violation fades: calm from the next check
+        assertThat(auto.admit("b")).isFalse();
         clock.advance(Duration.ofMinutes(4));
-        assertThat(auto.isQuarantined("b")).isTrue();
+        assertThat(auto.admit("b")).isFalse();
         clock.advance(Duration.ofMinutes(1));
+        assertThat(auto.isQuarantined("b")).isTrue();      // a read never releases...
+        assertThat(auto.admit("b")).isTrue();              // ...the next check does
         assertThat(auto.isQuarantined("b")).isFalse();
         assertThat(events).filteredOn(e -> e instanceof AgentReleased r && r.reason().equals("calm for 5m")).hasSize(1);
     }
