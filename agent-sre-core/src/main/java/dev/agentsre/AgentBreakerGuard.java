@@ -32,7 +32,7 @@ final class AgentBreakerGuard implements CallGuard {
         } catch (CircuitOpenException rejected) {
             Duration retry = rejected.retryAfter();
             throw new CircuitOpenRefusedException(run.agentId, run.taskId, null, "the circuit breaker of agent '" + run.agentId + "' is "
-                    + rejected.state(), retry.isZero() ? Duration.ofMillis(1) : retry);
+                    + rejected.state(), retry.isZero() ? Duration.ofMillis(1) : retry, rejected);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.agentsre.chaos.ChaosExperiment;
 import dev.agentsre.chaos.ChaosInjector;
 import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.ExhaustionActionTaken;
+import dev.agentsre.event.PostFlightFailed;
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.TaskRefused;
@@ -15,6 +16,8 @@ import dev.agentsre.guard.GuardedCall;
 import dev.agentsre.guard.GuardedTask;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
+import dev.agentsre.internal.OrderedEvents;
+import dev.agentsre.internal.Throwables;
 import dev.agentsre.replay.ReplayEngine;
 import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.replay.TraceStore;
@@ -25,6 +28,8 @@ import dev.agentsre.slo.SloTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +113,8 @@ public final class AgentSre implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final long throttleIntervalMillis;
     private final SloActions sloActions = new SloActions();
+    /** Exhaustion actions' effects and events, in the order they were decided. */
+    private final OrderedEvents actionEvents;
     private final Map<String, List<Slo>> slosByAgent; // agents with their own SLOs -> theirs plus the fleet-wide ones
     private final List<Slo> fleetWideSlos;
     private final SloTemplate[] sloTemplates;
@@ -119,7 +126,9 @@ public final class AgentSre implements AutoCloseable {
     private final CallGuard[] callGuards;
     private final BudgetGuard budgetGuard;
     private final List<SreEventBus.Subscription> subscriptions = new ArrayList<>();
-    private final Map<CallGuard, AtomicLong> guardFailures = new ConcurrentHashMap<>();
+    /** Failures per kind of post-flight step (a guard's hook, the trace write), for logging the first of each at WARN. */
+    private final Map<String, AtomicLong> guardFailures = new ConcurrentHashMap<>();
+    private static final int MAX_FAILURE_KINDS = 1_000;
     private final AtomicLong failures = new AtomicLong();
 
     private AgentSre(Builder b) {
@@ -144,7 +153,8 @@ public final class AgentSre implements AutoCloseable {
         this.defaultLimits = b.taskLimits.orElse(TaskLimits.NONE);
         this.dependencyKey = b.dependencyKey;
         this.scheduler = b.scheduler;
-        this.throttleIntervalMillis = Check.positive("sloThrottleInterval", b.sloThrottleInterval).toMillis();
+        this.throttleIntervalMillis = Check.millis("sloThrottleInterval", b.sloThrottleInterval).toMillis();
+        this.actionEvents = new OrderedEvents(eventBus);
 
         this.sloTemplates = b.sloTemplates.toArray(new SloTemplate[0]);
         boolean anySlo = !slos.isEmpty() || sloTemplates.length > 0;
@@ -245,7 +255,11 @@ public final class AgentSre implements AutoCloseable {
         return List.of(guards);
     }
 
-    /** How often a guard's {@code afterTask}/{@code afterCall} hook has thrown (logged, never reaching the agent). */
+    /**
+     * How often a post-flight step — a guard's {@code afterTask}/{@code afterCall} hook, an SLO's
+     * recording, the trace write, a call's usage function — has thrown (logged and published as
+     * {@link PostFlightFailed}, never reaching the agent).
+     */
     public long guardFailures() {
         return failures.get();
     }
@@ -329,7 +343,7 @@ public final class AgentSre implements AutoCloseable {
             } catch (Throwable failure) {
                 TaskContext.restore(previous);
                 run.finish(failure);
-                throw TaskRun.<Exception>sneaky(failure);
+                throw Throwables.<Exception>sneakyThrow(failure);
             }
             TaskContext.restore(previous);
             run.finish(null);
@@ -337,18 +351,20 @@ public final class AgentSre implements AutoCloseable {
         }
 
         /**
-         * Runs an asynchronous task: a refusal at the door, or a body that throws, is a failed stage;
-         * post-flight runs when the stage completes. With a {@code maxDuration} the returned stage fails
-         * with a {@link TaskLimitExceededException} at the deadline if the body's stage has not completed
-         * by then (the body's stage is not cancelled; its later calls are refused).
+         * Runs an asynchronous task: a refusal at the door, or a body that throws (anything, a sneaky
+         * checked exception included) or returns no stage, is a failed stage; post-flight runs when the
+         * stage completes — or at once for a body that failed to return one, so nothing it took (a
+         * reservation, a half-open probe slot) stays held. With a {@code maxDuration} the returned stage
+         * fails with a {@link TaskLimitExceededException} at the deadline if the body's stage has not
+         * completed by then (the body's stage is not cancelled; its later calls are refused).
          */
         public <T> CompletionStage<T> callAsync(Function<TaskContext, ? extends CompletionStage<T>> body) {
             Check.notNull("body", body);
             TaskRun run = new TaskRun(AgentSre.this, agentId, taskId, null, limits, estimateNanos);
             try {
                 run.admit(null);
-            } catch (TaskRefusedException refused) {
-                return CompletableFuture.failedFuture(refused);
+            } catch (Throwable refusedOrFailed) { // admit has already given back what the guards took
+                return CompletableFuture.failedFuture(refusedOrFailed);
             }
             CompletionStage<T> stage;
             TaskContext previous = TaskContext.enter(run.context);
@@ -357,12 +373,12 @@ public final class AgentSre implements AutoCloseable {
                 if (stage == null) {
                     throw new NullPointerException("the asynchronous body returned no stage");
                 }
-            } catch (RuntimeException | Error failure) {
+            } catch (Throwable failure) {
+                TaskContext.restore(previous);
                 run.finish(failure);
                 return CompletableFuture.failedFuture(failure);
-            } finally {
-                TaskContext.restore(previous);
             }
+            TaskContext.restore(previous);
             CompletableFuture<T> done = new CompletableFuture<>();
             ScheduledFuture<?> timeout = scheduleDeadline(run, done);
             stage.whenComplete((result, failure) -> {
@@ -518,12 +534,13 @@ public final class AgentSre implements AutoCloseable {
                 .priceTable(costGuard == null ? null : costGuard.priceTable()).start();
     }
 
-    void closeCapture(TraceCapture capture) {
+    void closeCapture(TaskRun run, TraceCapture capture) {
         try {
             capture.close();
-        } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            LOG.warn("writing the trace {} failed; the task's result is unaffected", capture.traceId(), e);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable failure) {
+            postFlightFailed(run, "trace write", failure);
         }
     }
 
@@ -538,7 +555,7 @@ public final class AgentSre implements AutoCloseable {
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable failure) {
-            guardFailed(guard, "afterTask of " + task, failure);
+            postFlightFailed((TaskRun) task, "afterTask of " + guard, failure);
         }
     }
 
@@ -548,17 +565,27 @@ public final class AgentSre implements AutoCloseable {
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable failure) {
-            guardFailed(guard, "afterCall of " + call, failure);
+            postFlightFailed(((CallFrame) call).run, "afterCall of " + guard + " (" + call + ")", failure);
         }
     }
 
-    private void guardFailed(CallGuard guard, String where, Throwable failure) {
+    /**
+     * A post-flight step failed: counted, logged (the first failure of each kind of step at WARN, the
+     * rest at DEBUG) and published; the agent's call is unaffected and the other steps run.
+     */
+    void postFlightFailed(TaskRun run, String step, Throwable failure) {
         failures.incrementAndGet();
-        if (guardFailures.computeIfAbsent(guard, g -> new AtomicLong()).getAndIncrement() == 0) {
-            LOG.warn("call guard {} failed in {}; the agent's call is unaffected (further failures of this guard are logged at DEBUG)",
-                    guard, where, failure);
+        String kind = step.contains(" (") ? step.substring(0, step.indexOf(" (")) : step;
+        if (guardFailures.size() < MAX_FAILURE_KINDS && guardFailures.computeIfAbsent(kind, k -> new AtomicLong()).getAndIncrement() == 0) {
+            LOG.warn("{} failed for task '{}' of agent '{}'; the agent's result is unaffected (further failures of this step are "
+                    + "logged at DEBUG)", step, run.taskId, run.agentId, failure);
         } else {
-            LOG.debug("call guard {} failed again in {}", guard, where, failure);
+            LOG.debug("{} failed again for task '{}' of agent '{}'", step, run.taskId, run.agentId, failure);
+        }
+        try {
+            eventBus.publish(new PostFlightFailed(clock.instant(), run.agentId, run.taskId, step, failure.getClass().getName()));
+        } catch (RuntimeException ignored) {
+            // the bus isolates listeners; nothing else can fail here, and nothing may reach the agent
         }
     }
 
@@ -567,21 +594,43 @@ public final class AgentSre implements AutoCloseable {
     // An agent's action is applied by its first exhausted SLO and undone by the last to recover.
     // CIRCUIT_BREAK trips the breaker (OPEN, then half-open probes that close it by themselves), so
     // there is nothing to undo on recovery; while it is in force SloGuard trips it again after a
-    // failed task.
+    // failed task. Each change is decided from the SLO's state as it is now (a late or repeated
+    // event cannot undo a newer one) under one lock, and its effect and event are queued there, so
+    // they happen in the order the decisions were made, after the lock.
     private void onSloStatus(SloStatusChanged change) {
         String agentId = change.agentId();
         if (agentId == null || !(change.exhausted() || change.recovered())) {
             return;
         }
-        boolean apply = change.exhausted();
+        Slo slo = sloNamed(agentId, change.sloName());
+        boolean apply = slo != null ? slo.actionInForce().isPresent() : change.exhausted();
         ExhaustionAction action = change.exhaustionAction();
-        if (!sloActions.set(agentId, change.sloName(), action, apply)) {
-            return; // already applied (or undone) for this SLO
+        synchronized (actionEvents) {
+            if (!sloActions.set(agentId, change.sloName(), action, apply)) {
+                return; // already applied (or undone) for this SLO
+            }
+            if (action == ExhaustionAction.CIRCUIT_BREAK && apply) {
+                actionEvents.enqueue(() -> tripAgentBreaker(agentId, "error budget of SLO '" + change.sloName() + "' exhausted"));
+            }
+            actionEvents.enqueue(new ExhaustionActionTaken(clock.instant(), agentId, change.sloName(), action, apply));
         }
-        if (action == ExhaustionAction.CIRCUIT_BREAK && apply) {
-            tripAgentBreaker(agentId, "error budget of SLO '" + change.sloName() + "' exhausted");
+        actionEvents.drain();
+    }
+
+    /** The pipeline's SLO of {@code agentId} named {@code name} (its own, fleet-wide or a template's), if any; creates none. */
+    private Slo sloNamed(String agentId, String name) {
+        for (Slo slo : slosOf(agentId)) {
+            if (slo.name().equals(name)) {
+                return slo;
+            }
         }
-        eventBus.publish(new ExhaustionActionTaken(clock.instant(), agentId, change.sloName(), action, apply));
+        for (SloTemplate template : sloTemplates) {
+            Slo slo = template.find(agentId).orElse(null);
+            if (slo != null && slo.name().equals(name)) {
+                return slo;
+            }
+        }
+        return null;
     }
 
     /** Builder for {@link AgentSre}; every component is optional. */

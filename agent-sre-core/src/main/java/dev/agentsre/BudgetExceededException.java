@@ -13,11 +13,6 @@ public final class BudgetExceededException extends TaskRefusedException {
 
     /** A refusal of {@code taskId} of {@code agentId}; {@code message} names the budget and the figures. */
     public BudgetExceededException(String agentId, String taskId, String message, Duration retryAfter) {
-        super(agentId, taskId, message, retryAfter);
-    }
-
-    @Override
-    public String reason() {
-        return "budget";
+        super(Kind.BUDGET, agentId, taskId, message, retryAfter, null);
     }
 }

@@ -15,17 +15,12 @@ public final class CapabilityViolationException extends TaskRefusedException {
 
     /** A refusal of {@code tool} for {@code taskId} of {@code agentId}. */
     public CapabilityViolationException(String agentId, String taskId, String tool, String message) {
-        super(agentId, taskId, message, Duration.ZERO);
+        super(Kind.CAPABILITY, agentId, taskId, message, Duration.ZERO, null);
         this.tool = tool;
     }
 
     /** The tool that was refused. */
     public String tool() {
         return tool;
-    }
-
-    @Override
-    public String reason() {
-        return "capability";
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentsre;
 
+import dev.agentsre.breaker.CircuitOpenException;
 import java.time.Duration;
 
 /**
@@ -17,17 +18,18 @@ public final class CircuitOpenRefusedException extends TaskRefusedException {
      * A refusal by the breaker of {@code dependency}, or of the agent itself when it is {@code null}.
      */
     public CircuitOpenRefusedException(String agentId, String taskId, String dependency, String message, Duration retryAfter) {
-        super(agentId, taskId, message, retryAfter);
+        this(agentId, taskId, dependency, message, retryAfter, null);
+    }
+
+    /** A refusal by a breaker whose own rejection is {@code cause} (its state and wait). */
+    public CircuitOpenRefusedException(String agentId, String taskId, String dependency, String message, Duration retryAfter,
+                                       CircuitOpenException cause) {
+        super(Kind.CIRCUIT_OPEN, agentId, taskId, message, retryAfter, cause);
         this.dependency = dependency;
     }
 
     /** The dependency whose breaker is open, or {@code null} when it is the agent's own breaker. */
     public String dependency() {
         return dependency;
-    }
-
-    @Override
-    public String reason() {
-        return "circuit_open";
     }
 }

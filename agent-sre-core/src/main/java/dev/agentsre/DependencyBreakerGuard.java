@@ -36,7 +36,7 @@ final class DependencyBreakerGuard implements CallGuard {
             Duration retry = rejected.retryAfter();
             throw new CircuitOpenRefusedException(call.run.agentId, call.run.taskId, dependency, call.describe()
                     + " refused: the circuit breaker of dependency '" + dependency + "' is " + rejected.state(),
-                    retry.isZero() ? Duration.ofMillis(1) : retry);
+                    retry.isZero() ? Duration.ofMillis(1) : retry, rejected);
         }
     }
 

@@ -15,7 +15,7 @@ public final class GuardRefusedException extends TaskRefusedException {
 
     /** A refusal with the guard's {@code reason} (short, machine-readable, e.g. {@code policy}). */
     public GuardRefusedException(String agentId, String taskId, String reason, String message, Duration retryAfter) {
-        super(agentId, taskId, message, retryAfter);
+        super(Kind.GUARD, agentId, taskId, message, retryAfter, null);
         this.reason = reason;
     }
 

@@ -13,11 +13,6 @@ public final class QuarantinedException extends TaskRefusedException {
 
     /** A refusal of {@code taskId} of the quarantined {@code agentId}. */
     public QuarantinedException(String agentId, String taskId, String message) {
-        super(agentId, taskId, message, Duration.ZERO);
-    }
-
-    @Override
-    public String reason() {
-        return "quarantine";
+        super(Kind.QUARANTINE, agentId, taskId, message, Duration.ZERO, null);
     }
 }

@@ -50,12 +50,12 @@ final class SloGuard implements CallGuard {
         if (run.refusedAtDoor()) {
             Refusal refusal = refusalOf(run);
             for (Slo slo : sre.slosOf(agent)) {
-                slo.recordRefused(refusal);
+                refused(run, slo, refusal);
             }
             for (SloTemplate template : sre.sloTemplates()) {
                 Slo slo = sre.templatedSlo(template, agent);
                 if (slo != null) {
-                    slo.recordRefused(refusal);
+                    refused(run, slo, refusal);
                 }
             }
             return;
@@ -64,13 +64,15 @@ final class SloGuard implements CallGuard {
         long millis = run.durationMillis();
         double cost = Money.toDouble(run.costNanos);
         long tokens = run.tokens;
+        // Each SLO and each indicator on its own: one that rejects a value (a cost beyond its
+        // histogram's range) must not keep the others from recording the task.
         for (Slo slo : sre.slosOf(agent)) {
-            served(slo, ok, millis, cost, tokens);
+            served(run, slo, ok, millis, cost, tokens);
         }
         for (SloTemplate template : sre.sloTemplates()) {
             Slo slo = sre.templatedSlo(template, agent);
             if (slo != null) {
-                served(slo, ok, millis, cost, tokens);
+                served(run, slo, ok, millis, cost, tokens);
             }
         }
         if (run.outcome() == Outcome.FAILED && run.breakerPermit != null && sre.circuitBreakInForce(agent)) {
@@ -96,10 +98,26 @@ final class SloGuard implements CallGuard {
         return Refusal.POLICY;
     }
 
-    private static void served(Slo slo, boolean ok, long millis, double cost, long tokens) {
-        slo.recordServed(ok);
+    private void refused(TaskRun run, Slo slo, Refusal refusal) {
+        try {
+            slo.recordRefused(refusal);
+        } catch (RuntimeException failure) {
+            sre.postFlightFailed(run, "recording of SLO '" + slo.name() + "'", failure);
+        }
+    }
+
+    private void served(TaskRun run, Slo slo, boolean ok, long millis, double cost, long tokens) {
+        try {
+            slo.recordServed(ok);
+        } catch (RuntimeException failure) {
+            sre.postFlightFailed(run, "recording of SLO '" + slo.name() + "'", failure);
+        }
         for (Sli sli : slo.indicators()) {
-            feed(sli, ok, millis, cost, tokens);
+            try {
+                feed(sli, ok, millis, cost, tokens);
+            } catch (RuntimeException failure) {
+                sre.postFlightFailed(run, "indicator '" + sli.name() + "' of SLO '" + slo.name() + "'", failure);
+            }
         }
     }
 

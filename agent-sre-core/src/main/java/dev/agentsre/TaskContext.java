@@ -4,13 +4,14 @@ import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.guard.CallKind;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
+import dev.agentsre.internal.Throwables;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
+import dev.agentsre.replay.ForwardingAgentCalls;
 import dev.agentsre.replay.TraceCapture;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * What a guarded task sees: the {@link AgentCalls} to make its model calls, tool calls and
@@ -29,9 +30,10 @@ import java.util.function.Supplier;
  *
  * <p>Used by one task (its calls may run in parallel); thread-safe. {@link #current()} gives the
  * context of the task running on this thread, so code the body calls (a framework's model wrapper)
- * can route its calls through the task without being handed the context.
+ * can route its calls through the task without being handed the context. Decisions and side effects
+ * go to the task's trace capture (or just run, when nothing captures).
  */
-public final class TaskContext implements AgentCalls {
+public final class TaskContext extends ForwardingAgentCalls {
 
     private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
 
@@ -234,7 +236,7 @@ public final class TaskContext implements AgentCalls {
             } catch (Throwable failure) {
                 restore(previous);
                 child.finish(failure);
-                throw TaskRun.<E>sneaky(failure);
+                throw Throwables.<E>sneakyThrow(failure);
             }
             restore(previous);
             child.finish(null);
@@ -247,16 +249,11 @@ public final class TaskContext implements AgentCalls {
         T run(TaskContext child) throws E;
     }
 
+    /** Decisions and side effects go to the task's trace capture, or just run when nothing captures. */
     @Override
-    public <T> T decision(String name, T value) {
+    protected AgentCalls delegate() {
         TraceCapture capture = run.root.capture;
-        return capture == null ? value : capture.decision(name, value);
-    }
-
-    @Override
-    public <T> T sideEffect(String name, Supplier<T> supplier) {
-        TraceCapture capture = run.root.capture;
-        return capture == null ? supplier.get() : capture.sideEffect(name, supplier);
+        return capture == null ? AgentCalls.direct() : capture;
     }
 
     @Override

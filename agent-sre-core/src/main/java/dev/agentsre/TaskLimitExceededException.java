@@ -17,7 +17,7 @@ public final class TaskLimitExceededException extends TaskRefusedException {
 
     /** A refusal by the limit {@code limit} of value {@code value}. */
     public TaskLimitExceededException(String agentId, String taskId, String limit, long value, String message) {
-        super(agentId, taskId, message, Duration.ZERO);
+        super(Kind.TASK_LIMIT, agentId, taskId, message, Duration.ZERO, null);
         this.limit = limit;
         this.value = value;
     }
@@ -30,10 +30,5 @@ public final class TaskLimitExceededException extends TaskRefusedException {
     /** The limit's value (a count, tokens, a depth, or milliseconds for {@code maxDuration}). */
     public long value() {
         return value;
-    }
-
-    @Override
-    public String reason() {
-        return "task_limit";
     }
 }

@@ -179,7 +179,7 @@ public final class TaskLimits {
 
         /** Time from the task's start after which its calls are refused (positive). */
         public Builder maxDuration(Duration duration) {
-            this.maxDuration = Check.positive("maxDuration", duration);
+            this.maxDuration = Check.millis("maxDuration", duration);
             return this;
         }
 

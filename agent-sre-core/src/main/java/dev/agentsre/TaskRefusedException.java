@@ -14,7 +14,9 @@ import java.time.Duration;
  * {@link #refusedCall()} — {@code llm:gpt-4o}, {@code tool:shell_exec}, {@code delegate:agent-b} —
  * did not run; the exception is thrown from that call inside the body. Every refusal publishes a
  * {@link dev.agentsre.event.TaskRefused} event. No stack trace is captured: refusals are expected
- * control flow, and cheap.
+ * control flow, and cheap. {@link #kind()} says which guard refused as an enum, {@link #reason()}
+ * as a string (a user guard's own, for {@link Kind#GUARD}); the component's own exception, when
+ * there is one (a breaker's {@link dev.agentsre.breaker.CircuitOpenException}), is the cause.
  */
 public abstract sealed class TaskRefusedException extends RuntimeException
         permits QuarantinedException, ThrottledException, BudgetExceededException, CircuitOpenRefusedException,
@@ -22,17 +24,53 @@ public abstract sealed class TaskRefusedException extends RuntimeException
 
     private static final long serialVersionUID = 1L;
 
+    /** Which guard refused. */
+    public enum Kind {
+        /** The rogue-agent detector quarantined the agent ({@link QuarantinedException}). */
+        QUARANTINE("quarantine"),
+        /** An exhausted SLO or a cost budget throttles the agent ({@link ThrottledException}). */
+        THROTTLED("throttled"),
+        /** A cost budget ({@link BudgetExceededException}). */
+        BUDGET("budget"),
+        /** The agent's or a dependency's circuit breaker ({@link CircuitOpenRefusedException}). */
+        CIRCUIT_OPEN("circuit_open"),
+        /** A tool outside the agent's capability profile ({@link CapabilityViolationException}). */
+        CAPABILITY("capability"),
+        /** One of the task's {@link TaskLimits} ({@link TaskLimitExceededException}). */
+        TASK_LIMIT("task_limit"),
+        /** A user's own guard ({@link GuardRefusedException}). */
+        GUARD("guard");
+
+        private final String code;
+
+        Kind(String code) {
+            this.code = code;
+        }
+
+        /** The short machine-readable reason, as {@link TaskRefusedException#reason()} gives it. */
+        public String code() {
+            return code;
+        }
+    }
+
+    private final Kind kind;
     private final String agentId;
     private final String taskId;
     private final Duration retryAfter;
     private String refusedCall = "";
     private boolean inFlight;
 
-    TaskRefusedException(String agentId, String taskId, String message, Duration retryAfter) {
-        super(message, null, false, false);
+    TaskRefusedException(Kind kind, String agentId, String taskId, String message, Duration retryAfter, Throwable cause) {
+        super(message, cause, false, false);
+        this.kind = kind;
         this.agentId = agentId;
         this.taskId = taskId;
         this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+    }
+
+    /** Which guard refused. */
+    public Kind kind() {
+        return kind;
     }
 
     /** The agent whose task (or call) was refused. */
@@ -52,9 +90,12 @@ public abstract sealed class TaskRefusedException extends RuntimeException
 
     /**
      * A short machine-readable reason: {@code quarantine}, {@code throttled}, {@code budget},
-     * {@code circuit_open}, {@code capability}, {@code task_limit}, or a user guard's own.
+     * {@code circuit_open}, {@code capability}, {@code task_limit} ({@link Kind#code()}), or a user
+     * guard's own.
      */
-    public abstract String reason();
+    public String reason() {
+        return kind.code();
+    }
 
     /** The refused call, {@code kind:target} ({@code llm:gpt-4o}, {@code tool:shell_exec}, {@code delegate:agent-b}); empty at the door. */
     public String refusedCall() {

@@ -10,6 +10,7 @@ import dev.agentsre.guard.CallKind;
 import dev.agentsre.guard.GuardedTask;
 import dev.agentsre.guard.Outcome;
 import dev.agentsre.internal.Money;
+import dev.agentsre.internal.Throwables;
 import dev.agentsre.replay.Call;
 import dev.agentsre.replay.TraceCapture;
 import java.math.BigDecimal;
@@ -129,10 +130,10 @@ final class TaskRun implements GuardedTask {
             end(Outcome.REFUSED, refused);
             sre.publishRefusal(refused);
             throw refused;
-        } catch (RuntimeException | Error failure) {
+        } catch (Throwable failure) { // any throwable, a sneaky checked one included: the guards that passed get afterTask
             admitted = i;
             end(Outcome.FAILED, failure);
-            throw failure;
+            throw Throwables.<RuntimeException>sneakyThrow(failure);
         }
         admitted = guards.length;
         if (parent == null && sre.traceStore() != null) {
@@ -140,7 +141,11 @@ final class TaskRun implements GuardedTask {
         }
     }
 
-    /** Post-flight, once: the outcome, then every admitted guard's {@code afterTask} in reverse order. */
+    /**
+     * Post-flight, once: the outcome, then every admitted guard's {@code afterTask} in reverse order,
+     * then the trace write. Each step is isolated from the others' failures (logged and published as
+     * {@link dev.agentsre.event.PostFlightFailed}), so none changes what the body returned or threw.
+     */
     void finish(Throwable failure) {
         TaskRefusedException refused = refusal;
         if (refused != null) {
@@ -165,7 +170,7 @@ final class TaskRun implements GuardedTask {
             CHILD_COST.addAndGet(parent, costNanos);
         }
         if (capture != null) {
-            sre.closeCapture(capture);
+            sre.closeCapture(this, capture);
         }
     }
 
@@ -220,18 +225,20 @@ final class TaskRun implements GuardedTask {
             }
             frame.error = failure;
             afterCall(frame, guards.length);
-            throw TaskRun.<RuntimeException>sneaky(failure);
+            throw Throwables.<RuntimeException>sneakyThrow(failure);
         }
         frame.durationMillis = Math.max(0, sre.clock().millis() - start);
         frame.outcome = Outcome.SUCCEEDED;
         frame.result = result;
         if (frame.usageFn != null) {
-            TokenUsage used;
+            TokenUsage used = null;
             try {
                 used = frame.usageFn.apply(result);
-            } catch (RuntimeException | Error failure) {
-                afterCall(frame, guards.length);
-                throw failure;
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable failure) {
+                // the call ran and succeeded: a usage function that fails loses the count, never the result
+                sre.postFlightFailed(this, "usage function of " + frame.describe(), failure);
             }
             if (used != null) {
                 frame.usage = used;
@@ -263,11 +270,11 @@ final class TaskRun implements GuardedTask {
             sre.publishRefusal(refused);
             afterCall(frame, passed);
             throw refused;
-        } catch (RuntimeException | Error failure) {
+        } catch (Throwable failure) { // any throwable, a sneaky checked one included: the guards that passed get afterCall
             frame.outcome = Outcome.FAILED;
             frame.error = failure;
             afterCall(frame, passed);
-            throw failure;
+            throw Throwables.<RuntimeException>sneakyThrow(failure);
         }
         frame.started = true;
     }
@@ -289,7 +296,7 @@ final class TaskRun implements GuardedTask {
             }
         } catch (Throwable failure) {
             handle.fail(failure);
-            throw TaskRun.<E>sneaky(failure);
+            throw Throwables.<E>sneakyThrow(failure);
         }
         return handle;
     }
@@ -349,15 +356,10 @@ final class TaskRun implements GuardedTask {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // an injected wait was interrupted: keep the flag for the caller
-            throw TaskRun.<RuntimeException>sneaky(e);
+            throw Throwables.<RuntimeException>sneakyThrow(e);
         } catch (Exception e) {
-            throw TaskRun.<RuntimeException>sneaky(e); // the call's own checked exception E
+            throw Throwables.<RuntimeException>sneakyThrow(e); // the call's own checked exception E
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    static <X extends Throwable> X sneaky(Throwable t) throws X {
-        throw (X) t;
     }
 
     // ------------------------------------------------------------------ running totals (roll up to the ancestors)

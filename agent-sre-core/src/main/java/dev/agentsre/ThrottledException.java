@@ -12,11 +12,6 @@ public final class ThrottledException extends TaskRefusedException {
 
     /** A refusal of {@code taskId} of {@code agentId}, to be retried after {@code retryAfter}. */
     public ThrottledException(String agentId, String taskId, String message, Duration retryAfter) {
-        super(agentId, taskId, message, retryAfter);
-    }
-
-    @Override
-    public String reason() {
-        return "throttled";
+        super(Kind.THROTTLED, agentId, taskId, message, retryAfter, null);
     }
 }

@@ -421,17 +421,7 @@ public final class CircuitBreaker {
      * @return whether the circuit was CLOSED and is now OPEN
      */
     public boolean trip(String reason) {
-        Check.notBlank("reason", reason);
-        while (true) {
-            State current = state.get();
-            if (!(current instanceof Closed)) {
-                return false;
-            }
-            Closed closed = (Closed) current;
-            if (transition(closed, open(clock.millis(), 0, closed.consecutiveFailures.get(), null), reason, Double.NaN)) {
-                return true;
-            }
-        }
+        return machine.trip(Check.notBlank("reason", reason));
     }
 
     /** Opens the circuit until {@link #reset()}: every call is rejected. */

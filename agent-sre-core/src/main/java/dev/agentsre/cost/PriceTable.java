@@ -274,6 +274,18 @@ public final class PriceTable {
         return lookup(Check.notBlank("model", model)) != null;
     }
 
+    /**
+     * Whether {@code model} can be priced: it has a price of its own, or the table has a fallback.
+     *
+     * @throws IllegalArgumentException if it cannot, naming the model and the closest known ids (the
+     *     error pricing it would give: check before a call so an unpriceable call never runs)
+     */
+    public void checkPriceable(String model) {
+        if (lookup(Check.notBlank("model", model)) == null && fallbackRates == null) {
+            throw unknownModel(model);
+        }
+    }
+
     /** The price of unknown models, if set. */
     public Optional<ModelPrice> fallback() {
         return Optional.ofNullable(fallback);

@@ -16,6 +16,7 @@ import dev.agentsre.event.TaskRefused;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import dev.agentsre.internal.OrderedEvents;
+import dev.agentsre.internal.Throwables;
 import dev.agentsre.replay.TraceCapture;
 import dev.agentsre.slo.Comparison;
 import dev.agentsre.time.Durations;
@@ -328,7 +329,7 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
         }
         afterCall();
         if (outcome.failure != null) {
-            throw AgentRollout.<Exception>sneaky(outcome.failure);
+            throw Throwables.<Exception>sneakyThrow(outcome.failure);
         }
         @SuppressWarnings("unchecked")
         Res value = (Res) outcome.value;
@@ -1198,11 +1199,6 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    @SuppressWarnings("unchecked")
-    static <X extends Throwable> X sneaky(Throwable t) throws X {
-        throw (X) t;
     }
 
     /** Stands for a failure reported through {@link #recordOutcome}: only its presence matters. */

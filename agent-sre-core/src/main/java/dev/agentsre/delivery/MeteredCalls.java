@@ -5,16 +5,19 @@ import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.internal.Money;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
+import dev.agentsre.replay.ForwardingAgentCalls;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Passes every call to {@code inner} and counts the tokens of model calls that report their usage,
- * priced with {@code prices} when it knows the model. One per version run; safe for a run that makes
- * calls from several threads.
+ * priced with {@code prices} as the pipeline prices them: a model the table knows at its price, an
+ * unknown one at the table's fallback price — and with neither, the call is refused before it runs
+ * (the table's error names the model and the closest known ids), so a version's cost is never
+ * under-counted by tokens nobody priced. One per version run; safe for a run that makes calls from
+ * several threads.
  */
-class MeteredCalls implements AgentCalls {
+class MeteredCalls extends ForwardingAgentCalls {
 
     private static final AtomicLongFieldUpdater<MeteredCalls> TOKENS = AtomicLongFieldUpdater.newUpdater(MeteredCalls.class, "tokens");
     private static final AtomicLongFieldUpdater<MeteredCalls> COST = AtomicLongFieldUpdater.newUpdater(MeteredCalls.class, "costNanos");
@@ -38,35 +41,18 @@ class MeteredCalls implements AgentCalls {
     }
 
     @Override
-    public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call) throws E {
-        return inner.llm(model, request, call);
+    protected AgentCalls delegate() {
+        return inner;
     }
 
     @Override
     public <T, E extends Exception> T llm(String model, Object request, Call<T, E> call, Function<? super T, TokenUsage> usage) throws E {
+        if (prices != null && usage != null) {
+            prices.checkPriceable(model); // an unpriceable call never runs, as in the pipeline
+        }
         T result = inner.llm(model, request, call, usage);
         meter(model, result, usage);
         return result;
-    }
-
-    @Override
-    public <T, E extends Exception> T tool(String name, Object arguments, Call<T, E> call) throws E {
-        return inner.tool(name, arguments, call);
-    }
-
-    @Override
-    public <T, E extends Exception> T delegate(String agent, Object request, Call<T, E> call) throws E {
-        return inner.delegate(agent, request, call);
-    }
-
-    @Override
-    public <T> T decision(String name, T value) {
-        return inner.decision(name, value);
-    }
-
-    @Override
-    public <T> T sideEffect(String name, Supplier<T> supplier) {
-        return inner.sideEffect(name, supplier);
     }
 
     /** Counts the usage {@code result} reports; a usage function that throws only loses the count. */
@@ -84,8 +70,8 @@ class MeteredCalls implements AgentCalls {
             return;
         }
         TOKENS.addAndGet(this, used.totalTokens());
-        if (prices != null && model != null && prices.find(model).isPresent()) {
-            COST.addAndGet(this, Money.toNanos("cost", prices.cost(model, used)));
+        if (prices != null && model != null) {
+            COST.addAndGet(this, Money.toNanos("cost", prices.cost(model, used))); // known, or the fallback price
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.agentsre.delivery;
 
 import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.internal.Throwables;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
 import dev.agentsre.replay.TraceCapture;
@@ -82,7 +83,7 @@ final class RecordingCalls implements AgentCalls {
         } catch (Exception | Error failure) {
             if (once.ran) {
                 if (once.failure != null) {
-                    throw AgentRollout.<E>sneaky(once.failure); // the call's own failure, rethrown unchanged
+                    throw Throwables.<E>sneakyThrow(once.failure); // the call's own failure, rethrown unchanged
                 }
                 broken = true; // the call returned; writing its result down failed
                 return once.result;

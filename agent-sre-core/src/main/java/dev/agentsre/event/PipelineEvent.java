@@ -1,5 +1,5 @@
 package dev.agentsre.event;
 
 /** Events published by the {@link dev.agentsre.AgentSre} pipeline. */
-public sealed interface PipelineEvent extends SreEvent permits ExhaustionActionTaken, TaskRefused {
+public sealed interface PipelineEvent extends SreEvent permits ExhaustionActionTaken, TaskRefused, PostFlightFailed {
 }

@@ -2,6 +2,7 @@ package dev.agentsre.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentsre.cost.TokenUsage;
+import dev.agentsre.internal.Throwables;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -151,7 +152,7 @@ public final class Replay extends RecordedCalls {
         }
         recorder.endServed(step, recorded, recorded.response());
         if (recorded.status() != SpanStatus.OK) {
-            throw Replay.<RuntimeException>sneaky(types.failure(recorded));
+            throw Throwables.<RuntimeException>sneakyThrow(types.failure(recorded));
         }
         @SuppressWarnings("unchecked")
         T value = (T) types.result(recorded, recorded.response());
@@ -221,8 +222,4 @@ public final class Replay extends RecordedCalls {
         return spans.isEmpty() ? 1 : spans.get(spans.size() - 1).step() + 1;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <X extends Throwable> X sneaky(Throwable t) throws X {
-        throw (X) t;
-    }
 }

@@ -5,6 +5,7 @@ import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.redact.Redactor;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.Call;
+import dev.agentsre.replay.ForwardingAgentCalls;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -20,7 +21,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Traces an agent's calls following the OpenTelemetry GenAI semantic conventions: wrap any
@@ -175,13 +175,19 @@ public final class GenAiTelemetry {
         return builder.build();
     }
 
-    private final class Traced implements AgentCalls {
+    /** Model calls, tool calls and delegations in spans; decisions and side effects passed on untraced. */
+    private final class Traced extends ForwardingAgentCalls {
         private final String agentId;
         private final AgentCalls calls;
 
         Traced(String agentId, AgentCalls calls) {
             this.agentId = agentId;
             this.calls = calls;
+        }
+
+        @Override
+        protected AgentCalls delegate() {
+            return calls;
         }
 
         @Override
@@ -209,16 +215,6 @@ public final class GenAiTelemetry {
         public <T, E extends Exception> T delegate(String agent, Object request, Call<T, E> call) throws E {
             return span(agentId, "invoke_agent", "invoke_agent " + agent,
                     Attributes.of(OPERATION, "invoke_agent", AGENT_NAME, agent), () -> calls.delegate(agent, request, call), null, null);
-        }
-
-        @Override
-        public <T> T decision(String name, T value) {
-            return calls.decision(name, value);
-        }
-
-        @Override
-        public <T> T sideEffect(String name, Supplier<T> supplier) {
-            return calls.sideEffect(name, supplier);
         }
     }
 }

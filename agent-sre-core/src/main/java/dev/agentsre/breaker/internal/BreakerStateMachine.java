@@ -393,6 +393,20 @@ public final class BreakerStateMachine {
         transitionTo(newClosed(), "reset");
     }
 
+    /** Opens a CLOSED circuit as if its failures had tripped it (see {@code CircuitBreaker.trip}); returns whether it did. */
+    public boolean trip(String reason) {
+        while (true) {
+            State current = state.get();
+            if (!(current instanceof Closed)) {
+                return false;
+            }
+            Closed closed = (Closed) current;
+            if (transition(closed, open(clock.millis(), 0, closed.consecutiveFailures.get(), null), reason, Double.NaN)) {
+                return true;
+            }
+        }
+    }
+
     /** Opens the circuit until {@link #reset()}. */
     public void forceOpen() {
         transitionTo(new Simple(CircuitState.FORCED_OPEN), "forced open");
