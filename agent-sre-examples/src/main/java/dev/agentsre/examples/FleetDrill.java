@@ -27,6 +27,7 @@ import dev.agentsre.event.ExperimentStateChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.TaskRefused;
 import dev.agentsre.otel.AgentSreTelemetry;
+import dev.agentsre.otel.SreComponents;
 import dev.agentsre.replay.AgentCalls;
 import dev.agentsre.replay.ReplayEngine;
 import dev.agentsre.replay.Trace;
@@ -163,9 +164,10 @@ public final class FleetDrill {
         // ---- export: every metric of every component through the OTel SDK
         SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();
         OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setMeterProvider(meters).build();
-        AgentSreTelemetry telemetry = AgentSreTelemetry.create(otel).bind(bus).bind(fleetSlo).bind(breakers).bind(costGuard)
-                .bind(rogue).bind(chaos);
-        agentSlos.values().forEach(telemetry::bind);
+        SreComponents.Builder exported = SreComponents.builder().bus(bus).slo(fleetSlo).breakers(breakers).costGuard(costGuard)
+                .rogueDetector(rogue).experiment(chaos);
+        agentSlos.values().forEach(exported::slo);
+        AgentSreTelemetry telemetry = AgentSreTelemetry.create(otel, exported.build());
 
         listen(bus, data);
 

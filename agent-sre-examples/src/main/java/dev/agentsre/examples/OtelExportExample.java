@@ -5,6 +5,7 @@ import dev.agentsre.breaker.CircuitBreakerRegistry;
 import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.otel.AgentSreTelemetry;
+import dev.agentsre.otel.SreComponents;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
@@ -45,8 +46,8 @@ public final class OtelExportExample {
                     .errorBudget(ErrorBudget.builder().target(0.99).build()).eventBus(bus).build();
             CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults(), bus);
             CostGuard guard = CostGuard.builder().perAgentDailyLimit(20).eventBus(bus).build();
-            // one line wires everything: counters from the bus, gauges read from the components at collection
-            AgentSreTelemetry.create(otel).bind(bus).bind(slo).bind(breakers).bind(guard);
+            // one declaration wires everything: counters from the bus, gauges read from the components at collection
+            AgentSreTelemetry.create(otel, SreComponents.builder().bus(bus).slo(slo).breakers(breakers).costGuard(guard).build());
 
             for (int i = 0; i < 200; i++) {
                 boolean ok = i % 50 != 0;

@@ -5,6 +5,7 @@ import dev.agentsre.event.CircuitStateChanged;
 import dev.agentsre.event.CostCharged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.otel.AgentSreTelemetry;
+import dev.agentsre.otel.SreComponents;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
@@ -43,7 +44,7 @@ public class TelemetryBenchmark {
     public void setUp() {
         sdk = OpenTelemetrySdk.builder().setMeterProvider(SdkMeterProvider.builder().registerMetricReader(InMemoryMetricReader.create()).build())
                 .build();
-        telemetry = AgentSreTelemetry.create(sdk).bind(exported);
+        telemetry = AgentSreTelemetry.create(sdk, SreComponents.builder().bus(exported).build());
     }
 
     @TearDown

@@ -1,14 +1,7 @@
 package dev.agentsre.otel;
 
-import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.breaker.CircuitBreaker;
-import dev.agentsre.breaker.CircuitBreakerRegistry;
-import dev.agentsre.chaos.ChaosExperiment;
-import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.slo.Slo;
-import dev.agentsre.slo.SloTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Exports the same signals as {@link AgentSreTelemetry} through Micrometer, under the same names
@@ -30,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * tags. Needs {@code micrometer-core} on the class path (an optional dependency of this module).
  *
  * <pre>{@code
- * new AgentSreMeterBinder().bind(bus).bind(slo).bind(breakers).bind(costGuard).bindTo(meterRegistry);
+ * new AgentSreMeterBinder(SreComponents.builder().bus(bus).slo(slo).breakers(breakers).costGuard(costGuard).build())
+ *         .bindTo(meterRegistry);
  * }</pre>
  *
  * <p>Event counters are incremented as events arrive. Observed values are read from the components
@@ -44,74 +37,27 @@ public final class AgentSreMeterBinder implements MeterBinder {
 
     private static final long REFRESH_MILLIS = 1_000;
 
-    private final Readings readings = new Readings();
-    private final List<SreEventBus> buses = new CopyOnWriteArrayList<>();
+    private final SreComponents components;
+    private final Readings readings;
     private final Map<String, Series> series = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
     private volatile long lastRefresh;
 
-    /** Counts the events of {@code bus}. */
-    public AgentSreMeterBinder bind(SreEventBus bus) {
-        buses.add(Objects.requireNonNull(bus, "bus"));
-        MeterRegistry bound = registry;
-        if (bound != null) {
-            subscribe(bus, bound);
-        }
-        return this;
+    /** A binder exporting {@code components} once bound to a registry. */
+    public AgentSreMeterBinder(SreComponents components) {
+        this.components = Objects.requireNonNull(components, "components");
+        this.readings = new Readings(components);
     }
 
-    /** Observes an SLO. */
-    public AgentSreMeterBinder bind(Slo slo) {
-        readings.slos.add(Objects.requireNonNull(slo, "slo"));
-        return this;
-    }
-
-    /** Observes every agent's SLO of a template; the series of an agent whose SLO expired are removed. */
-    public AgentSreMeterBinder bind(SloTemplate template) {
-        readings.templates.add(Objects.requireNonNull(template, "template"));
-        return this;
-    }
-
-    /** Observes every breaker of a registry. */
-    public AgentSreMeterBinder bind(CircuitBreakerRegistry breakers) {
-        readings.registries.add(Objects.requireNonNull(breakers, "breakers"));
-        return this;
-    }
-
-    /** Observes one breaker. */
-    public AgentSreMeterBinder bind(CircuitBreaker breaker) {
-        readings.breakers.add(Objects.requireNonNull(breaker, "breaker"));
-        return this;
-    }
-
-    /** Observes a cost guard's budgets. */
-    public AgentSreMeterBinder bind(CostGuard guard) {
-        readings.guards.add(Objects.requireNonNull(guard, "guard"));
-        return this;
-    }
-
-    /** Observes a rogue detector's agents. */
-    public AgentSreMeterBinder bind(RogueAgentDetector detector) {
-        readings.detectors.add(Objects.requireNonNull(detector, "detector"));
-        return this;
-    }
-
-    /** Observes a chaos experiment. */
-    public AgentSreMeterBinder bind(ChaosExperiment experiment) {
-        readings.experiments.add(Objects.requireNonNull(experiment, "experiment"));
-        return this;
-    }
-
-    /** Observes an alert manager. */
-    public AgentSreMeterBinder bind(dev.agentsre.alert.AlertManager alerts) {
-        readings.alertManagers.add(Objects.requireNonNull(alerts, "alerts"));
-        return this;
+    /** What this binder counts and observes. */
+    public SreComponents components() {
+        return components;
     }
 
     @Override
     public void bindTo(MeterRegistry meterRegistry) {
         this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
-        buses.forEach(bus -> subscribe(bus, meterRegistry));
+        components.buses().forEach(bus -> subscribe(bus, meterRegistry));
         refresh();
     }
 

@@ -1,14 +1,7 @@
 package dev.agentsre.otel;
 
-import dev.agentsre.anomaly.RogueAgentDetector;
-import dev.agentsre.breaker.CircuitBreaker;
-import dev.agentsre.breaker.CircuitBreakerRegistry;
-import dev.agentsre.chaos.ChaosExperiment;
-import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.slo.Slo;
-import dev.agentsre.slo.SloTemplate;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -34,9 +27,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (Logs Bridge API), so they show up next to the application's own logs.
  *
  * <pre>{@code
- * AgentSreTelemetry telemetry = AgentSreTelemetry.create(openTelemetrySdk)   // or noop(), or global()
- *         .bind(bus)                      // alerts, transitions, spend, quarantines, faults
- *         .bind(slo).bind(sloTemplate).bind(breakers).bind(costGuard).bind(rogueDetector).bind(experiment);
+ * AgentSreTelemetry telemetry = AgentSreTelemetry.create(openTelemetrySdk, SreComponents.builder()  // or global(...)
+ *         .bus(bus)                      // alerts, transitions, spend, quarantines, faults
+ *         .slo(slo).sloTemplate(sloTemplate).breakers(breakers).costGuard(costGuard).rogueDetector(rogueDetector)
+ *         .experiment(experiment).build());
  * }</pre>
  *
  * <p><b>Safety.</b> Exporting never throws into an agent's call: event listeners and gauge callbacks
@@ -48,12 +42,15 @@ public final class AgentSreTelemetry implements AutoCloseable {
 
     private final Meter meter;
     private final io.opentelemetry.api.logs.Logger logs;
-    private final Readings readings = new Readings();
+    private final SreComponents components;
+    private final Readings readings;
     private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
     private final Map<String, LongCounter> longCounters = new HashMap<>();
     private final DoubleCounter spend;
 
-    private AgentSreTelemetry(OpenTelemetry openTelemetry) {
+    private AgentSreTelemetry(OpenTelemetry openTelemetry, SreComponents components) {
+        this.components = Objects.requireNonNull(components, "components");
+        this.readings = new Readings(components);
         this.meter = Objects.requireNonNull(openTelemetry, "openTelemetry").meterBuilder(TelemetryNames.SCOPE)
                 .setInstrumentationVersion(version()).build();
         this.logs = openTelemetry.getLogsBridge().loggerBuilder(TelemetryNames.SCOPE).setInstrumentationVersion(version()).build();
@@ -72,83 +69,32 @@ public final class AgentSreTelemetry implements AutoCloseable {
                         .buildWithCallback(m -> readings.read(spec, (value, keyValues) -> m.record(value, attributes(keyValues)))));
             }
         }
+        for (SreEventBus bus : components.buses()) {
+            registrations.add(bus.subscribe(SreEvent.class, event -> readings.safely(() -> {
+                EventCounts.count(event, this::add);
+                log(event);
+            })));
+        }
     }
 
-    /** An exporter on {@code openTelemetry} (your SDK). */
-    public static AgentSreTelemetry create(OpenTelemetry openTelemetry) {
-        return new AgentSreTelemetry(openTelemetry);
+    /** An exporter of {@code components} on {@code openTelemetry} (your SDK). */
+    public static AgentSreTelemetry create(OpenTelemetry openTelemetry, SreComponents components) {
+        return new AgentSreTelemetry(openTelemetry, components);
     }
 
     /** An exporter that records nothing (the default when no SDK is configured). */
     public static AgentSreTelemetry noop() {
-        return new AgentSreTelemetry(OpenTelemetry.noop());
+        return new AgentSreTelemetry(OpenTelemetry.noop(), SreComponents.builder().build());
     }
 
-    /** An exporter on {@link GlobalOpenTelemetry}: only when you ask for it, never implicitly. */
-    public static AgentSreTelemetry global() {
-        return new AgentSreTelemetry(GlobalOpenTelemetry.get());
+    /** An exporter of {@code components} on {@link GlobalOpenTelemetry}: only when you ask for it, never implicitly. */
+    public static AgentSreTelemetry global(SreComponents components) {
+        return new AgentSreTelemetry(GlobalOpenTelemetry.get(), components);
     }
 
-    /** Counts the events of {@code bus}: SLO alerts, breaker transitions, spend, cost alerts, quarantines, faults. */
-    public AgentSreTelemetry bind(SreEventBus bus) {
-        Objects.requireNonNull(bus, "bus");
-        registrations.add(bus.subscribe(SreEvent.class, event -> readings.safely(() -> {
-            EventCounts.count(event, this::add);
-            log(event);
-        })));
-        return this;
-    }
-
-    /** Observes an SLO: status, budget left, burn rates per alert window, event totals, indicator values and compliance. */
-    public AgentSreTelemetry bind(Slo slo) {
-        readings.slos.add(Objects.requireNonNull(slo, "slo"));
-        return this;
-    }
-
-    /**
-     * Observes every agent's SLO of a template like a fixed SLO (series per {@code agent.id}), agents
-     * that appear later included; an agent whose SLO has expired from the template has no series at
-     * the next collection.
-     */
-    public AgentSreTelemetry bind(SloTemplate template) {
-        readings.templates.add(Objects.requireNonNull(template, "template"));
-        return this;
-    }
-
-    /** Observes every breaker of a registry, including those it creates later. */
-    public AgentSreTelemetry bind(CircuitBreakerRegistry registry) {
-        readings.registries.add(Objects.requireNonNull(registry, "registry"));
-        return this;
-    }
-
-    /** Observes one breaker. */
-    public AgentSreTelemetry bind(CircuitBreaker breaker) {
-        readings.breakers.add(Objects.requireNonNull(breaker, "breaker"));
-        return this;
-    }
-
-    /** Observes a cost guard's budgets: every tracked agent's day and the organisation's month. */
-    public AgentSreTelemetry bind(CostGuard guard) {
-        readings.guards.add(Objects.requireNonNull(guard, "guard"));
-        return this;
-    }
-
-    /** Observes a rogue detector's agents: risk level, signal scores, quarantine. */
-    public AgentSreTelemetry bind(RogueAgentDetector detector) {
-        readings.detectors.add(Objects.requireNonNull(detector, "detector"));
-        return this;
-    }
-
-    /** Observes a chaos experiment: state and resilience score. */
-    public AgentSreTelemetry bind(ChaosExperiment experiment) {
-        readings.experiments.add(Objects.requireNonNull(experiment, "experiment"));
-        return this;
-    }
-
-    /** Observes an alert manager: groups, alerts by state, queue depths, notifications and last delivery per receiver. */
-    public AgentSreTelemetry bind(dev.agentsre.alert.AlertManager alerts) {
-        readings.alertManagers.add(Objects.requireNonNull(alerts, "alerts"));
-        return this;
+    /** What this exporter counts and observes. */
+    public SreComponents components() {
+        return components;
     }
 
     /** Unsubscribes from every bus and stops every gauge callback. */

@@ -22,15 +22,16 @@ import dev.agentsre.time.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bound components and how each observed instrument reads them, independent of the metrics
- * library: OpenTelemetry and Micrometer exporters both turn these readings into their own
- * measurements. Every read is guarded: a failing component is logged and skipped.
+ * The declared components ({@link SreComponents}) and how each observed instrument reads them,
+ * independent of the metrics library: OpenTelemetry and Micrometer exporters both turn these readings
+ * into their own measurements. Every read is pure (a component's {@code state()} or
+ * {@code snapshot()}: nothing transitions, is created or kept alive) and guarded: a failing component
+ * is logged and skipped.
  */
 final class Readings {
 
@@ -42,16 +43,28 @@ final class Readings {
         void record(double value, String... keyValues);
     }
 
-    final List<Slo> slos = new CopyOnWriteArrayList<>();
+    private final List<Slo> slos;
     /** Templates: every agent's SLO is read like a fixed one; an agent whose SLO expired has no series any more. */
-    final List<SloTemplate> templates = new CopyOnWriteArrayList<>();
-    final List<CircuitBreakerRegistry> registries = new CopyOnWriteArrayList<>();
-    final List<CircuitBreaker> breakers = new CopyOnWriteArrayList<>();
-    final List<CostGuard> guards = new CopyOnWriteArrayList<>();
-    final List<RogueAgentDetector> detectors = new CopyOnWriteArrayList<>();
-    final List<ChaosExperiment> experiments = new CopyOnWriteArrayList<>();
-    final List<AlertManager> alertManagers = new CopyOnWriteArrayList<>();
+    private final List<SloTemplate> templates;
+    private final List<CircuitBreakerRegistry> registries;
+    private final List<CircuitBreaker> breakers;
+    private final List<CostGuard> guards;
+    private final List<RogueAgentDetector> detectors;
+    private final List<ChaosExperiment> experiments;
+    private final List<AlertManager> alertManagers;
     private volatile boolean warned;
+
+    /** Readings of the components {@code components} declares. */
+    Readings(SreComponents components) {
+        this.slos = components.slos();
+        this.templates = components.sloTemplates();
+        this.registries = components.registries();
+        this.breakers = components.breakers();
+        this.guards = components.costGuards();
+        this.detectors = components.rogueDetectors();
+        this.experiments = components.experiments();
+        this.alertManagers = components.alertManagers();
+    }
 
     /** The instruments this class can read (every observed gauge and counter of the table). */
     static final List<InstrumentSpec> OBSERVED = List.of(TelemetryNames.SLO_STATUS, TelemetryNames.SLO_BUDGET_REMAINING,

@@ -27,7 +27,8 @@ class AgentSreMeterBinderTest {
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder().failureThreshold(1).clock(clock).build(), bus);
         CostGuard guard = CostGuard.builder().clock(clock).eventBus(bus).perAgentDailyLimit(10).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(bus).bind(slo).bind(breakers).bind(guard);
+        AgentSreMeterBinder binder = new AgentSreMeterBinder(SreComponents.builder().bus(bus).slo(slo).breakers(breakers).costGuard(guard)
+                .build());
         binder.bindTo(registry);
 
         breakers.get("writer").recordFailure();   // an event after binding, and a new series
@@ -49,8 +50,9 @@ class AgentSreMeterBinderTest {
         SreEventBus bus = new SreEventBus();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TelemetryScenario scenario = new TelemetryScenario(bus, clock).build();
-        AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(bus).bind(scenario.slo).bind(scenario.breakers).bind(scenario.guard)
-                .bind(scenario.detector).bind(scenario.experiment).bind(scenario.alerts);
+        AgentSreMeterBinder binder = new AgentSreMeterBinder(SreComponents.builder().bus(bus).slo(scenario.slo).breakers(scenario.breakers)
+                .costGuard(scenario.guard).rogueDetector(scenario.detector).experiment(scenario.experiment).alertManager(scenario.alerts)
+                .build());
         binder.bindTo(registry);
         scenario.run();
         binder.refresh();

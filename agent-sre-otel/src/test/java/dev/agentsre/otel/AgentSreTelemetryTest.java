@@ -41,7 +41,13 @@ class AgentSreTelemetryTest {
                     .addLogRecordProcessor(io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor.create(logs)).build())
             .build();
     private final SreEventBus bus = new SreEventBus();
-    private final AgentSreTelemetry telemetry = AgentSreTelemetry.create(sdk).bind(bus);
+    private AgentSreTelemetry telemetry = AgentSreTelemetry.create(sdk, SreComponents.builder().bus(bus).build());
+
+    /** Exports the bus and the given components (replacing the bus-only exporter). */
+    private void export(SreComponents.Builder components) {
+        telemetry.close();
+        telemetry = AgentSreTelemetry.create(sdk, components.bus(bus).build());
+    }
 
     @AfterEach
     void close() {
@@ -73,8 +79,8 @@ class AgentSreTelemetryTest {
     void everyInstrumentIsExportedWithItsValueAfterAScriptedScenario() {
         TelemetryScenario scenario = new TelemetryScenario(bus, clock).build();
         scenario.run();
-        telemetry.bind(scenario.slo).bind(scenario.breakers).bind(scenario.guard).bind(scenario.detector).bind(scenario.experiment)
-                .bind(scenario.alerts);
+        export(SreComponents.builder().slo(scenario.slo).breakers(scenario.breakers).costGuard(scenario.guard)
+                .rogueDetector(scenario.detector).experiment(scenario.experiment).alertManager(scenario.alerts));
 
         Map<String, MetricData> m = collect();
         assertThat(m.keySet()).containsAll(TelemetryNames.ALL.stream().map(InstrumentSpec::name).collect(Collectors.toList()));
@@ -163,7 +169,7 @@ class AgentSreTelemetryTest {
             }
         };
         Slo slo = Slo.builder("s").indicator(broken).errorBudget(ErrorBudget.builder().target(0.99).clock(clock).build()).build();
-        telemetry.bind(slo);
+        export(SreComponents.builder().slo(slo));
         slo.recordEvent(true); // the agent's own call is unaffected: evaluate() throws only inside the exporter's callback
         Map<String, MetricData> m = collect();
         assertThat(m).containsKey("agentsre.slo.error_budget.remaining");
@@ -173,7 +179,7 @@ class AgentSreTelemetryTest {
     @Test
     void closingStopsEveryCallbackAndListener() {
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults(), bus);
-        telemetry.bind(breakers);
+        export(SreComponents.builder().breakers(breakers));
         breakers.get("a").recordSuccess();
         assertThat(collect()).containsKey("agentsre.breaker.state");
         telemetry.close();
@@ -184,10 +190,14 @@ class AgentSreTelemetryTest {
     @Test
     void theNoopExporterAcceptsEverything() {
         try (AgentSreTelemetry noop = AgentSreTelemetry.noop()) {
-            SreEventBus other = new SreEventBus();
-            noop.bind(other).bind(CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults(), other));
+            assertThat(noop.components().buses()).isEmpty();
+        }
+        SreEventBus other = new SreEventBus();
+        try (AgentSreTelemetry global = AgentSreTelemetry.global(SreComponents.builder().bus(other)
+                .breakers(CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults(), other)).build())) {
             assertThat(other.listenerCount()).isEqualTo(1);
         }
+        assertThat(other.listenerCount()).isZero();
         assertThat(AgentSreTelemetry.instrumentationVersion()).isEqualTo("0.1.0-SNAPSHOT");
     }
 

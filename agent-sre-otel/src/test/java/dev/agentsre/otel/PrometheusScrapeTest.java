@@ -39,7 +39,7 @@ class PrometheusScrapeTest {
             slo.errorBudget().recordEvents(95, 5);
             CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults(), bus);
             breakers.get("writer").forceOpen();
-            AgentSreTelemetry.create(sdk).bind(bus).bind(slo).bind(breakers);
+            AgentSreTelemetry.create(sdk, SreComponents.builder().bus(bus).slo(slo).breakers(breakers).build());
             dev.agentsre.cost.CostGuard guard = dev.agentsre.cost.CostGuard.builder().eventBus(bus).build();
             guard.recordCost("researcher", "t1", 1.25);
 

@@ -60,7 +60,7 @@ class SloTemplateTelemetryTest {
         InMemoryMetricReader reader = InMemoryMetricReader.create();
         try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build()).build();
-             AgentSreTelemetry telemetry = AgentSreTelemetry.create(sdk).bind(template)) {
+             AgentSreTelemetry telemetry = AgentSreTelemetry.create(sdk, SreComponents.builder().sloTemplate(template).build())) {
             traffic();
 
             var metrics = reader.collectAllMetrics().stream().collect(Collectors.toMap(MetricData::getName, m -> m));
@@ -81,7 +81,7 @@ class SloTemplateTelemetryTest {
     @Test
     void micrometerRegistersEveryAgentsSloAndRemovesTheMetersOfAnExpiredAgent() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(template);
+        AgentSreMeterBinder binder = new AgentSreMeterBinder(SreComponents.builder().sloTemplate(template).build());
         binder.bindTo(registry);
         traffic();
         binder.refresh();

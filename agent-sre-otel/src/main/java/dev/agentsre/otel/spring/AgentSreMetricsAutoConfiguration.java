@@ -5,6 +5,7 @@ import dev.agentsre.integration.spring.AgentSreAlertingAutoConfiguration;
 import dev.agentsre.integration.spring.AgentSreAutoConfiguration;
 import dev.agentsre.integration.spring.AgentSreComponents;
 import dev.agentsre.otel.AgentSreMeterBinder;
+import dev.agentsre.otel.SreComponents;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -27,22 +28,22 @@ public class AgentSreMetricsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public AgentSreMeterBinder agentSreMeterBinder(AgentSreComponents components, ObjectProvider<AlertManager> alerts) {
-        AgentSreMeterBinder binder = new AgentSreMeterBinder().bind(components.eventBus());
-        components.slos().forEach(binder::bind);
-        components.sloTemplates().forEach(binder::bind);
+        SreComponents.Builder exported = SreComponents.builder().bus(components.eventBus());
+        components.slos().forEach(exported::slo);
+        components.sloTemplates().forEach(exported::sloTemplate);
         if (components.costGuard() != null) {
-            binder.bind(components.costGuard());
+            exported.costGuard(components.costGuard());
         }
         if (components.agentBreakers() != null) {
-            binder.bind(components.agentBreakers());
+            exported.breakers(components.agentBreakers());
         }
         if (components.dependencyBreakers() != null) {
-            binder.bind(components.dependencyBreakers());
+            exported.breakers(components.dependencyBreakers());
         }
         if (components.rogueDetector() != null) {
-            binder.bind(components.rogueDetector());
+            exported.rogueDetector(components.rogueDetector());
         }
-        alerts.ifAvailable(binder::bind);
-        return binder;
+        alerts.ifAvailable(exported::alertManager);
+        return new AgentSreMeterBinder(exported.build());
     }
 }
