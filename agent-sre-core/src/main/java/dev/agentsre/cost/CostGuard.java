@@ -124,7 +124,7 @@ public final class CostGuard {
     private static final Budget[] NO_BUDGETS = new Budget[0];
 
     static {
-        InFlightCost.install(new InFlight());
+        InFlightCost.install(new InFlightCharges());
     }
 
     private final CostGuardConfig config;
@@ -586,6 +586,52 @@ public final class CostGuard {
         return agentId + "#" + wrappedCalls.incrementAndGet();
     }
 
+    // For InFlightCharges (the pipeline's in-flight operations, in this package).
+    long perTaskLimitNanos() {
+        return perTaskLimitNanos;
+    }
+
+    Enforcement enforcement() {
+        return enforcement;
+    }
+
+    PriceTable.Rates ratesOf(String model) {
+        return rates(model);
+    }
+
+    boolean isUnknownModelRates(PriceTable.Rates rates) {
+        return rates == unknownModelRates;
+    }
+
+    void unknownModelCharged(String agentId, String taskId, String model, long nanos) {
+        publishUnknownModel(agentId, taskId, model, nanos);
+    }
+
+    CostReservation reserveNanos(String agentId, String taskId, long estimateNanos) {
+        return reserve(agentId, taskId, Money.checkNanos("estimatedCost", estimateNanos));
+    }
+
+    /** Appends an alert that is no budget transition (and publishes it), for the in-flight charges. */
+    List<CostAlert> otherAlert(List<CostAlert> alerts, CostAlert alert) {
+        return other(alerts, alert);
+    }
+
+    /** Publishes the anomalies a task's spend raised. */
+    void otherAlerts(List<CostAlert> raised) {
+        others(null, raised);
+    }
+
+    CostAlert overLimitAlert(String agentId, String taskId, long spent, long now) {
+        return overLimit(agentId, taskId, spent, now);
+    }
+
+    /** Publishes a charge, building the event only when someone listens for it. */
+    void charged(long now, String agentId, String taskId, String tenant, String model, long nanos) {
+        if (eventBus.listenerCount() > 0 && eventBus.hasListeners(CostCharged.class)) {
+            eventBus.publish(new CostCharged(Instant.ofEpochMilli(now), agentId, taskId, tenant, model, Money.toUsd(nanos)));
+        }
+    }
+
     /** Reserves or throws the refusal. */
     private CostReservation admit(String agentId, String taskId, double estimateUsd) {
         return reserve(agentId, taskId, estimateUsd).orThrow();
@@ -668,10 +714,7 @@ public final class CostGuard {
             }
             ledger.lastActivityMillis = now;
         }
-        if (eventBus.listenerCount() > 0 && eventBus.hasListeners(CostCharged.class)) {
-            eventBus.publish(new CostCharged(Instant.ofEpochMilli(now), agentId, taskId, ledger == null ? null : ledger.tenant, model,
-                    Money.toUsd(nanos)));
-        }
+        charged(now, agentId, taskId, ledger == null ? null : ledger.tenant, model, nanos);
         return alerts == null ? List.of() : List.copyOf(alerts);
     }
 
@@ -968,140 +1011,6 @@ public final class CostGuard {
 
     /** An idempotency key: the three ids as they are (a separator character could collide with one inside an id). */
     private record ChargeKey(String agentId, String taskId, String chargeId) {
-    }
-
-    // ------------------------------------------------------------------ in flight (the AgentSre pipeline)
-
-    private CostDecision checkCall(CostReservation task, long taskTotal, long worstCase) {
-        long now = clock.millis();
-        Budget[] budgets = task.budgets;
-        Period[] periods = task.heldIn();
-        int spentOut = -1;
-        for (int i = budgets.length - 1; i >= 0; i--) { // organisation first: its kill covers everyone
-            Budget budget = budgets[i];
-            Period current = enforcement.current(budget, now);
-            if (current.state() == BudgetState.KILLED || periods[i].state() == BudgetState.KILLED) {
-                // a kill now stops a task that started before it, whichever period its money goes to
-                return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(current));
-            }
-            if (budget.limited() && periods[i].spentNanos() >= budget.limitNanos) {
-                spentOut = i; // the most specific one wins
-            }
-        }
-        if (perTaskLimitNanos != Budget.UNLIMITED && (taskTotal >= perTaskLimitNanos || Money.sum(taskTotal, worstCase) > perTaskLimitNanos)) {
-            return CostDecision.deny(BudgetScope.TASK, taskTotal >= perTaskLimitNanos
-                    ? "task '" + task.taskId() + "' has spent " + Money.format(taskTotal) + " of its per-task limit of "
-                            + Money.format(perTaskLimitNanos)
-                    : "task '" + task.taskId() + "' has spent " + Money.format(taskTotal) + "; the next call's worst case of "
-                            + Money.format(worstCase) + " would pass its per-task limit of " + Money.format(perTaskLimitNanos));
-        }
-        if (spentOut >= 0) {
-            return CostDecision.deny(budgets[spentOut].scope, "the " + budgets[spentOut].describe(periods[spentOut]) + " is spent");
-        }
-        if (worstCase > 0) {
-            long own = task.heldNanos();
-            for (int i = 0; i < budgets.length; i++) {
-                if (!budgets[i].tryHold(periods[i], worstCase, own)) {
-                    for (int j = 0; j < i; j++) {
-                        Budget.release(periods[j], worstCase);
-                    }
-                    return CostDecision.deny(budgets[i].scope, "the next call's worst case of " + Money.format(worstCase)
-                            + " does not fit the " + budgets[i].describe(periods[i]));
-                }
-            }
-        }
-        return null;
-    }
-
-    private void chargeInFlight(CostReservation task, long nanos, long release, String model, CostReservation root, long rootTotal) {
-        long now = clock.millis();
-        List<CostAlert> alerts = null;
-        Budget[] budgets = task.budgets;
-        Period[] periods = task.heldIn();
-        if (nanos > 0) {
-            for (int i = 0; i < budgets.length; i++) {
-                periods[i].charge(nanos); // the task's own periods: a task belongs to the day it was admitted in
-                alerts = enforcement.afterCharge(budgets[i], periods[i], task.agentId(), task.taskId(), now, alerts);
-            }
-            task.drawDown(nanos);
-        }
-        if (release > 0) {
-            for (Period p : periods) {
-                Budget.release(p, release);
-            }
-        }
-        if (nanos > 0) {
-            if (perTaskLimitNanos != Budget.UNLIMITED && rootTotal > perTaskLimitNanos && !root.overLimitAlerted) {
-                root.overLimitAlerted = true;
-                other(null, overLimit(root.agentId(), root.taskId(), rootTotal, now));
-            }
-            task.ledger.lastActivityMillis = now;
-            if (eventBus.listenerCount() > 0 && eventBus.hasListeners(CostCharged.class)) {
-                eventBus.publish(new CostCharged(Instant.ofEpochMilli(now), task.agentId(), task.taskId(), task.ledger.tenant, model,
-                        Money.toUsd(nanos)));
-            }
-        }
-    }
-
-    private void finishInFlight(CostReservation task, long extra, long ownTotal) {
-        if (extra > 0) {
-            chargeInFlight(task, extra, 0, null, task, 0);
-        }
-        if (!task.finishInFlight()) {
-            return;
-        }
-        SpendAnomalies anomalies = task.ledger.anomalies;
-        if (anomalies != null) {
-            others(null, anomalies.check(task.taskId(), Money.sum(ownTotal, extra), clock.millis(), null));
-        }
-    }
-
-    /** The pipeline's access to the in-flight operations (see {@link InFlightCost}). */
-    private static final class InFlight extends InFlightCost {
-        @Override
-        public long perTaskLimitNanos(CostGuard guard) {
-            return guard.perTaskLimitNanos;
-        }
-
-        @Override
-        public Object rates(CostGuard guard, String model) {
-            return guard.rates(model);
-        }
-
-        @Override
-        public long price(CostGuard guard, Object rates, String agentId, String taskId, String model, TokenUsage usage, boolean charged) {
-            PriceTable.Rates r = (PriceTable.Rates) rates;
-            long nanos = Money.checkNanos("the usage's price", r.totalNanos(usage));
-            if (charged && r == guard.unknownModelRates) {
-                guard.publishUnknownModel(agentId, taskId, model, nanos);
-            }
-            return nanos;
-        }
-
-        @Override
-        public long priceNanos(CostGuard guard, String agentId, String taskId, String model, TokenUsage usage, boolean charged) {
-            return price(guard, guard.rates(model), agentId, taskId, model, usage, charged);
-        }
-
-        @Override
-        public CostReservation reserve(CostGuard guard, String agentId, String taskId, long estimateNanos) {
-            return guard.reserve(agentId, taskId, Money.checkNanos("estimatedCost", estimateNanos));
-        }
-
-        @Override
-        public CostDecision checkCall(CostReservation task, long taskTotalNanos, long worstCaseNanos) {
-            return task.guard().checkCall(task, taskTotalNanos, worstCaseNanos);
-        }
-
-        @Override
-        public void charge(CostReservation task, long nanos, long releaseNanos, String model, CostReservation root, long rootTotalNanos) {
-            task.guard().chargeInFlight(task, nanos, releaseNanos, model, root, rootTotalNanos);
-        }
-
-        @Override
-        public void finish(CostReservation task, long extraNanos, long ownTotalNanos) {
-            task.guard().finishInFlight(task, extraNanos, ownTotalNanos);
-        }
     }
 
     /**

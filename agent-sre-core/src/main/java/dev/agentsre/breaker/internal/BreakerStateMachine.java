@@ -574,6 +574,7 @@ public final class BreakerStateMachine {
 
         @Override
         public void onSuccess(long duration, TimeUnit unit) {
+            checkUnit(unit);
             if (admitted.kind != CircuitState.DISABLED && once()) {
                 record(admitted, unit.toMillis(duration), endTime(), Outcome.SUCCESS, null);
             }
@@ -581,6 +582,7 @@ public final class BreakerStateMachine {
 
         @Override
         public void onResult(long duration, TimeUnit unit, Object result) {
+            checkUnit(unit);
             if (admitted.kind != CircuitState.DISABLED && once()) {
                 record(admitted, unit.toMillis(duration), endTime(), isFailureResult(result) ? Outcome.FAILURE : Outcome.SUCCESS, null);
             }
@@ -588,6 +590,7 @@ public final class BreakerStateMachine {
 
         @Override
         public void onError(long duration, TimeUnit unit, Throwable error) {
+            checkUnit(unit);
             if (error == null) {
                 throw new IllegalArgumentException("error must not be null");
             }
@@ -599,6 +602,12 @@ public final class BreakerStateMachine {
         @Override
         public void release() {
             // nothing was taken
+        }
+
+        private void checkUnit(TimeUnit unit) {
+            if (unit == null) {
+                throw new IllegalArgumentException("unit must not be null");
+            }
         }
 
         /** Whether this is the permit's first report (a shared permit serves many calls: always). */
