@@ -90,7 +90,7 @@ import java.util.function.ToDoubleFunction;
  * {@link CostGuardConfig.Settings#unknownModelPrice} (or a table with a fallback price) — are priced at
  * that price and an {@link UnknownModelPriced} event is published (lenient).
  *
- * <p><b>Money</b> is exact: amounts are validated (NaN, infinite, negative or above $1,000,000,000 are
+ * <p><b>Money</b> is exact: amounts are validated (NaN, infinite, negative or above $9,000,000,000 are
  * rejected before anything changes) and accumulated in fixed point; sums saturate instead of wrapping.
  *
  * <p><b>Memory, and eviction that never lifts enforcement.</b> At most {@code maxAgents} agents

@@ -44,7 +44,7 @@ import java.util.function.Function;
  *   <tr><td>{@code clock}</td><td>{@link Clock#systemUTC()}</td><td>time source</td></tr>
  * </table>
  *
- * <p>Every amount is validated where it is set: NaN, infinite, negative or above $1,000,000,000 is an
+ * <p>Every amount is validated where it is set: NaN, infinite, negative or above $9,000,000,000 is an
  * {@link IllegalArgumentException} naming the setting. Immutable and thread-safe.
  */
 public final class CostGuardConfig {
@@ -393,7 +393,7 @@ public final class CostGuardConfig {
         /**
          * Largest cost of one task, in USD: its spend and its open holds together.
          *
-         * @throws IllegalArgumentException if NaN, infinite, negative or above $1,000,000,000
+         * @throws IllegalArgumentException if NaN, infinite, negative or above $9,000,000,000
          */
         public B perTaskLimit(double usd) {
             this.perTaskLimit = Money.toNanos("perTaskLimit", usd);
@@ -403,7 +403,7 @@ public final class CostGuardConfig {
         /**
          * Daily limit of every agent, in USD.
          *
-         * @throws IllegalArgumentException if NaN, infinite, negative or above $1,000,000,000
+         * @throws IllegalArgumentException if NaN, infinite, negative or above $9,000,000,000
          */
         public B perAgentDailyLimit(double usd) {
             this.agentDailyLimit = Money.toNanos("perAgentDailyLimit", usd);
@@ -423,7 +423,7 @@ public final class CostGuardConfig {
         /**
          * Monthly budget of the organisation, in USD.
          *
-         * @throws IllegalArgumentException if NaN, infinite, negative or above $1,000,000,000
+         * @throws IllegalArgumentException if NaN, infinite, negative or above $9,000,000,000
          */
         public B orgMonthlyBudget(double usd) {
             this.orgMonthlyBudget = Money.toNanos("orgMonthlyBudget", usd);
@@ -454,7 +454,7 @@ public final class CostGuardConfig {
         /**
          * Monthly budget of every tenant without its own, in USD.
          *
-         * @throws IllegalArgumentException if NaN, infinite, negative or above $1,000,000,000
+         * @throws IllegalArgumentException if NaN, infinite, negative or above $9,000,000,000
          */
         public B perTenantMonthlyBudget(double usd) {
             this.defaultTenantLimit = Money.toNanos("perTenantMonthlyBudget", usd);

@@ -17,11 +17,11 @@ public final class Money {
 
     /** Nano-dollars per dollar. */
     public static final long NANOS_PER_USD = 1_000_000_000L;
-    /** The largest single amount, in nano-dollars: one billion dollars. */
-    public static final long MAX_NANOS = 1_000_000_000L * NANOS_PER_USD;
+    /** The largest single amount, in nano-dollars: nine billion dollars (a {@code long} holds about 9.22). */
+    public static final long MAX_NANOS = 9_000_000_000L * NANOS_PER_USD;
     /** The largest single amount, for messages. */
-    public static final String MAX_USD_TEXT = "$1,000,000,000";
-    private static final double MAX_USD = 1e9;
+    public static final String MAX_USD_TEXT = "$9,000,000,000";
+    private static final double MAX_USD = 9e9;
     private static final BigDecimal NANOS = BigDecimal.valueOf(NANOS_PER_USD);
     private static final BigDecimal MAX = BigDecimal.valueOf(MAX_NANOS);
 

@@ -307,7 +307,7 @@ class CostGuardHardeningTest {
         assertThat(guard.organizationSnapshot().spentUsd()).isPositive();
         assertThat(guard.checkTask("a", 1.00).allowed()).isFalse();
         assertThat(guard.reserve("a", "x", 1.00).isGranted()).isFalse();
-        assertThatThrownBy(() -> guard.recordCost("a", "t", 2e9)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> guard.recordCost("a", "t", 1e10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("usd");
         assertThatThrownBy(() -> CostGuard.builder().orgMonthlyBudget(1e10)).hasMessageContaining("orgMonthlyBudget");
     }
