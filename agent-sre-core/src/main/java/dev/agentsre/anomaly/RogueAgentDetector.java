@@ -104,6 +104,8 @@ public final class RogueAgentDetector {
     private final OrderedEvents events;
     private final Clock clock;
     private final long frequencyWindowMillis;
+    /** The latest time the clock has shown this detector (timestamps up to it need no clock read). */
+    private volatile long clockSeen = Long.MIN_VALUE;
     private final BoundedRegistry<String, AgentBehaviour> agents;
     private final AssessmentHistory history;
     private final ConcurrentHashMap<String, Set<String>> profiles = new ConcurrentHashMap<>();
@@ -307,16 +309,19 @@ public final class RogueAgentDetector {
         Check.notBlank("agentId", agentId);
         Check.notBlank("toolName", toolName);
         Check.notNull("timestamp", timestamp);
-        long now = clock.millis();
         long at = timestamp.toEpochMilli();
-        if (at > now + frequencyWindowMillis) {
-            // A time far ahead (a unit mistake, a skewed host) would park the frequency bucket in the
-            // future and silence the agent's frequency signal until the clock got there.
-            throw new IllegalArgumentException("timestamp must not be more than the frequency window ("
-                    + Durations.format(Duration.ofMillis(frequencyWindowMillis)) + ") ahead of the detector's clock ("
-                    + Instant.ofEpochMilli(now) + "), got " + timestamp);
+        if (at > clockSeen) { // most timestamps are at or before a time the clock has shown: no read
+            long now = clock.millis();
+            clockSeen = Math.max(clockSeen, now); // a benign race: a lower value only costs another read
+            if (at > now + frequencyWindowMillis) {
+                // A time far ahead (a unit mistake, a skewed host) would park the frequency bucket in the
+                // future and silence the agent's frequency signal until the clock got there.
+                throw new IllegalArgumentException("timestamp must not be more than the frequency window ("
+                        + Durations.format(Duration.ofMillis(frequencyWindowMillis)) + ") ahead of the detector's clock ("
+                        + Instant.ofEpochMilli(now) + "), got " + timestamp);
+            }
+            at = Math.min(at, now); // a little ahead (clock skew): counted now
         }
-        at = Math.min(at, now); // a little ahead (clock skew): counted now
         while (true) {
             AgentBehaviour behaviour = behaviour(agentId, at);
             synchronized (behaviour) {

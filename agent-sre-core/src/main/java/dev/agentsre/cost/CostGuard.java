@@ -287,7 +287,7 @@ public final class CostGuard {
             Period[] periods = scopes.periods();
             int held = 0;
             while (held < budgets.length && budgets[held].tryHold(periods[held], estimate, 0)) {
-                budgets[held].reservations.incrementAndGet();
+                countReservation(budgets[held], 1);
                 held++;
             }
             if (held == budgets.length && !scopes.stillLive()) {
@@ -313,7 +313,18 @@ public final class CostGuard {
     private static void undo(Budget[] budgets, Period[] periods, int held, long estimate) {
         for (int i = 0; i < held; i++) {
             Budget.release(periods[i], estimate);
-            budgets[i].reservations.decrementAndGet();
+            countReservation(budgets[i], -1);
+        }
+    }
+
+    /**
+     * Open reservations pin the agent's and the tenant's budget (evicting them would lose where the
+     * commit goes); the organisation's is never evicted, so its counter — the one every thread would
+     * share — is left alone.
+     */
+    private static void countReservation(Budget budget, int delta) {
+        if (budget.scope != BudgetScope.ORGANIZATION) {
+            budget.reservations.addAndGet(delta);
         }
     }
 
@@ -932,7 +943,7 @@ public final class CostGuard {
     void closed(CostReservation reservation) {
         openReservations.remove(reservation.id(), reservation);
         for (Budget budget : reservation.budgets) {
-            budget.reservations.decrementAndGet();
+            countReservation(budget, -1);
         }
         if (reservation.taskTotal != null) {
             reservation.taskTotal.release(reservation.estimateNanos());

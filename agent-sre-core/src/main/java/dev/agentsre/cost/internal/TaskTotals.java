@@ -2,13 +2,17 @@ package dev.agentsre.cost.internal;
 
 import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.Money;
+import dev.agentsre.internal.Retirable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What each task has spent and holds, for the per-task limit: at most {@code capacity} tasks, the
  * least recently used evicted first — but never one that holds a reservation (its limit is being
  * enforced right now). A task's check-and-hold is atomic: sixteen threads reserving $1 each for one
  * task under a $2 limit get exactly two grants, and a task's second $2 reservation is refused while
- * the first is open. Memory: about 150 bytes per task. Not API.
+ * the first is open. Lock-free: an eviction racing an update is settled by {@link Retirable}.
+ * Memory: about 150 bytes per task. Not API.
  */
 public final class TaskTotals {
 
@@ -19,7 +23,7 @@ public final class TaskTotals {
 
     /** Totals of at most {@code capacity} tasks. */
     public TaskTotals(int capacity) {
-        this.tasks = new BoundedRegistry<>(capacity, Total::tryRetire, null);
+        this.tasks = new BoundedRegistry<>(capacity, total -> total.tryRetire(0), null);
     }
 
     /** Number of tasks tracked. */
@@ -43,18 +47,14 @@ public final class TaskTotals {
             if (total == null) {
                 return Hold.FULL;
             }
-            synchronized (total) {
-                if (total.retired) {
-                    continue; // evicted between the lookup and the lock: the new entry
-                }
-                if (Money.sum(total.spent, total.held, nanos) > limit) {
-                    holder[0] = total;
-                    return Hold.NO_ROOM;
-                }
-                total.held += nanos;
-                holder[0] = total;
+            holder[0] = total;
+            if (!total.tryHold(nanos, limit)) {
+                return Hold.NO_ROOM;
+            }
+            if (total.stillLive()) {
                 return Hold.TAKEN;
             }
+            // evicted before the hold could pin it: the task's new entry (the dead one is garbage)
         }
     }
 
@@ -69,16 +69,9 @@ public final class TaskTotals {
             if (total == null) {
                 return new Charge(nanos, nanos > limit); // untracked: judged alone
             }
-            synchronized (total) {
-                if (total.retired) {
-                    continue;
-                }
-                total.spent = Money.sum(total.spent, nanos);
-                boolean alert = total.spent > limit && !total.alerted;
-                if (alert) {
-                    total.alerted = true;
-                }
-                return new Charge(total.spent, alert);
+            long spent = Money.addTo(total.spent, nanos);
+            if (total.stillLive()) {
+                return new Charge(spent, spent > limit && total.alerted.compareAndSet(false, true));
             }
         }
     }
@@ -95,34 +88,47 @@ public final class TaskTotals {
     private record Key(String agentId, String taskId) {
     }
 
-    /** One task's spend and holds; guarded by its own lock. */
-    public static final class Total {
-        private long spent;
-        private long held;
-        private boolean alerted;
-        private boolean retired;
+    /** One task's spend and holds: a task holding a reservation is pinned. */
+    public static final class Total extends Retirable {
+        private final AtomicLong spent = new AtomicLong();
+        private final AtomicLong held = new AtomicLong();
+        private final AtomicBoolean alerted = new AtomicBoolean();
+
+        /** Holds {@code nanos} if the task's spend, its holds and {@code nanos} fit {@code limit}. */
+        boolean tryHold(long nanos, long limit) {
+            while (true) {
+                long current = held.get();
+                if (Money.sum(Money.read(spent), current, nanos) > limit) {
+                    return false;
+                }
+                if (held.compareAndSet(current, current + nanos)) {
+                    if (Money.sum(Money.read(spent), current, nanos) <= limit) {
+                        return true;
+                    }
+                    held.addAndGet(-nanos); // a charge landed in between: no room after all
+                    return false;
+                }
+            }
+        }
 
         /** Gives back {@code nanos} held. */
-        public synchronized void release(long nanos) {
-            held -= nanos;
+        public void release(long nanos) {
+            held.addAndGet(-nanos);
         }
 
         /** What the task has spent. */
-        public synchronized long spent() {
-            return spent;
+        public long spent() {
+            return Money.read(spent);
         }
 
         /** What the task holds. */
-        public synchronized long held() {
-            return held;
+        public long held() {
+            return held.get();
         }
 
-        synchronized boolean tryRetire() {
-            if (held > 0) {
-                return false;
-            }
-            retired = true;
-            return true;
+        @Override
+        protected boolean pinned(long now) {
+            return held.get() > 0;
         }
     }
 }
