@@ -15,6 +15,8 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.ExhaustionActionTaken;
 import dev.agentsre.event.PostFlightFailed;
 import dev.agentsre.event.SreEventBus;
+import dev.agentsre.guard.CallGuard;
+import dev.agentsre.guard.GuardedTask;
 import dev.agentsre.internal.Throwables;
 import dev.agentsre.replay.TraceStore;
 import dev.agentsre.slo.ErrorBudget;
@@ -118,13 +120,25 @@ class PipelineHardeningTest {
         }
     }
 
-    // #3: a post-flight failure (a trace write) replaced the agent's result and skipped the steps after it.
+    // #3: a post-flight failure (an SLO listener, a trace write) replaced the agent's result and skipped
+    // the steps after it.
     @Test
-    void defect3_aFailingTraceWriteNeitherReplacesTheResultNorSkipsTheBudgetAndTheBreaker(@TempDir Path dir) throws Exception {
+    void defect3_aFailingPostFlightStepNeitherReplacesTheResultNorSkipsTheOthers(@TempDir Path dir) throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("a-file"), "x"); // saving a trace under it fails
         CostGuard guard = CostGuard.builder().clock(clock).eventBus(bus).build();
         CircuitBreakerRegistry breakers = breakers(1);
-        AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).costGuard(guard).breakers(breakers)
+        Slo slo = Slo.builder("reliability").agentId("a").indicator(Slis.taskSuccessRate().build())
+                .errorBudget(ErrorBudget.builder().total(0.1).clock(clock).build()).eventBus(bus).clock(clock).build();
+        bus.subscribe(dev.agentsre.event.SloEvent.class, e -> {
+            throw new IllegalStateException("a broken SLO listener");
+        });
+        CallGuard audit = new CallGuard() {
+            @Override
+            public void afterTask(GuardedTask task) {
+                throw new java.io.UncheckedIOException(new IOException("audit log unavailable"));
+            }
+        };
+        AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).guard(audit).slo(slo).costGuard(guard).breakers(breakers)
                 .traceStore(TraceStore.directory(notADirectory)).build();
 
         String answer = sre.agent("a").task("t").estimatedCost(0.25).call(ctx -> ctx.tool("search", "q", () -> "docs"));
@@ -133,8 +147,9 @@ class PipelineHardeningTest {
         assertThat(guard.organizationSnapshot().spentUsd()).isEqualByComparingTo("0.25"); // charged its estimate
         assertThat(guard.openReservations()).isZero();
         assertThat(breakers.get("a").snapshot().successfulCalls()).isEqualTo(1);
-        assertThat(postFlight).singleElement().satisfies(e -> assertThat(e.step()).isEqualTo("trace write"));
-        assertThat(sre.guardFailures()).isEqualTo(1);
+        assertThat(slo.errorBudget().lifetimeEvents()).isEqualTo(1);
+        assertThat(postFlight).extracting(PostFlightFailed::step).contains("afterTask of " + audit);
+        assertThat(sre.guardFailures()).isPositive();
     }
 
     // #3: a call's usage function that throws replaced the call's result after the call had run.

@@ -27,7 +27,7 @@ import dev.agentsre.slo.Slo;
 import dev.agentsre.slo.SloStatus;
 import dev.agentsre.slo.SloTemplate;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

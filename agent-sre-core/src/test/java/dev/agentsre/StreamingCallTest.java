@@ -13,7 +13,7 @@ import dev.agentsre.guard.CallGuard;
 import dev.agentsre.guard.GuardedCall;
 import dev.agentsre.guard.Outcome;
 import dev.agentsre.testing.Race;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

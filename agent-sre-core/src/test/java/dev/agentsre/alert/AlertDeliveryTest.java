@@ -11,7 +11,7 @@ import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.LocalHttpReceiver;
 import dev.agentsre.testing.LocalHttpReceiver.Response;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

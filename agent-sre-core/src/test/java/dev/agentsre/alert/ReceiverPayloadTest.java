@@ -8,7 +8,7 @@ import dev.agentsre.event.NotificationFailed;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.LocalHttpReceiver;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

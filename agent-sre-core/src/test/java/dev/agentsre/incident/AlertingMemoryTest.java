@@ -12,7 +12,7 @@ import dev.agentsre.event.SreEventBus;
 import dev.agentsre.slo.AlertSeverity;
 import dev.agentsre.slo.BurnRateAlert;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.time.Duration;

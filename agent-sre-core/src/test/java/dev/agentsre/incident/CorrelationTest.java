@@ -15,7 +15,7 @@ import dev.agentsre.event.ExperimentStateChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.slo.AlertSeverity;
 import dev.agentsre.slo.BurnRateAlert;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

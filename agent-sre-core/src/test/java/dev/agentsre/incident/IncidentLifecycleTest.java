@@ -11,7 +11,7 @@ import dev.agentsre.event.SreEventBus;
 import dev.agentsre.anomaly.RiskLevel;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Slo;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -16,7 +16,7 @@ import dev.agentsre.delivery.RolloutStep;
 import dev.agentsre.event.RolloutRolledBack;
 import dev.agentsre.event.RolloutStateChanged;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

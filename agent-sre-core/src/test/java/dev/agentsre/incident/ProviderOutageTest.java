@@ -18,7 +18,7 @@ import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Slo;
 import dev.agentsre.testing.LocalHttpReceiver;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

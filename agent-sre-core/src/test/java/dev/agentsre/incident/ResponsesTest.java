@@ -15,7 +15,7 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.AgentQuarantined;
 import dev.agentsre.event.IncidentResponseExecuted;
 import dev.agentsre.event.SreEventBus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import dev.agentsre.breaker.CircuitState;
 import dev.agentsre.event.RunbookExecutionChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.agentsre.cost.CostGuard;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.integration.OpenAiStub.Reply;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 

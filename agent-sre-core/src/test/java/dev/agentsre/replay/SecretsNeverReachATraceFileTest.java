@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentsre.chaos.ChaosScheduler;
 import dev.agentsre.testing.ManualScheduledExecutor;
 import dev.agentsre.testing.SecretCorpus;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

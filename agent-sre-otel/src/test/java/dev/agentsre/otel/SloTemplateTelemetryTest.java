@@ -7,7 +7,7 @@ import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Slis;
 import dev.agentsre.slo.Slo;
 import dev.agentsre.slo.SloTemplate;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

@@ -40,7 +40,7 @@ final class TelemetryScenario {
     RogueAgentDetector detector;
     ChaosExperiment experiment;
     AlertManager alerts;
-    dev.agentsre.time.ManualScheduler alertScheduler;
+    dev.agentsre.testing.ManualScheduler alertScheduler;
 
     TelemetryScenario(SreEventBus bus, ManualClock clock) {
         this.bus = bus;
@@ -63,7 +63,7 @@ final class TelemetryScenario {
         detector = new RogueAgentDetector(RogueDetectorConfig.builder().deniedTools(Set.of("shell_exec")).clock(clock).build(), bus);
         experiment = ChaosExperiment.builder("drill").fault(Fault.errorInjection("search", "boom", 1.0).everyNth(2))
                 .clock(clock).eventBus(bus).build();
-        alertScheduler = new dev.agentsre.time.ManualScheduler(clock);
+        alertScheduler = new dev.agentsre.testing.ManualScheduler(clock);
         alerts = AlertManager.builder().route(Route.root("ops").groupBy("agent_id").groupWait(Duration.ZERO))
                 .receiver(Receiver.callback("ops", n -> { }))
                 .inhibit(InhibitRule.source("severity", "critical").target("severity", "warning").equal("agent_id"))

@@ -13,7 +13,7 @@ import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.integration.OpenAiStub;
 import dev.agentsre.integration.OpenAiStub.Reply;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.TokenCountEstimator;

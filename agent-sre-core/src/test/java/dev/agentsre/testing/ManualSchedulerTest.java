@@ -1,4 +1,4 @@
-package dev.agentsre.time;
+package dev.agentsre.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
