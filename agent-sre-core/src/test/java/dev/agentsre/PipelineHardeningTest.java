@@ -88,6 +88,52 @@ class PipelineHardeningTest {
         assertThat(breakers.get("a").state()).isEqualTo(CircuitState.CLOSED);
     }
 
+    // #1 under many threads: eight slow tasks admitted while CLOSED finish after the circuit opened and a
+    // probe took the one half-open slot; their successes neither close the circuit nor free the slot.
+    @Test
+    void defect1_eightSlowTasksAdmittedWhileClosedNeitherCloseTheCircuitNorFreeTheProbeSlot() throws Exception {
+        CircuitBreakerRegistry breakers = breakers(1);
+        List<String> transitions = Collections.synchronizedList(new ArrayList<>());
+        bus.subscribe(dev.agentsre.event.CircuitStateChanged.class, e -> transitions.add(e.from() + "->" + e.to()));
+        AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).breakers(breakers).build();
+        int slowTasks = 8;
+        CountDownLatch admitted = new CountDownLatch(slowTasks);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> answers = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < slowTasks; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    answers.add(sre.agent("a").task("slow").call(ctx -> {
+                        admitted.countDown();
+                        release.await();
+                        return "slow success";
+                    }));
+                } catch (Exception e) {
+                    answers.add(e.toString());
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        assertThat(admitted.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> sre.agent("a").task("fails").call(PipelineHardeningTest::fail)).isInstanceOf(IllegalStateException.class);
+        clock.advance(Duration.ofSeconds(30));
+        CompletableFuture<String> probeAnswer = new CompletableFuture<>();
+        CompletionStage<String> probe = sre.agent("a").task("probe").callAsync(c -> probeAnswer);
+        release.countDown();
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+
+        assertThat(answers).hasSize(slowTasks).containsOnly("slow success");
+        assertThat(breakers.get("a").state()).isEqualTo(CircuitState.HALF_OPEN);
+        assertThatThrownBy(() -> sre.agent("a").task("second probe").call(ctx -> "x")).isInstanceOf(CircuitOpenRefusedException.class);
+        probeAnswer.complete("ok");
+        assertThat(probe.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+        assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+    }
+
     // #4: with a half-open cap of 1, nine probe bodies ran at once through the pipeline.
     @Test
     void defect4_theHalfOpenProbeCapHoldsThroughThePipelineUnderNineThreads() throws Exception {

@@ -175,6 +175,35 @@ class CostGuardHardeningTest {
         assertThat(events).filteredOn(BudgetPeriodRolledOver.class::isInstance).isEmpty();
     }
 
+    // #9 under many threads: reservations taken before midnight commit after it while sixteen threads
+    // reserve in the new day; day 2 holds exactly its own money.
+    @Test
+    void defect9_sixteenThreadsStraddlingMidnightChargeEachReservationToItsOwnDay() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            clock.set(BEFORE_MIDNIGHT);
+            CostGuard guard = guard().perAgentDailyLimit(10.00).killSwitchThreshold(1.0).build();
+            List<CostReservation> lateNight = Collections.synchronizedList(new ArrayList<>());
+            Race.run(8, thread -> lateNight.add(guard.reserve("a", "night-" + thread, 1.00)));
+            assertThat(lateNight).allMatch(CostReservation::isGranted);
+            clock.advance(Duration.ofSeconds(2)); // 00:00:01
+            List<CostReservation> morning = Collections.synchronizedList(new ArrayList<>());
+            Race.run(16, thread -> {
+                if (thread < lateNight.size()) {
+                    lateNight.get(thread).commit(1.00); // day 1's money, committed in day 2
+                }
+                CostReservation r = guard.reserve("a", "morning-" + thread, 1.00);
+                if (r.isGranted()) {
+                    morning.add(r);
+                }
+            });
+            // Day 2's room is exactly its limit: none of day 1's commits took any of it.
+            assertThat(morning).as("round %d", round).hasSize(10);
+            morning.forEach(r -> r.commit(1.00));
+            assertThat(guard.snapshot("a").spentUsd()).as("round %d", round).isEqualByComparingTo("10.00");
+            assertThat(guard.snapshot("a").heldUsd()).isEqualByComparingTo("0");
+        }
+    }
+
     // #10: at the agent cap, agents whose period was not over were evicted with their state: a KILLED
     // agent came back ACTIVE with $0 spent after 200 new ids.
     @Test
@@ -250,6 +279,38 @@ class CostGuardHardeningTest {
             }
         }
         assertThat(admitted).isEqualTo(60);
+    }
+
+    // #11 under many threads: ten agents asking at once every second share the organisation's throttled
+    // rate, while eight threads bring new tenants against the tenant cap and one killed tenant stays.
+    @Test
+    void defect11_tenAgentsAtOnceShareTheOrganisationsRateAndTenantsStayBoundedUnderEightThreads() throws Exception {
+        CostGuard guard = guard().orgMonthlyBudget(100.00).autoThrottle(true).throttleThreshold(0.5).throttledTasksPerMinute(6).build();
+        guard.recordCost("spender", "t", 60.00);
+        AtomicInteger admitted = new AtomicInteger();
+        for (int second = 0; second < 120; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            Race.run(10, agent -> {
+                if (guard.checkTask("agent-" + agent, 0.01).allowed()) {
+                    admitted.incrementAndGet();
+                }
+            });
+        }
+        assertThat(admitted).hasValue(12); // one every 10 s for two minutes, whoever asks
+
+        CostGuard tenants = guard().tenantOf(agent -> "tenant-of-" + agent).perTenantMonthlyBudget(100.00).killSwitchThreshold(0.5)
+                .maxTenants(50).maxAgents(50).build();
+        tenants.recordCost("big", "t", 60.00);
+        AtomicLong maxTracked = new AtomicLong();
+        Race.run(8, thread -> {
+            for (int i = 0; i < 1_000; i++) {
+                tenants.checkTask("t" + thread + "-" + i, 0.01);
+                maxTracked.accumulateAndGet(tenants.trackedTenants(), Math::max);
+            }
+        });
+        assertThat(maxTracked.get()).isLessThanOrEqualTo(50);
+        assertThat(tenants.tenantSnapshot("tenant-of-big").state()).isEqualTo(BudgetState.KILLED);
+        assertThat(tenants.checkTask("big", 0.01).action()).isEqualTo(BudgetAction.KILL);
     }
 
     // #11: snapshot(id) and state(id) created a ledger for an unknown id (how the exporter resurrected evicted agents).

@@ -106,7 +106,7 @@ class BoundedRegistryTest {
     }
 
     @Test
-    void evictionIsAmortisedConstantWhenNothingIsPinned() {
+    void defect16_evictionIsAmortisedConstantWhenNothingIsPinned() {
         BoundedRegistry<String, Value> registry = registry(1_000);
         for (int i = 0; i < 200_000; i++) {
             registry.getOrCreate("id-" + i, Value::new);
@@ -120,7 +120,7 @@ class BoundedRegistryTest {
     }
 
     @Test
-    void refusalsStayAmortisedConstantWhenEverythingIsPinned() {
+    void defect16_refusalsStayAmortisedConstantWhenEverythingIsPinned() {
         int capacity = 10_000;
         BoundedRegistry<String, Value> registry = registry(capacity);
         for (int i = 0; i < capacity; i++) {
@@ -134,6 +134,29 @@ class BoundedRegistryTest {
         // A limited scan per refusal plus a full sweep (two rotations) every size / LIMITED_SCAN refusals.
         long perRefusal = BoundedRegistry.LIMITED_SCAN + 2L * BoundedRegistry.LIMITED_SCAN + 1;
         assertThat(registry.probes() - before).isLessThanOrEqualTo(perRefusal * attempts + 2L * capacity);
+    }
+
+    @Test
+    void defect16_newIdChurnAtTheCapUnderFourThreadsCostsAConstantNumberOfProbesPerId() throws Exception {
+        // Defect 16: every new id at the cap took a lock and sorted all 10,000 entries. Half the entries here are
+        // pinned, and four threads keep bringing ids the registry has never seen.
+        int capacity = 10_000;
+        BoundedRegistry<String, Value> registry = registry(capacity);
+        for (int i = 0; i < capacity; i++) {
+            registry.getOrCreate("seed-" + i, Value::new).pinned = i % 2 == 0;
+        }
+        long before = registry.probes();
+        int perThread = 50_000;
+        Race.run(4, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                registry.getOrCreate("t" + thread + "-" + i, Value::new);
+            }
+        });
+        long ids = 4L * perThread;
+        assertThat(registry.size()).isLessThanOrEqualTo(capacity);
+        assertThat(registry.evictions()).isGreaterThanOrEqualTo(ids - capacity); // the unpinned half keeps turning over
+        // Amortised: a bounded number of clock-hand probes per new id, independent of the capacity.
+        assertThat(registry.probes() - before).isLessThanOrEqualTo(8 * ids + 2L * capacity);
     }
 
     @Test
