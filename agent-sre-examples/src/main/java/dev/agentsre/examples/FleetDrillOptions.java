@@ -11,13 +11,17 @@ public final class FleetDrillOptions {
 
     /** Usage text printed by {@code --help} and after a bad flag. */
     public static final String USAGE = String.join(System.lineSeparator(),
-            "usage: fleet-drill [--seed N] [--agents N] [--hours N] [--out DIR] [--prometheus PORT] [--help]",
+            "usage: fleet-drill [--seed N] [--agents N] [--hours N] [--out DIR] [--prometheus PORT] [--live] [--speed N] [--otel-log] [--help]",
             "  --seed N           random seed of the simulated traffic (default 42)",
             "  --agents N         agents in the fleet, 4..50 (default 6)",
             "  --hours N          simulated hours, 2..168 (default 24); the incidents are spread over them",
             "  --out DIR          where the HTML report and the traces go (default target/fleet-drill)",
-            "  --prometheus PORT  after the drill, serve its metrics at http://localhost:PORT/metrics until Ctrl-C",
-            "                     (default: print them once through the OTel logging exporter)",
+            "  --prometheus PORT  serve the drill's metrics at http://localhost:PORT/metrics; without --live they are",
+            "                     served after the drill (frozen) until Ctrl-C",
+            "  --live             run in real time at --speed; with --prometheus, traffic keeps flowing after the",
+            "                     scripted span until Ctrl-C, so every scrape sees counters move",
+            "  --speed N          simulated seconds per real second with --live, 1..3600 (default 60: a day in 24 minutes)",
+            "  --otel-log         also print every metric through the OpenTelemetry logging exporter (standard error)",
             "  --help             print this help and exit");
 
     private long seed = 42;
@@ -25,6 +29,9 @@ public final class FleetDrillOptions {
     private int hours = 24;
     private Path out = Path.of("target", "fleet-drill");
     private int prometheusPort = -1;
+    private boolean live;
+    private int speed = 60;
+    private boolean otelLog;
     private boolean help;
 
     private FleetDrillOptions() {
@@ -38,6 +45,7 @@ public final class FleetDrillOptions {
     /** Parses the command line. */
     public static FleetDrillOptions parse(String... args) {
         FleetDrillOptions options = new FleetDrillOptions();
+        boolean speedGiven = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
@@ -47,8 +55,17 @@ public final class FleetDrillOptions {
                 case "--hours" -> options.hours = (int) Flags.inRange(flag, Flags.parseLong(flag, Flags.value(args, ++i, flag)), 2, 168);
                 case "--out" -> options.out = Path.of(Flags.value(args, ++i, flag));
                 case "--prometheus" -> options.prometheusPort = (int) Flags.inRange(flag, Flags.parseLong(flag, Flags.value(args, ++i, flag)), 1, 65_535);
+                case "--live" -> options.live = true;
+                case "--speed" -> {
+                    options.speed = (int) Flags.inRange(flag, Flags.parseLong(flag, Flags.value(args, ++i, flag)), 1, 3_600);
+                    speedGiven = true;
+                }
+                case "--otel-log" -> options.otelLog = true;
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
             }
+        }
+        if (speedGiven && !options.live) {
+            throw new IllegalArgumentException("--speed only applies with --live");
         }
         return options;
     }
@@ -73,9 +90,24 @@ public final class FleetDrillOptions {
         return out;
     }
 
-    /** Port to serve Prometheus metrics on after the drill, or -1. */
+    /** Port to serve Prometheus metrics on, or -1. */
     public int prometheusPort() {
         return prometheusPort;
+    }
+
+    /** Whether the drill runs in real time. */
+    public boolean live() {
+        return live;
+    }
+
+    /** Simulated seconds per real second in live mode. */
+    public int speed() {
+        return speed;
+    }
+
+    /** Whether the OpenTelemetry logging exporter prints the metrics. */
+    public boolean otelLog() {
+        return otelLog;
     }
 
     /** Whether help was asked for. */

@@ -1,360 +1,274 @@
 package dev.agentsre.examples;
 
-import dev.agentsre.breaker.CircuitState;
-import dev.agentsre.chaos.ExperimentState;
-import dev.agentsre.slo.SloStatus;
+import dev.agentsre.incident.Incident;
+import dev.agentsre.incident.RootCauseHint;
+import dev.agentsre.incident.TimelineEntry;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * The fleet drill's HTML report: a summary table, four inline-SVG charts (error budget over the
- * drill, fleet burn rate, spend per agent, breaker state timeline), the incident log and the replay
- * findings. One self-contained file: no scripts, no fonts, no network resources.
+ * The fleet drill's HTML report: the simulated span at a glance (what happened and what the library
+ * did), a timeline with the incidents and notifications, traffic, error budgets, burn rates, spend,
+ * breakers, the canary, every incident with its hints and timeline, the outage's postmortem, the
+ * replay, and the notifications. One self-contained file: inline SVG and CSS, no scripts, no fonts,
+ * nothing fetched.
  */
 final class FleetReport {
 
-    private static final String[] PALETTE = {"#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5",
-        "#9c6b4e", "#9498a0"};
-    private static final int WIDTH = 860;
-    private static final int HEIGHT = 260;
-    private static final int LEFT = 60;
-    private static final int RIGHT = 160;
-    private static final int TOP = 20;
-    private static final int BOTTOM = 40;
+    /** Section headings, as the report shows them (the tests look for them). */
+    static final String TIMELINE = "The day";
+    static final String TRAFFIC = "Served and refused tasks";
+    static final String BUDGETS = "Error budget per agent";
+    static final String BURN = "Burn rate: both windows of each page";
+    static final String SPEND = "Spend against the daily limit";
+    static final String BREAKERS = "Circuit breakers";
+    static final String CANARY = "The canary";
+    static final String INCIDENTS = "Incidents";
+    static final String POSTMORTEM = "Postmortem of the outage";
+    static final String REPLAY = "Replay of the failing task";
+    static final String NOTIFICATIONS = "Notifications delivered";
+
+    private static final String CSS = String.join("",
+            "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:1.5em auto;max-width:1080px;color:#222;padding:0 10px;",
+            "line-height:1.45}",
+            "h1{margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}h3{margin:1.2em 0 .3em}",
+            ".sub{color:#555;margin-top:0}.note{color:#444;font-size:14px;max-width:980px}",
+            "table{border-collapse:collapse;margin:.6em 0;font-size:14px}td,th{padding:3px 9px;border-bottom:1px solid #e4e4e4;",
+            "text-align:left;vertical-align:top}th{background:#f6f6f6}td.n,th.n{text-align:right}",
+            "svg.chart{display:block;max-width:100%;height:auto;margin:.4em 0}",
+            "svg text{font-size:11px;fill:#444}svg text.lane{font-size:12px;font-weight:600;fill:#333}",
+            "svg text.marker{font-size:12px;font-weight:600}svg text.band{font-size:11.5px;fill:#333}",
+            "svg text.cell{font-size:12.5px;font-weight:600;fill:#222}svg text.cellvalue{font-size:12px;fill:#333}",
+            "svg text.legend{font-size:11.5px}",
+            "pre{background:#f6f6f6;padding:.8em 1em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12.5px;max-width:100%}",
+            "code{font-size:92%;overflow-wrap:anywhere}",
+            ".incident{border-left:5px solid #ccc;padding:.2em 0 .2em 1em;margin:1.2em 0}",
+            ".incident h3{margin-top:.2em}.facts{color:#444;font-size:14px}",
+            "details{margin:.4em 0}summary{cursor:pointer;color:#333;font-size:14px}",
+            ".postmortem{border:1px solid #ddd;padding:.4em 1.2em;background:#fcfcfc}",
+            ".postmortem table.md td,.postmortem table.md th{font-size:13px}.postmortem table.md td:nth-child(-n+2){white-space:nowrap}",
+            ".story td:first-child{white-space:nowrap}.sev{font-weight:600}");
 
     private FleetReport() {
     }
 
-    /** Everything the drill observed. */
-    static final class Data {
-        final FleetDrillOptions options;
-        final List<String> agents;
-        final Map<String, AgentStats> stats = new LinkedHashMap<>();
-        final List<Sample> samples = new ArrayList<>();
-        final List<BreakerChange> breakerChanges = new ArrayList<>();
-        final List<Incident> incidents = new ArrayList<>();
-        int refusals;
-        SloStatus fleetStatus;
-        ExperimentState chaosState;
-        String chaosAbortReason;
-        ReplayFindings replay;
-        Path report;
-
-        Data(FleetDrillOptions options, List<String> agents) {
-            this.options = options;
-            this.agents = List.copyOf(agents);
-            agents.forEach(a -> stats.put(a, new AgentStats()));
-        }
-
-        void incident(Instant at, String kind, String text, PrintStream out) {
-            incidents.add(new Incident(at, kind, text));
-            out.printf("  %s  %-6s %s%n", FleetDrill.time(at), kind.toUpperCase(Locale.ROOT), text);
-        }
-    }
-
-    /** Per-agent counts. */
-    static final class AgentStats {
-        int tasks;
-        int succeeded;
-        int failed;
-        final Map<String, Integer> refused = new LinkedHashMap<>();
-        int breakerTrips;
-        int quarantines;
-        BigDecimal spendUsd = BigDecimal.ZERO;
-        SloStatus sloStatus;
-        double budgetLeftPercent;
-
-        int refusedTotal() {
-            return refused.values().stream().mapToInt(Integer::intValue).sum();
-        }
-
-        double successPercent() {
-            int ran = succeeded + failed;
-            return ran == 0 ? 0 : 100.0 * succeeded / ran;
-        }
-    }
-
-    /** A periodic reading. */
-    record Sample(Instant at, double fleetBudgetLeft, double fleetBurnRate1h, Map<String, Double> budgetLeft, Map<String, Double> spend) {
-    }
-
-    /** A breaker transition. */
-    record BreakerChange(Instant at, String agent, CircuitState to) {
-    }
-
-    /** A line of the incident log. */
-    record Incident(Instant at, String kind, String text) {
-    }
-
-    /** What replaying the captured failing task showed. */
-    record ReplayFindings(String traceId, int steps, String reproducedFailure, int liveCallsDuringReplay, String fixedAnswer,
-                          String diffSummary) {
-    }
-
     /** Writes the report to {@code file} and returns it. */
-    static Path write(Data data, Path file) throws IOException {
-        StringBuilder html = new StringBuilder(64 * 1024);
+    static Path write(FleetDay day, Path file) throws IOException {
+        StringBuilder html = new StringBuilder(256 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Agent SRE fleet drill</title>\n<style>")
-                .append("body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2em auto;max-width:960px;color:#222}")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}")
-                .append("td:first-child,th:first-child{text-align:left}.log td{text-align:left;font-size:13px}")
-                .append("svg text{font-size:11px;fill:#444}h2{margin-top:1.6em}.kind{color:#666;text-transform:uppercase;font-size:11px}")
-                .append("pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head><body>\n");
-        html.append("<h1>Agent SRE fleet drill</h1>\n<p>").append(data.agents.size()).append(" agents, ")
-                .append(data.options.hours()).append(" simulated hours from ").append(FleetDrill.START).append(", seed ")
-                .append(data.options.seed()).append(". Every task ran through one <code>AgentSre</code> pipeline.</p>\n");
-        summary(html, data);
-        html.append("<h2>Error budget remaining</h2>\n<p>Per agent SLO (99% of tasks succeed over 30 days) and the fleet SLO (99.5%, bold).</p>\n");
-        budgetChart(html, data);
-        html.append("<h2>Fleet burn rate (1 h)</h2>\n<p>How fast the fleet SLO spends its budget; the dashed line is the fast-burn threshold (14.4&times;).</p>\n");
-        burnChart(html, data);
-        html.append("<h2>Spend per agent</h2>\n<p>The bars are the day's committed spend against the $10 daily limit (throttle at 80%, kill switch at 95%).</p>\n");
-        spendChart(html, data);
-        html.append("<h2>Circuit breaker states</h2>\n");
-        breakerTimeline(html, data);
-        html.append("<h2>Incident log</h2>\n<table class=\"log\">\n");
-        for (Incident i : data.incidents) {
-            html.append("<tr><td>").append(FleetDrill.time(i.at())).append("</td><td class=\"kind\">").append(escape(i.kind()))
-                    .append("</td><td>").append(escape(i.text())).append("</td></tr>\n");
+                .append(CSS).append("</style></head><body>\n");
+        html.append("<h1>Agent SRE fleet drill</h1>\n<p class=\"sub\">").append(day.agents.size()).append(" simulated agents, ")
+                .append(day.options.hours()).append(" hours from ").append(day.start).append(", seed ").append(day.options.seed())
+                .append(". Every task ran through one <code>AgentSre</code> pipeline; alerts went through the <code>AlertManager</code> ")
+                .append("to a webhook and a pager on 127.0.0.1; the <code>IncidentManager</code> made the incidents.</p>\n");
+        glance(html, day);
+
+        section(html, TIMELINE, "Each flag is a scripted event (or the canary's automatic rollback); each band an incident, from the "
+                + "first failure it counts to its resolution, coloured by severity (pale: expected, caused by chaos); each tick a "
+                + "notification the local receivers got (orange firing, red a page, green resolved). The red wash is the provider "
+                + "outage. Hover for details.");
+        FleetCharts.timeline(html, day);
+
+        section(html, TRAFFIC, "Tasks per " + FleetCharts.bucketMinutes(day) + " minutes by outcome. A task refused <em>in flight</em> "
+                + "was stopped by a guard while it ran (the shared model's open breaker, the per-task budget, a quarantine); one refused "
+                + "<em>at the door</em> never started (a throttled or killed budget, a quarantined agent, an open agent breaker). The "
+                + day.canaryAgent + " serves " + FleetDrill.CANARY_SESSIONS_PER_MINUTE + " sessions a minute, the others "
+                + FleetDrill.TASKS_PER_MINUTE + " tasks; "
+                + "the lower panel shows only what was not served as asked, on its own scale.");
+        FleetCharts.traffic(html, day);
+
+        section(html, BUDGETS, String.format(java.util.Locale.ROOT, "Each agent's SLO: %.0f%% of tasks succeed over 30 days. The budgets "
+                + "do not start at 100%%: the 29 days before the drill ran at a background failure rate of one task in %d (%.2f%%), which "
+                + "used %.1f%% of each agent's 1%% budget, so each starts the day at %.1f%% (the fleet SLO, %.1f%% over 30 days, starts at "
+                + "%.1f%% and ends at %.1f%%). One shared scale; shaded: the agent's incidents. A step down is failed tasks: the outage "
+                + "costs every agent about the same share, the loop and the chaos experiment their own agent.", FleetDrill.AGENT_TARGET * 100,
+                FleetDrill.HISTORY_FAILURE_EVERY, 100.0 / FleetDrill.HISTORY_FAILURE_EVERY, 100 - day.agentBudgetAtStart, day.agentBudgetAtStart,
+                FleetDrill.FLEET_TARGET * 100, day.fleetBudgetAtStart, day.fleetBudgetLeft));
+        FleetCharts.budgets(html, day);
+
+        section(html, BURN, "How fast the fleet SLO spends its budget (1× spends it exactly in 30 days), log scale. A page rule fires "
+                + "only when <em>both</em> its windows burn at its rate: the long window proves the problem is big, the short one that it "
+                + "is still happening. It holds until either falls below 90% of the rate — which is why a page ends while the long "
+                + "window is still high. Shaded: the rule firing. An SLO has one open alert, so while any page rule fires the SLO "
+                + "pages once: slow_burn can hold the page after fast_burn has let go.");
+        FleetCharts.burn(html, day, "fast_burn", 14.4, "1 h", "5 min", true);
+        FleetCharts.burn(html, day, "slow_burn", 6, "6 h", "30 min", false);
+
+        section(html, SPEND, String.format(java.util.Locale.ROOT, "What each agent spent in its budget day (it starts again at zero at "
+                + "midnight UTC) against the daily limit of $%.2f: throttled at %.0f%% (one task per five minutes), killed at %.0f%% "
+                + "(refused at the door), revived by the on-call once the cause was fixed. Every model call is priced from its token "
+                + "usage with the price table and charged as it returns; the per-task limit ($%.2f) stops a runaway task in flight.",
+                FleetDrill.DAILY_LIMIT_USD, FleetDrill.THROTTLE_AT * 100, FleetDrill.KILL_AT * 100, FleetDrill.TASK_LIMIT_USD));
+        FleetCharts.spend(html, day, FleetDrill.DAILY_LIMIT_USD, FleetDrill.THROTTLE_AT, FleetDrill.KILL_AT);
+
+        section(html, BREAKERS, "Green closed, red open, amber half-open (probing). The model breaker is shared by every agent: when it "
+                + "opens, every agent's calls to that model fail fast, while the agents' own breakers count only failures of tasks that ran. "
+                + "Below the whole span, each stretch where breakers moved, zoomed.");
+        FleetCharts.breakers(html, day);
+
+        section(html, CANARY, "The " + day.canaryAgent + "'s new prompt, routed by session (sticky: a session stays on its version): 10% "
+                + "of sessions for 30 minutes, then 50% for an hour, then all. Rollback triggers: a sequential test of the error rate "
+                + "(valid however often it is checked) and the candidate's burn rate above 10×. Final state: " + day.canaryState + ".");
+        FleetCharts.canary(html, day);
+
+        incidents(html, day);
+        if (day.outagePostmortem != null) {
+            section(html, POSTMORTEM, "As <code>IncidentManager.postmortem(\"" + day.outageIncidentId + "\").toMarkdown()</code> renders "
+                    + "it: facts from the incident, the human parts written by the on-call; what nobody wrote says so.");
+            html.append("<div class=\"postmortem\">\n").append(MarkdownHtml.render(day.outagePostmortem, 1)).append("</div>\n");
         }
-        html.append("</table>\n");
-        if (data.replay != null) {
-            ReplayFindings r = data.replay;
-            html.append("<h2>").append(FleetDrill.REPLAY).append("</h2>\n<p>Trace <code>").append(escape(r.traceId())).append("</code>, ")
-                    .append(r.steps()).append(" steps. Replayed offline with the original code it fails the same way: <code>")
-                    .append(escape(r.reproducedFailure())).append("</code> (live calls made: ").append(r.liveCallsDuringReplay())
-                    .append("). With the fixed parser it answers: <code>").append(escape(r.fixedAnswer())).append("</code>.</p>\n<pre>")
-                    .append(escape(r.diffSummary())).append("</pre>\n");
-        }
+        replay(html, day);
+        notifications(html, day);
+        agents(html, day);
         html.append("</body></html>\n");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, html, StandardCharsets.UTF_8);
         return file;
     }
 
-    private static void summary(StringBuilder html, Data data) {
-        html.append("<table><tr><th>agent</th><th>tasks</th><th>success</th><th>failed</th><th>refused</th><th>spend</th>")
-                .append("<th>SLO</th><th>budget left</th><th>breaker trips</th><th>quarantines</th></tr>\n");
-        for (String agent : data.agents) {
-            AgentStats s = data.stats.get(agent);
-            html.append("<tr><td>").append(escape(agent)).append("</td><td>").append(s.tasks).append("</td><td>")
-                    .append(fmt("%.2f%%", s.successPercent())).append("</td><td>").append(s.failed).append("</td><td title=\"")
-                    .append(escape(s.refused.toString())).append("\">").append(s.refusedTotal()).append("</td><td>$")
-                    .append(s.spendUsd.setScale(2, RoundingMode.HALF_UP)).append("</td><td>").append(s.sloStatus).append("</td><td>")
-                    .append(fmt("%.1f%%", s.budgetLeftPercent)).append("</td><td>").append(s.breakerTrips).append("</td><td>")
-                    .append(s.quarantines).append("</td></tr>\n");
+    private static void section(StringBuilder html, String title, String note) {
+        html.append("<h2>").append(Svg.escape(title)).append("</h2>\n<p class=\"note\">").append(note).append("</p>\n");
+    }
+
+    /** What happened, and what the library did about it, one row per scripted event. */
+    private static void glance(StringBuilder html, FleetDay day) {
+        FleetScript script = new FleetScript(day.options.hours());
+        html.append("<table class=\"story\"><tr><th>when</th><th>what happened</th><th>what the library did</th></tr>\n");
+        for (FleetDay.Marker m : day.markers) {
+            if (m.kind().endsWith("rolled back")) {
+                continue;
+            }
+            html.append("<tr><td>").append(FleetDrill.time(m.at())).append("</td><td><b>").append(Svg.escape(m.kind())).append("</b>: ")
+                    .append(Svg.escape(m.text())).append("</td><td>").append(outcome(day, m.kind(), script)).append("</td></tr>\n");
         }
         html.append("</table>\n");
     }
 
-    // ------------------------------------------------------------------ charts
-
-    private static void budgetChart(StringBuilder html, Data data) {
-        double min = 100;
-        for (Sample s : data.samples) {
-            min = Math.min(min, s.fleetBudgetLeft());
-            for (double v : s.budgetLeft().values()) {
-                min = Math.min(min, v);
-            }
-        }
-        double low = Math.max(0, Math.floor(min / 10) * 10 - 10);
-        Axes axes = new Axes(data, low, 100, "%");
-        axes.open(html);
-        for (int a = 0; a < data.agents.size(); a++) {
-            String agent = data.agents.get(a);
-            axes.line(html, data.samples.stream().map(s -> s.budgetLeft().get(agent)).toList(), colour(a), 1.5, null);
-            axes.legend(html, a, agent, colour(a));
-        }
-        axes.line(html, data.samples.stream().map(Sample::fleetBudgetLeft).toList(), "#222", 3, null);
-        axes.legend(html, data.agents.size(), "fleet", "#222");
-        html.append("</svg>\n");
-    }
-
-    private static void burnChart(StringBuilder html, Data data) {
-        double max = 16;
-        for (Sample s : data.samples) {
-            max = Math.max(max, s.fleetBurnRate1h());
-        }
-        Axes axes = new Axes(data, 0, Math.ceil(max / 5) * 5, "x");
-        axes.open(html);
-        axes.line(html, data.samples.stream().map(Sample::fleetBurnRate1h).toList(), "#ff725c", 2, null);
-        axes.horizontal(html, 14.4, "#888", "4 3");
-        axes.horizontal(html, 1, "#3ca951", "2 3");
-        axes.legend(html, 0, "burn rate 1h", "#ff725c");
-        axes.legend(html, 1, "fast burn 14.4x", "#888");
-        axes.legend(html, 2, "sustainable 1x", "#3ca951");
-        html.append("</svg>\n");
-    }
-
-    private static void spendChart(StringBuilder html, Data data) {
-        int rowHeight = 26;
-        int height = TOP + rowHeight * data.agents.size() + BOTTOM;
-        double max = 10;
-        for (String agent : data.agents) {
-            max = Math.max(max, data.stats.get(agent).spendUsd.doubleValue());
-        }
-        int plot = WIDTH - LEFT - 60 - 100;
-        html.append(svgOpen(height));
-        for (int a = 0; a < data.agents.size(); a++) {
-            String agent = data.agents.get(a);
-            double spend = data.stats.get(agent).spendUsd.doubleValue();
-            int y = TOP + a * rowHeight;
-            int w = (int) Math.round(plot * spend / max);
-            html.append(fmt("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", LEFT + 95, y + 16, escape(agent)))
-                    .append(fmt("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"><title>%s: $%.2f</title></rect>",
-                            LEFT + 100, y + 3, Math.max(1, w), colour(a), escape(agent), spend))
-                    .append(fmt("<text x=\"%d\" y=\"%d\">$%.2f</text>", LEFT + 105 + w, y + 16, spend));
-        }
-        for (double limit : new double[] {8.0, 9.5, 10.0}) {
-            int x = LEFT + 100 + (int) Math.round(plot * limit / max);
-            html.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>", x, x, TOP,
-                    height - BOTTOM + 4))
-                    .append(fmt("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>", x, height - BOTTOM + 18,
-                            limit == 8.0 ? "throttle" : limit == 9.5 ? "kill" : "limit"));
-        }
-        html.append("</svg>\n");
-    }
-
-    private static void breakerTimeline(StringBuilder html, Data data) {
-        int rowHeight = 22;
-        int height = TOP + rowHeight * data.agents.size() + BOTTOM;
-        Instant start = FleetDrill.START;
-        Instant end = start.plus(Duration.ofHours(data.options.hours()));
-        int plot = WIDTH - LEFT - 100 - 20;
-        html.append("<p>Green closed, red open, amber half-open; hover a band for its times.</p>\n").append(svgOpen(height));
-        for (int a = 0; a < data.agents.size(); a++) {
-            String agent = data.agents.get(a);
-            int y = TOP + a * rowHeight;
-            html.append(fmt("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", LEFT + 95, y + 15, escape(agent)))
-                    .append(fmt("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#3ca951\" opacity=\"0.35\"/>", LEFT + 100, y + 2, plot));
-            Instant since = start;
-            CircuitState state = CircuitState.CLOSED;
-            List<BreakerChange> changes = new ArrayList<>(data.breakerChanges.stream().filter(c -> c.agent().equals(agent)).toList());
-            changes.add(new BreakerChange(end, agent, CircuitState.CLOSED));
-            for (BreakerChange change : changes) {
-                if (state != CircuitState.CLOSED && change.at().isAfter(since)) {
-                    double x0 = plot * fraction(start, end, since);
-                    double x1 = plot * fraction(start, end, change.at());
-                    html.append(fmt("<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"><title>%s %s %s&#8211;%s</title></rect>",
-                            LEFT + 100 + x0, y + 2, Math.max(1.5, x1 - x0), state == CircuitState.HALF_OPEN ? "#efb118" : "#e0413a",
-                            escape(agent), state, FleetDrill.time(since), FleetDrill.time(change.at())));
+    private static String outcome(FleetDay day, String kind, FleetScript script) {
+        switch (kind) {
+            case FleetScript.CANARY:
+                return day.rolloutChanges.stream().filter(c -> c.to() == dev.agentsre.delivery.RolloutState.ROLLED_BACK).findFirst()
+                        .map(c -> "rolled back by itself at " + FleetDrill.time(c.at()) + ": " + Svg.escape(c.text())).orElse("rollout "
+                        + day.canaryState);
+            case FleetScript.OUTAGE:
+                return day.outageIncidentId == null ? "no incident" : "the model's breaker failed calls fast in every agent; <b>one</b> "
+                        + "incident (" + day.outageIncidentId + ") and one page for the fleet, the shared model its top hint; resolved "
+                        + "on its own when the provider recovered";
+            case FleetScript.LOOP:
+                return day.loop == null ? "" : Svg.escape(String.format(java.util.Locale.ROOT, "each attempt stopped in flight (%s); $%s "
+                        + "spent where unguarded it would have been $%s; the agent quarantined, then released by the on-call",
+                        String.join("; ", day.loop.stoppedBy()), day.loop.spentUsd().setScale(2, RoundingMode.HALF_UP),
+                        day.loop.unguardedUsd().setScale(0, RoundingMode.HALF_UP)));
+            case FleetScript.COST:
+                StringBuilder cost = new StringBuilder();
+                for (FleetDay.BudgetChange c : day.budgetChanges) {
+                    cost.append(cost.length() == 0 ? "" : "; ").append(c.to()).append(" at ").append(Svg.TimeAxis.label(c.at(), false))
+                            .append(" ($").append(c.spentUsd().setScale(2, RoundingMode.HALF_UP)).append(')');
                 }
-                since = change.at();
-                state = change.to();
+                return "budget " + cost + (day.researchBudgetSpentAt == null ? "" : "; the day's budget spent at "
+                        + Svg.TimeAxis.label(day.researchBudgetSpentAt, false) + ": refused at the door until midnight");
+            case FleetScript.CHAOS:
+                return "experiment " + day.chaosState + (day.chaosAbortReason == null ? "" : " (" + Svg.escape(day.chaosAbortReason) + ")")
+                        + "; the agent's signals held by the experiment, then one incident marked expected";
+            case FleetScript.REPLAY:
+                return day.replay == null ? "" : "captured; replayed offline with " + day.replay.liveCallsDuringReplay()
+                        + " live calls, same failure; the fix diffed against it (below)";
+            default:
+                return "";
+        }
+    }
+
+    private static void incidents(StringBuilder html, FleetDay day) {
+        section(html, INCIDENTS, day.incidents.size() + " incidents, one per real problem: signals of one problem (the same agent, a "
+                + "shared dependency that is failing, a recent change) join one incident. Hints are ranked with their evidence; they "
+                + "suggest, a person confirms.");
+        for (Incident i : day.incidents) {
+            html.append("<div class=\"incident\" style=\"border-color:").append(FleetCharts.severityColour(i.severity())).append("\">\n")
+                    .append("<h3>").append(i.id()).append(" <span class=\"sev\" style=\"color:").append(FleetCharts.severityColour(i.severity()))
+                    .append("\">").append(i.severity()).append("</span> ").append(Svg.escape(i.title()))
+                    .append(i.expected() ? " <small>(expected: chaos)</small>" : "").append("</h3>\n<p class=\"facts\">")
+                    .append(i.state()).append(" · agents: ").append(Svg.escape(String.join(", ", i.agents())))
+                    .append(i.dependencies().isEmpty() ? "" : " · dependencies: " + Svg.escape(String.join(", ", i.dependencies())))
+                    .append("<br>impact from ").append(FleetDrill.time(i.impactStart())).append(" · detected ")
+                    .append(FleetDrill.time(i.detectedAt())).append(" (").append(FleetDrill.minutes(i.timeToDetect())).append(" after)")
+                    .append(" · acknowledged ").append(i.timeToAcknowledge().map(d -> "after " + FleetDrill.minutes(d)).orElse("—"))
+                    .append(" · mitigated ").append(i.timeToMitigate().map(d -> "after " + FleetDrill.minutes(d)).orElse("—"))
+                    .append(" · resolved ").append(i.timeToResolve().map(d -> "after " + FleetDrill.minutes(d)).orElse("—"))
+                    .append("<br>impact: ").append(i.impact().failedTasks()).append(" failed tasks, $")
+                    .append(i.impact().spentUsd().setScale(2, RoundingMode.HALF_UP)).append(" spent by the affected agents</p>\n");
+            if (!i.hints().isEmpty()) {
+                html.append("<ol class=\"hints\">\n");
+                for (RootCauseHint hint : i.hints().subList(0, Math.min(3, i.hints().size()))) {
+                    html.append("<li><b>").append(hint.type()).append("</b> <code>").append(Svg.escape(hint.subject())).append("</code> — score ")
+                            .append(String.format(java.util.Locale.ROOT, "%.2f", hint.score())).append("<ul>");
+                    for (RootCauseHint.Evidence e : hint.evidence().subList(0, Math.min(3, hint.evidence().size()))) {
+                        html.append("<li>").append(Svg.escape(e.text())).append("</li>");
+                    }
+                    html.append("</ul></li>\n");
+                }
+                html.append("</ol>\n");
             }
-        }
-        int axisY = TOP + rowHeight * data.agents.size() + 14;
-        for (int h = 0; h <= data.options.hours(); h += Math.max(1, data.options.hours() / 8)) {
-            int x = LEFT + 100 + (int) Math.round(plot * h / (double) data.options.hours());
-            html.append(fmt("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%dh</text>", x, axisY, h));
-        }
-        html.append("</svg>\n");
-    }
-
-    /** A time-series plot area over the drill's span. */
-    private static final class Axes {
-        private final Data data;
-        private final double low;
-        private final double high;
-        private final String unit;
-
-        Axes(Data data, double low, double high, String unit) {
-            this.data = data;
-            this.low = low;
-            this.high = high <= low ? low + 1 : high;
-            this.unit = unit;
-        }
-
-        void open(StringBuilder html) {
-            html.append(svgOpen(HEIGHT));
-            for (int i = 0; i <= 4; i++) {
-                double v = low + (high - low) * i / 4;
-                double y = y(v);
-                html.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>", LEFT, WIDTH - RIGHT, y, y))
-                        .append(fmt("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s%s</text>", LEFT - 6, y + 4, trim(v), unit));
+            List<TimelineEntry> timeline = i.timeline();
+            html.append("<details").append(i.id().equals(day.outageIncidentId) ? " open" : "").append("><summary>timeline (")
+                    .append(timeline.size()).append(" entries)</summary>\n<table><tr><th>time</th><th>actor</th><th>event</th></tr>\n");
+            for (TimelineEntry e : timeline) {
+                html.append("<tr><td>").append(FleetDrill.time(e.timestamp())).append("</td><td>").append(Svg.escape(e.actor()))
+                        .append("</td><td>").append(Svg.escape(e.text())).append("</td></tr>\n");
             }
-            int hours = data.options.hours();
-            for (int h = 0; h <= hours; h += Math.max(1, hours / 8)) {
-                double x = LEFT + (WIDTH - LEFT - RIGHT) * h / (double) hours;
-                html.append(fmt("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%dh</text>", x, HEIGHT - BOTTOM + 16, h));
-            }
-        }
-
-        void line(StringBuilder html, List<Double> values, String colour, double width, String dash) {
-            StringBuilder points = new StringBuilder();
-            for (int i = 0; i < values.size(); i++) {
-                double x = x(data.samples.get(i).at());
-                points.append(fmt("%.1f,%.1f ", x, y(values.get(i))));
-            }
-            html.append(fmt("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s points=\"%s\"/>", colour, width,
-                    dash == null ? "" : " stroke-dasharray=\"" + dash + "\"", points.toString().trim()));
-        }
-
-        void horizontal(StringBuilder html, double value, String colour, String dash) {
-            if (value < low || value > high) {
-                return;
-            }
-            double y = y(value);
-            html.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"%s\"/>", LEFT,
-                    WIDTH - RIGHT, y, y, colour, dash));
-        }
-
-        void legend(StringBuilder html, int row, String label, String colour) {
-            int y = TOP + 6 + row * 16;
-            html.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>", WIDTH - RIGHT + 12, y, colour))
-                    .append(fmt("<text x=\"%d\" y=\"%d\">%s</text>", WIDTH - RIGHT + 30, y + 5, escape(label)));
-        }
-
-        private double x(Instant at) {
-            Instant start = FleetDrill.START;
-            Instant end = start.plus(Duration.ofHours(data.options.hours()));
-            return LEFT + (WIDTH - LEFT - RIGHT) * fraction(start, end, at);
-        }
-
-        private double y(double value) {
-            double clamped = Math.max(low, Math.min(high, value));
-            return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (clamped - low) / (high - low));
+            html.append("</table></details>\n</div>\n");
         }
     }
 
-    private static double fraction(Instant start, Instant end, Instant at) {
-        double f = (at.toEpochMilli() - start.toEpochMilli()) / (double) (end.toEpochMilli() - start.toEpochMilli());
-        return Math.max(0, Math.min(1, f));
-    }
-
-    private static String svgOpen(int height) {
-        return fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">", WIDTH, height,
-                WIDTH, height);
-    }
-
-    private static String colour(int index) {
-        return PALETTE[index % PALETTE.length];
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : fmt("%.1f", v);
-    }
-
-    private static String fmt(String format, Object... args) {
-        return String.format(Locale.ROOT, format, args);
-    }
-
-    static String escape(String text) {
-        if (text == null) {
-            return "";
+    private static void replay(StringBuilder html, FleetDay day) {
+        if (day.replay == null) {
+            return;
         }
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        FleetDay.ReplayFindings r = day.replay;
+        section(html, REPLAY, "The summarizer's failing task was captured as trace <code>" + Svg.escape(r.traceId()) + "</code> ("
+                + r.steps() + " steps). Replayed offline with the original code it fails the same way — <code>"
+                + Svg.escape(r.reproducedFailure()) + "</code> — with " + r.liveCallsDuringReplay() + " live calls: every model and tool "
+                + "result comes from the recording. The fixed code answers <code>" + Svg.escape(r.fixedAnswer()) + "</code>; the diff of "
+                + "the two runs shows why:");
+        html.append("<pre>").append(Svg.escape(r.diffSummary().strip())).append("</pre>\n");
+    }
+
+    private static void notifications(StringBuilder html, FleetDay day) {
+        section(html, NOTIFICATIONS, day.notifications.size() + " notifications, each one HTTP request the local receivers on 127.0.0.1 "
+                + "answered (" + day.receiverRequests + " requests): the webhook gets Alertmanager's JSON grouped by alert name, the "
+                + "pager PagerDuty's Events API v2, one page per incident.");
+        html.append("<details><summary>all notifications</summary>\n<table><tr><th>time</th><th>receiver</th><th>status</th><th>alert</th>"
+                + "<th class=\"n\">alerts</th><th>text</th></tr>\n");
+        for (LocalAlertReceiver.Received r : day.notifications) {
+            html.append("<tr><td>").append(FleetDrill.time(r.at())).append("</td><td>").append(r.receiver()).append("</td><td>")
+                    .append(r.status()).append("</td><td>").append(Svg.escape(r.name())).append("</td><td class=\"n\">").append(r.alerts())
+                    .append("</td><td>").append(Svg.escape(r.text().substring(Math.min(r.text().length(), 9)).trim())).append("</td></tr>\n");
+        }
+        html.append("</table></details>\n");
+    }
+
+    private static void agents(StringBuilder html, FleetDay day) {
+        section(html, "Per agent", "Over the whole span. Success is among the tasks that ran; refused counts both kinds of refusal.");
+        html.append("<table><tr><th>agent</th><th class=\"n\">tasks</th><th class=\"n\">success</th><th class=\"n\">failed</th>")
+                .append("<th class=\"n\">refused</th><th>refusals by reason</th><th class=\"n\">spend</th><th>SLO</th>")
+                .append("<th class=\"n\">budget left</th><th class=\"n\">breaker trips</th></tr>\n");
+        for (String agent : day.agents) {
+            FleetDay.AgentStats s = day.stats.get(agent);
+            html.append("<tr><td>").append(Svg.escape(agent)).append("</td><td class=\"n\">").append(s.tasks).append("</td><td class=\"n\">")
+                    .append(String.format(java.util.Locale.ROOT, "%.2f%%", s.successPercent())).append("</td><td class=\"n\">").append(s.failed)
+                    .append("</td><td class=\"n\">").append(s.refusedTotal()).append("</td><td>").append(Svg.escape(s.refused.toString()))
+                    .append("</td><td class=\"n\">$").append(s.spendUsd.setScale(2, RoundingMode.HALF_UP)).append("</td><td>")
+                    .append(s.sloStatus).append("</td><td class=\"n\">").append(String.format(java.util.Locale.ROOT, "%.1f%%", s.budgetLeftPercent))
+                    .append("</td><td class=\"n\">").append(s.breakerTrips).append("</td></tr>\n");
+        }
+        html.append("</table>\n");
+    }
+
+    static String hours(Duration d) {
+        return FleetDrill.minutes(d);
     }
 }
