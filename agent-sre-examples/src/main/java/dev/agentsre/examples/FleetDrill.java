@@ -115,7 +115,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the fix. The console tells the story (one line per notification delivered, each incident once);
  * the HTML report draws the day; the OpenTelemetry SDK exports every metric.
  */
-public final class FleetDrill {
+public final class FleetDrill implements AutoCloseable {
 
     static final Instant START = Instant.parse("2026-11-02T00:00:00Z");
     /** The quiet days behind every SLO before the drill starts (with the drill, a full 30-day window). */
@@ -784,6 +784,7 @@ public final class FleetDrill {
                 + "on standard error." : " (--otel-log prints them, --prometheus PORT serves them)."));
         day.consoleLines = lines.get();
         if (!(options.live() && options.prometheusPort() > 0)) {
+            // nothing more will run: stop the receiver's and the managers' threads (the exporter keeps serving with --prometheus)
             alerts.close();
             incidents.close();
             receiver.close();
@@ -792,6 +793,19 @@ public final class FleetDrill {
                 telemetry.close();
                 meters.close();
             }
+        }
+    }
+
+    /** Stops everything the drill started: the receiver, the managers, the pipeline and the exporter. */
+    @Override
+    public void close() {
+        if (receiver != null) {
+            alerts.close();
+            incidents.close();
+            receiver.close();
+            sre.close();
+            telemetry.close();
+            meters.close();
         }
     }
 
