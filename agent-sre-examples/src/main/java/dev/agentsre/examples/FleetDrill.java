@@ -57,6 +57,8 @@ import dev.agentsre.incident.Responses;
 import dev.agentsre.incident.RolloutControl;
 import dev.agentsre.incident.RootCauseHint;
 import dev.agentsre.otel.AgentSreTelemetry;
+import dev.agentsre.otel.GrafanaDashboard;
+import dev.agentsre.otel.PrometheusRules;
 import dev.agentsre.otel.SreComponents;
 import dev.agentsre.replay.ReplayEngine;
 import dev.agentsre.replay.Trace;
@@ -86,7 +88,9 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -367,6 +371,10 @@ public final class FleetDrill implements AutoCloseable {
 
         listen(agents);
         intro(agents);
+        if (options.prometheusPort() > 0) {
+            prometheusArtifacts(); // before the traffic: a Prometheus can evaluate the rules while the drill runs
+            say("");
+        }
         for (long minute = 0; minute < script.minutes; minute++) {
             tick(minute, true);
         }
@@ -425,7 +433,7 @@ public final class FleetDrill implements AutoCloseable {
         say("  breakers per agent and per model; chaos; the dependency topology for the incident manager.");
         say("Alerts: AlertManager -> webhook " + receiver.url("/alerts") + " (grouped by alertname); incidents page "
                 + receiver.url("/pager") + ".");
-        say("Lines with -> are notifications as the local receiver got them; each incident is listed once at the end.");
+        say("Lines with → are notifications as the local receiver got them, one per request; each incident is listed once at the end.");
         say("");
     }
 
@@ -717,7 +725,7 @@ public final class FleetDrill implements AutoCloseable {
             day.rolloutChanges.add(new FleetDay.RolloutChange(e.timestamp(), RolloutState.ROLLED_BACK, 0, why));
             day.markers.add(new FleetDay.Marker(e.timestamp(), FleetScript.CANARY + " rolled back", why));
             say(e.timestamp(), String.format(Locale.ROOT, "  %s ROLLED BACK from %d%%: %s", e.agentId(), Math.round(e.weight() * 100),
-                    shorten(why, 150)));
+                    shorten(why, 120)));
         });
         bus.subscribe(TaskRefused.class, e -> day.refusals++);
         // when each incident became a page (SEV1 or SEV2): the on-call acknowledges it a few minutes later
@@ -807,6 +815,36 @@ public final class FleetDrill implements AutoCloseable {
             telemetry.close();
             meters.close();
         }
+    }
+
+    /**
+     * Prometheus rules and a Grafana dashboard for the drill's SLOs, next to the report. Prometheus measures its windows on the
+     * wall clock, so in live mode the rules' windows are those of the simulated day: every window divided by the speed (at 60x
+     * the page rule looks at 1 minute and 5 seconds, which needs a scrape every second).
+     */
+    private void prometheusArtifacts() throws java.io.IOException {
+        List<Slo> slos = new ArrayList<>(agentSlos.values());
+        slos.add(fleetSlo);
+        int speed = options.live() ? options.speed() : 1;
+        List<Slo> ruleSlos = new ArrayList<>();
+        for (Slo slo : slos) {
+            if (speed == 1) {
+                ruleSlos.add(slo);
+                continue;
+            }
+            Slo.Builder scaled = Slo.builder(slo.name()).errorBudget(ErrorBudget.builder()
+                    .target(slo.agentId() == null ? FLEET_TARGET : AGENT_TARGET).window(Duration.ofDays(30).dividedBy(speed)).build());
+            if (slo.agentId() != null) {
+                scaled.agentId(slo.agentId());
+            }
+            ruleSlos.add(scaled.build());
+        }
+        Path rules = options.out().resolve("agentsre-rules.yml");
+        Path dashboard = options.out().resolve("agentsre-dashboard.json");
+        Files.writeString(rules, PrometheusRules.generate(ruleSlos), StandardCharsets.UTF_8);
+        Files.writeString(dashboard, GrafanaDashboard.generate("Agent SRE fleet drill", slos), StandardCharsets.UTF_8);
+        say("Prometheus:  burn-rate rules for these SLOs in " + rules.toAbsolutePath() + (speed == 1 ? ""
+                : " (windows divided by " + speed + ": simulated time)") + "; a Grafana dashboard beside them");
     }
 
     /** The outage's incident: the one whose top hint is the shared model as a dependency, with the most agents. */

@@ -92,7 +92,7 @@ final class LocalAlertReceiver implements AutoCloseable {
         int count = status.equals("FIRING") ? firing : alerts.size();
         String more = count > 1 ? " (+" + (count - 1) + " more)" : "";
         return new Received(at, "webhook", status, name, count, String.format(Locale.ROOT, "%-8s %-22s %s%s", status, name + " ×" + count,
-                shorten(text, 110), more));
+                shorten(text, 90), more));
     }
 
     private Received page(Instant at, JsonNode body) {
@@ -110,7 +110,7 @@ final class LocalAlertReceiver implements AutoCloseable {
             what = pages.getOrDefault(key, key);
         }
         return new Received(at, "pager", action.toUpperCase(Locale.ROOT), "AgentSreIncident", 1,
-                String.format(Locale.ROOT, "%-8s %s", action.toUpperCase(Locale.ROOT), shorten(what, 130)));
+                String.format(Locale.ROOT, "%-8s %s", action.toUpperCase(Locale.ROOT), shorten(what, 110)));
     }
 
     private void handle(HttpExchange exchange, int status, String reply, Parser parser) throws IOException {

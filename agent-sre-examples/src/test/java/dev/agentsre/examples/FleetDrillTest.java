@@ -326,6 +326,9 @@ class FleetDrillTest {
                 prometheus, recording)) {
             liveDrill(drill, paced, hours, prometheus);
         }
+        // rules and a dashboard for the SLOs being scraped, so a Prometheus can evaluate their burn-rate alerts
+        assertThat(Files.readString(out.resolve("agentsre-rules.yml"))).contains("support-agent-reliability", "fleet-task-success");
+        assertThat(out.resolve("agentsre-dashboard.json")).exists();
     }
 
     private static void liveDrill(FleetDrill drill, List<Duration> paced, int hours, PrometheusMetricReader prometheus) throws Exception {
