@@ -525,19 +525,22 @@ final class FleetCharts {
 
     // ------------------------------------------------------------------ canary
 
-    /** The canary's weight and each version's error rate per 10 minutes, around the rollout. */
+    /**
+     * The canary's weight, and each version's error rate since the rollout started — the counts the
+     * sequential test judges — around the rollout.
+     */
     static void canary(StringBuilder html, FleetDay day) {
         if (day.rolloutChanges.isEmpty()) {
             return;
         }
         Instant first = day.rolloutChanges.get(0).at();
         Instant last = day.rolloutChanges.get(day.rolloutChanges.size() - 1).at();
-        Instant from = floor(first.minus(Duration.ofMinutes(20)));
-        Instant to = floor(last.plus(Duration.ofMinutes(60)));
+        Instant from = floor(first.minus(Duration.ofMinutes(10)));
+        Instant to = floor(last.plus(Duration.ofMinutes(40)));
         from = from.isBefore(day.start) ? day.start : from;
         to = to.isAfter(day.end) ? day.end : to;
-        int height = 230;
-        double top = 30;
+        int height = 240;
+        double top = 34;
         double bottom = height - 30;
         double right = WIDTH - 70;
         double maxRate = 0.20;
@@ -550,13 +553,14 @@ final class FleetCharts {
             svg.text(LEFT - 6, y + 4, (25 * g) + "%", "end", "axis", BLUE);
             svg.text(right + 6, y + 4, trim(maxRate * 100 * g / 4) + "%", "start", "axis", RED);
         }
-        svg.text(LEFT - 50, top - 12, "weight", "start", "legend", BLUE);
-        svg.text(right + 60, top - 12, "errors per 10 min", "end", "legend", RED);
+        svg.text(LEFT - 6, top - 14, "weight", "end", "legend", BLUE);
+        svg.text(right + 60, top - 14, "error rate", "end", "legend", RED);
         // weight: a step line
         List<Double> points = new ArrayList<>();
         double weight = 0;
         points.add(time.x(from));
         points.add(bottom);
+        Instant rolledBack = null;
         for (FleetDay.RolloutChange c : day.rolloutChanges) {
             double x = time.x(c.at());
             points.add(x);
@@ -565,34 +569,51 @@ final class FleetCharts {
             points.add(x);
             points.add(bottom - (bottom - top) * weight);
             boolean back = c.to() == RolloutState.ROLLED_BACK;
+            if (back && rolledBack == null) {
+                rolledBack = c.at();
+            }
             svg.line(x, top, x, bottom, back ? RED : "#999", 1, "4 3");
-            svg.text(x + 4, top + 10, back ? "rolled back" : c.to().toString().toLowerCase(Locale.ROOT) + " " + Math.round(c.weight() * 100) + "%",
-                    "start", "legend", back ? RED : "#555");
+            svg.text(x + 4, top + 11, back ? "rolled back " + Svg.TimeAxis.label(c.at(), false)
+                    : c.to().toString().toLowerCase(Locale.ROOT) + " " + Math.round(c.weight() * 100) + "%", "start", "legend",
+                    back ? RED : "#555");
         }
         points.add(time.x(to));
         points.add(bottom - (bottom - top) * weight);
         svg.polyline(points.stream().mapToDouble(Double::doubleValue).toArray(), BLUE, 2, null);
-        for (FleetDay.CanaryWindow w : day.canaryWindows) {
-            Instant mid = w.end().minus(Duration.ofMinutes(5));
-            if (!time.contains(mid)) {
+        // each version's error rate since the start, minute by minute
+        long[] totals = new long[4];
+        List<Double> candidate = new ArrayList<>();
+        List<Double> baseline = new ArrayList<>();
+        for (FleetDay.CanaryMinute m : day.canaryMinutes) {
+            if (m.end().isBefore(first) || m.end().isAfter(to)) {
                 continue;
             }
-            double x = time.x(mid);
-            if (w.baselineCalls() > 0) {
-                double r = (double) w.baselineErrors() / w.baselineCalls();
-                svg.circle(x, bottom - (bottom - top) * Math.min(r, maxRate) / maxRate, 3.5, GREY,
-                        Svg.fmt("prompt-v1: %d errors in %d answers", w.baselineErrors(), w.baselineCalls()));
+            totals[0] += m.baselineCalls();
+            totals[1] += m.baselineErrors();
+            totals[2] += m.candidateCalls();
+            totals[3] += m.candidateErrors();
+            double x = time.x(m.end());
+            if (totals[0] > 0) {
+                baseline.add(x);
+                baseline.add(bottom - (bottom - top) * Math.min(maxRate, (double) totals[1] / totals[0]) / maxRate);
             }
-            if (w.candidateCalls() > 0) {
-                double r = (double) w.candidateErrors() / w.candidateCalls();
-                svg.circle(x, bottom - (bottom - top) * Math.min(r, maxRate) / maxRate, 4.5, RED,
-                        Svg.fmt("prompt-v2: %d errors in %d answers", w.candidateErrors(), w.candidateCalls()));
+            if (totals[2] > 0 && (rolledBack == null || !m.end().isAfter(rolledBack.plus(Duration.ofMinutes(1))))) {
+                candidate.add(x);
+                candidate.add(bottom - (bottom - top) * Math.min(maxRate, (double) totals[3] / totals[2]) / maxRate);
             }
         }
-        svg.circle(LEFT + 60, 16, 4.5, RED, null);
-        svg.text(LEFT + 68, 20, "prompt-v2 error rate", "start", "legend");
-        svg.circle(LEFT + 220, 16, 3.5, GREY, null);
-        svg.text(LEFT + 228, 20, "prompt-v1 error rate", "start", "legend");
+        svg.polyline(baseline.stream().mapToDouble(Double::doubleValue).toArray(), GREY, 1.8, null);
+        double[] c = candidate.stream().mapToDouble(Double::doubleValue).toArray();
+        svg.polyline(c, RED, 2.2, null);
+        if (c.length >= 2) {
+            svg.circle(c[c.length - 2], c[c.length - 1], 4, RED, null);
+            svg.text(c[c.length - 2] - 6, c[c.length - 1] - 8, Svg.fmt("prompt-v2: %d errors in %d answers", totals[3], totals[2]), "end",
+                    "legend", RED);
+        }
+        svg.line(LEFT + 60, 16, LEFT + 78, 16, RED, 2.2, null);
+        svg.text(LEFT + 82, 20, "prompt-v2 (candidate) errors since the start", "start", "legend");
+        svg.line(LEFT + 360, 16, LEFT + 378, 16, GREY, 1.8, null);
+        svg.text(LEFT + 382, 20, "prompt-v1 (baseline)", "start", "legend");
         svg.close();
     }
 

@@ -35,7 +35,7 @@ final class FleetDay {
     final List<AlertChange> fleetAlerts = new ArrayList<>();
     final List<BudgetChange> budgetChanges = new ArrayList<>();
     final List<RolloutChange> rolloutChanges = new ArrayList<>();
-    final List<CanaryWindow> canaryWindows = new ArrayList<>();
+    final List<CanaryMinute> canaryMinutes = new ArrayList<>();
     List<LocalAlertReceiver.Received> notifications = List.of();
     int receiverRequests;
     List<Incident> incidents = List.of();
@@ -125,8 +125,8 @@ final class FleetDay {
     record RolloutChange(Instant at, RolloutState to, double weight, String text) {
     }
 
-    /** The canary agent's answers in one 10-minute window, per version. */
-    record CanaryWindow(Instant end, long baselineCalls, long baselineErrors, long candidateCalls, long candidateErrors) {
+    /** The canary agent's answers in one minute, per version. */
+    record CanaryMinute(Instant end, long baselineCalls, long baselineErrors, long candidateCalls, long candidateErrors) {
     }
 
     /** How the runaway loop ended. */

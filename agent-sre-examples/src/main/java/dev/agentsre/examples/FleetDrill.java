@@ -176,7 +176,7 @@ public final class FleetDrill implements AutoCloseable {
     private String canary;
     private String capturedTraceId;
     private final Map<String, Instant> pagedAt = new java.util.concurrent.ConcurrentHashMap<>();
-    private final long[] canaryWindow = new long[4]; // baseline calls, errors, candidate calls, errors
+    private final long[] canaryWindow = new long[4]; // this minute's baseline calls, errors, candidate calls, errors
 
     /** A ticket for the canary agent, in a session: the rollout's routing key. */
     record Ticket(String sessionId) {
@@ -472,12 +472,10 @@ public final class FleetDrill implements AutoCloseable {
         scheduler.advanceTo(tickStart.plus(TICK).minusMillis(last ? 1 : 0));
         if (recording) {
             sample(counts);
-            if ((minute + 1) % 10 == 0) {
-                day.canaryWindows.add(new FleetDay.CanaryWindow(clock.instant(), canaryWindow[0], canaryWindow[1], canaryWindow[2],
-                        canaryWindow[3]));
-                java.util.Arrays.fill(canaryWindow, 0);
-            }
+            day.canaryMinutes.add(new FleetDay.CanaryMinute(clock.instant(), canaryWindow[0], canaryWindow[1], canaryWindow[2],
+                    canaryWindow[3]));
         }
+        java.util.Arrays.fill(canaryWindow, 0);
         pacer.await(TICK.multipliedBy(minute + 1));
     }
 

@@ -172,10 +172,10 @@ class FleetDrillTest {
         assertThat(rollback.text()).contains("error_rate");
         assertThat(d.markers).anyMatch(m -> m.kind().equals(FleetScript.CANARY + " rolled back") && m.at().equals(rollback.at()));
         // the candidate served some sessions before, none after
-        assertThat(d.canaryWindows.stream().filter(w -> w.end().isBefore(rollback.at())).mapToLong(FleetDay.CanaryWindow::candidateCalls).sum())
+        assertThat(d.canaryMinutes.stream().filter(m -> m.end().isBefore(rollback.at())).mapToLong(FleetDay.CanaryMinute::candidateCalls).sum())
                 .isPositive();
-        assertThat(d.canaryWindows.stream().filter(w -> w.end().isAfter(rollback.at().plus(Duration.ofMinutes(10))))
-                .mapToLong(FleetDay.CanaryWindow::candidateCalls).sum()).isZero();
+        assertThat(d.canaryMinutes.stream().filter(m -> m.end().isAfter(rollback.at().plus(Duration.ofMinutes(1))))
+                .mapToLong(FleetDay.CanaryMinute::candidateCalls).sum()).isZero();
         assertThat(d.notifications).anyMatch(r -> r.name().equals("RolloutRolledBack") && r.status().equals("FIRING"));
     }
 
