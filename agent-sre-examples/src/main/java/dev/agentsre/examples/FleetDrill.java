@@ -103,7 +103,6 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -238,7 +237,7 @@ public final class FleetDrill implements AutoCloseable {
         }
         MetricReader reader = options.prometheusPort() > 0
                 ? PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(options.prometheusPort()).build()
-                : PeriodicMetricReader.builder(new CountingExporter()).setInterval(Duration.ofDays(1)).build();
+                : PeriodicMetricReader.builder(new NameRecordingExporter()).setInterval(Duration.ofDays(1)).build();
         FleetDrill drill = new FleetDrill(System.out, options, reader, options.live() ? Pacer.realTime(options.speed()) : Pacer.none());
         try {
             drill.run();
@@ -953,14 +952,19 @@ public final class FleetDrill implements AutoCloseable {
         return names;
     }
 
-    /** Counts what the SDK exports, so that the default run exports for real without printing it. */
-    static final class CountingExporter implements MetricExporter {
-        final Set<String> names = new TreeSet<>();
+    /** Notes the names of what the SDK exports: the default run exports for real without printing it. */
+    static final class NameRecordingExporter implements MetricExporter {
+        private final Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override
         public CompletableResultCode export(Collection<MetricData> metrics) {
             metrics.forEach(m -> names.add(m.getName()));
             return CompletableResultCode.ofSuccess();
+        }
+
+        /** The names of the metrics exported so far. */
+        Set<String> names() {
+            return Set.copyOf(names);
         }
 
         @Override
