@@ -109,12 +109,12 @@ final class FleetCharts {
             String colour = severityColour(incident.severity());
             svg.text(LEFT - 10, y + 14, incident.id() + " " + incident.severity(), "end", "lane", colour);
             svg.rect(x0, y + 3, x1 - x0, incidentRow - 8, colour, Svg.fmt("%s %s %s: %s, %s - %s", incident.id(), incident.severity(),
-                    incident.state(), incident.title(), FleetDrill.time(from), incident.resolvedAt().map(FleetDrill::time).orElse("still open")));
+                    incident.state(), incident.title(), FleetConsole.time(from), incident.resolvedAt().map(FleetConsole::time).orElse("still open")));
             if (incident.expected()) {
                 svg.rect(x0, y + 3, x1 - x0, incidentRow - 8, "#ffffff", 0.45);
             }
             String label = incident.title() + (incident.expected() ? " (expected: chaos)" : "") + " · "
-                    + incident.timeToResolve().map(d -> "resolved after " + FleetDrill.minutes(d)).orElse(incident.state().toString());
+                    + incident.timeToResolve().map(d -> "resolved after " + FleetConsole.minutes(d)).orElse(incident.state().toString());
             boolean right = x1 + 8 + label.length() * 6.3 < WIDTH - RIGHT;
             svg.text(right ? x1 + 6 : x0 - 6, y + 14, label, right ? "start" : "end", "band");
             row++;
@@ -126,8 +126,8 @@ final class FleetCharts {
             double x = time.x(r.at());
             boolean pager = r.receiver().equals("pager");
             double y = notesTop + (pager ? 20 : 0);
-            String colour = r.status().equals("RESOLVED") || r.status().equals("RESOLVE") ? GREEN : pager ? RED : ORANGE;
-            svg.rect(x - 1.5, y + 2, 3, 15, colour, FleetDrill.time(r.at()) + " " + r.receiver() + " " + r.text());
+            String colour = r.resolved() ? GREEN : pager ? RED : ORANGE;
+            svg.rect(x - 1.5, y + 2, 3, 15, colour, FleetConsole.time(r.at()) + " " + r.line());
         }
         svg.close();
     }
@@ -204,7 +204,7 @@ final class FleetCharts {
     }
 
     static int bucketMinutes(FleetDay day) {
-        return Math.max(10, (int) (day.minutes.size() / 150 / 10 * 10));
+        return Math.max(10, day.minutes.size() / 150 / 10 * 10);
     }
 
     // ------------------------------------------------------------------ error budgets
@@ -446,7 +446,7 @@ final class FleetCharts {
             double y = bottom - (bottom - top) * Math.min(max, change.spentUsd().doubleValue()) / max;
             String colour = change.to() == BudgetState.KILLED ? RED : change.to() == BudgetState.THROTTLED ? ORANGE : GREEN;
             String label = change.to() == BudgetState.ACTIVE ? "revived" : change.to().toString().toLowerCase(Locale.ROOT);
-            svg.circle(x, y, 5, colour, Svg.fmt("%s %s: %s -> %s at $%.2f", FleetDrill.time(change.at()), change.agent(), change.from(),
+            svg.circle(x, y, 5, colour, Svg.fmt("%s %s: %s -> %s at $%.2f", FleetConsole.time(change.at()), change.agent(), change.from(),
                     change.to(), change.spentUsd()));
             svg.text(x + (change.to() == BudgetState.ACTIVE ? 8 : -8), y + (change.to() == BudgetState.KILLED ? -8 : 16), label + " "
                     + Svg.TimeAxis.label(change.at(), false), change.to() == BudgetState.ACTIVE ? "start" : "end", "legend", colour);
@@ -514,7 +514,7 @@ final class FleetCharts {
                     double x0 = time.x(since.isBefore(from) ? from : since);
                     double x1 = time.x(c.at().isAfter(to) ? to : c.at());
                     svg.rect(x0, y + 2, Math.max(1.5, x1 - x0), row - 4, state == CircuitState.HALF_OPEN ? AMBER : RED,
-                            Svg.fmt("%s %s %s – %s", name, state, FleetDrill.time(since), FleetDrill.time(c.at())));
+                            Svg.fmt("%s %s %s – %s", name, state, FleetConsole.time(since), FleetConsole.time(c.at())));
                 }
                 since = c.at();
                 state = c.to();

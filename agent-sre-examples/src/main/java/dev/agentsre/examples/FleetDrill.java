@@ -75,13 +75,8 @@ import dev.agentsre.testing.ManualScheduler;
 import io.opentelemetry.exporter.logging.LoggingMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import java.io.PrintStream;
@@ -93,10 +88,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +96,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The demo behind the README's run command: a simulated fleet of agents (fake model and tools, no
@@ -142,11 +133,10 @@ public final class FleetDrill implements AutoCloseable {
     static final String ON_CALL = "alice";
     static final String ROLLOUT = "triage-prompt-v2";
 
-    private final PrintStream out;
     private final FleetDrillOptions options;
     private final MetricReader metricReader;
     private final Pacer pacer;
-    private final AtomicInteger lines = new AtomicInteger();
+    private final FleetConsole console;
 
     // the world, built by run()
     private FleetDay day;
@@ -210,7 +200,7 @@ public final class FleetDrill implements AutoCloseable {
      *        exporter, or a test's in-memory reader)
      */
     FleetDrill(PrintStream out, FleetDrillOptions options, MetricReader metricReader, Pacer pacer) {
-        this.out = out;
+        this.console = new FleetConsole(out);
         this.options = options;
         this.metricReader = metricReader;
         this.pacer = pacer;
@@ -326,7 +316,7 @@ public final class FleetDrill implements AutoCloseable {
                 .build();
 
         // ---- alerting and incidents: a receiver on loopback prints one line per notification
-        receiver = new LocalAlertReceiver(clock, this::say);
+        receiver = new LocalAlertReceiver(clock, console::say);
         alerts = AlertManager.builder()
                 .route(Route.root("webhook").groupBy("alertname")
                         .child(Route.match("alertname", "AgentSreIncident").receiver("pager").groupBy("incident_id")))
@@ -372,7 +362,7 @@ public final class FleetDrill implements AutoCloseable {
         intro(agents);
         if (options.prometheusPort() > 0) {
             prometheusArtifacts(); // before the traffic: a Prometheus can evaluate the rules while the drill runs
-            say("");
+            console.say("");
         }
         for (long minute = 0; minute < script.minutes; minute++) {
             tick(minute, true);
@@ -423,17 +413,17 @@ public final class FleetDrill implements AutoCloseable {
     }
 
     private void intro(List<String> agents) {
-        say(String.format(Locale.ROOT, "Agent SRE fleet drill: %d agents, %d simulated hours from %s, seed %d%s", agents.size(), options.hours(),
+        console.say(String.format(Locale.ROOT, "Agent SRE fleet drill: %d agents, %d simulated hours from %s, seed %d%s", agents.size(), options.hours(),
                 START, options.seed(), options.live() ? ", live at " + options.speed() + "x" : ""));
-        say(String.format(Locale.ROOT, "One AgentSre pipeline: an SLO per agent (%.0f%%, four burn-rate tiers) and one for the fleet "
+        console.say(String.format(Locale.ROOT, "One AgentSre pipeline: an SLO per agent (%.0f%%, four burn-rate tiers) and one for the fleet "
                 + "(%.1f%%), evaluated every minute;", AGENT_TARGET * 100, FLEET_TARGET * 100));
-        say(String.format(Locale.ROOT, "  task limits; budgets $%.2f per task and $%.2f per agent a day (throttle at %.0f%%, kill at %.0f%%); "
+        console.say(String.format(Locale.ROOT, "  task limits; budgets $%.2f per task and $%.2f per agent a day (throttle at %.0f%%, kill at %.0f%%); "
                 + "rogue detector;", TASK_LIMIT_USD, DAILY_LIMIT_USD, THROTTLE_AT * 100, KILL_AT * 100));
-        say("  breakers per agent and per model; chaos; the dependency topology for the incident manager.");
-        say("Alerts: AlertManager -> webhook " + receiver.url("/alerts") + " (grouped by alertname); incidents page "
+        console.say("  breakers per agent and per model; chaos; the dependency topology for the incident manager.");
+        console.say("Alerts: AlertManager -> webhook " + receiver.url("/alerts") + " (grouped by alertname); incidents page "
                 + receiver.url("/pager") + ".");
-        say("Lines with → are notifications as the local receiver got them, one per request; each incident is listed once at the end.");
-        say("");
+        console.say("Lines with → are notifications as the local receiver got them, one per request; each incident is listed once at the end.");
+        console.say("");
     }
 
     private void tick(long minute, boolean recording) throws Exception {
@@ -485,14 +475,14 @@ public final class FleetDrill implements AutoCloseable {
             try {
                 rollout.start();
             } catch (DeploymentFrozenException frozen) {
-                say(now, "  the rollout did not start: " + frozen.getMessage());
+                console.say(now, "  the rollout did not start: " + frozen.getMessage());
             }
         }
         if (minute == script.outageFrom) {
             marker(now, FleetScript.OUTAGE, FleetFakes.SHARED_MODEL + ", the model every agent uses, answers 503 to every call for "
                     + FleetScript.OUTAGE_MINUTES + " minutes");
         } else if (minute == script.outageTo) {
-            say(now, "  " + FleetFakes.SHARED_MODEL + " answers again");
+            console.say(now, "  " + FleetFakes.SHARED_MODEL + " answers again");
         }
         if (minute == script.loopAt) {
             marker(now, FleetScript.LOOP, looper + " re-asks " + FleetFakes.LARGE_MODEL + " with its growing conversation, round after "
@@ -513,7 +503,7 @@ public final class FleetDrill implements AutoCloseable {
             marker(now, FleetScript.REPLAY, summarizer + " gets a truncated JSON answer; the task is captured for replay");
         }
         if (minute == script.costFixedAt) {
-            say(now, "  " + research + "'s corpus cache is fixed; the on-call revives its budget for the rest of the day");
+            console.say(now, "  " + research + "'s corpus cache is fixed; the on-call revives its budget for the rest of the day");
             costGuard.revive(research);
         }
         onCall(now);
@@ -560,7 +550,7 @@ public final class FleetDrill implements AutoCloseable {
             if (agent.equals(research) && day.researchBudgetSpentAt == null && minute >= script.costFixedAt && !refused.inFlight()
                     && refused.reason().equals("budget")) {
                 day.researchBudgetSpentAt = clock.instant();
-                say(clock.instant(), "  " + research + "'s budget for the day is spent: its tasks no longer fit the limit and are "
+                console.say(clock.instant(), "  " + research + "'s budget for the day is spent: its tasks no longer fit the limit and are "
                         + "refused at the door until midnight");
             }
         } catch (Exception failed) {
@@ -615,7 +605,7 @@ public final class FleetDrill implements AutoCloseable {
                 String where = refused.inFlight() ? "in flight at " + refused.refusedCall() + " after " + round[0] + " rounds"
                         : "at the door";
                 stoppedBy.add(refused.reason() + " " + where);
-                say(clock.instant(), String.format(Locale.ROOT, "  attempt %d stopped %s: %s", attempt, where, refused.reason()
+                console.say(clock.instant(), String.format(Locale.ROOT, "  attempt %d stopped %s: %s", attempt, where, refused.reason()
                         + (refused.reason().equals("budget") ? String.format(Locale.ROOT, " (per-task limit $%.2f)", TASK_LIMIT_USD) : "")));
             } catch (Exception failed) {
                 stats.failed++;
@@ -632,7 +622,7 @@ public final class FleetDrill implements AutoCloseable {
         }
         unguarded = unguarded.multiply(BigDecimal.valueOf(LOOP_ATTEMPTS));
         day.loop = new FleetDay.LoopFindings(at, stoppedBy.size(), stoppedBy, rounds, spent, unguarded);
-        say(clock.instant(), String.format(Locale.ROOT, "  the loop cost $%s in %d rounds; unguarded, %d attempts of %d rounds would have cost $%s",
+        console.say(clock.instant(), String.format(Locale.ROOT, "  the loop cost $%s in %d rounds; unguarded, %d attempts of %d rounds would have cost $%s",
                 spent.setScale(2, RoundingMode.HALF_UP), rounds, LOOP_ATTEMPTS, FleetFakes.LOOP_ROUNDS, unguarded.setScale(0, RoundingMode.HALF_UP)));
     }
 
@@ -695,34 +685,34 @@ public final class FleetDrill implements AutoCloseable {
         });
         bus.subscribe(AgentQuarantined.class, e -> {
             day.stats.get(e.agentId()).quarantines++;
-            say(e.timestamp(), "  " + e.agentId() + " QUARANTINED (" + e.riskLevel() + "): " + shorten(String.join("; ", e.reasons()), 140));
+            console.say(e.timestamp(), "  " + e.agentId() + " QUARANTINED (" + e.riskLevel() + "): " + FleetConsole.shorten(String.join("; ", e.reasons()), 140));
         });
-        bus.subscribe(AgentReleased.class, e -> say(e.timestamp(), "  " + e.agentId() + " released by the on-call (" + e.reason() + ")"));
+        bus.subscribe(AgentReleased.class, e -> console.say(e.timestamp(), "  " + e.agentId() + " released by the on-call (" + e.reason() + ")"));
         bus.subscribe(BudgetStateChanged.class, e -> {
             if (e.scope() == BudgetScope.AGENT) {
                 BigDecimal spent = costGuard.snapshot(e.owner()).spentUsd();
                 day.budgetChanges.add(new FleetDay.BudgetChange(e.timestamp(), e.owner(), e.from(), e.to(), spent));
-                say(e.timestamp(), String.format(Locale.ROOT, "  %s budget %s -> %s at $%s of $%.2f", e.owner(), e.from(), e.to(),
+                console.say(e.timestamp(), String.format(Locale.ROOT, "  %s budget %s -> %s at $%s of $%.2f", e.owner(), e.from(), e.to(),
                         spent.setScale(2, RoundingMode.HALF_UP), DAILY_LIMIT_USD));
             }
         });
         bus.subscribe(ExperimentStateChanged.class, e -> {
             if (e.to() == ExperimentState.ABORTED || e.to() == ExperimentState.COMPLETED) {
-                say(e.timestamp(), "  experiment " + e.experiment() + " " + e.to() + (e.reason() == null ? "" : ": " + e.reason()));
+                console.say(e.timestamp(), "  experiment " + e.experiment() + " " + e.to() + (e.reason() == null ? "" : ": " + e.reason()));
             }
         });
         bus.subscribe(RolloutStateChanged.class, e -> {
             day.rolloutChanges.add(new FleetDay.RolloutChange(e.timestamp(), e.to(), e.weight(), e.reason()));
             if (e.step() > 0 || e.to() == RolloutState.PROMOTED) {
-                say(e.timestamp(), String.format(Locale.ROOT, "  %s rollout %s at %d%%", e.agentId(), e.to(), Math.round(e.weight() * 100)));
+                console.say(e.timestamp(), String.format(Locale.ROOT, "  %s rollout %s at %d%%", e.agentId(), e.to(), Math.round(e.weight() * 100)));
             }
         });
         bus.subscribe(RolloutRolledBack.class, e -> {
             String why = e.evidence() == null ? "" : e.evidence().trigger() + " on " + e.evidence().metric() + ": " + e.evidence().summary();
             day.rolloutChanges.add(new FleetDay.RolloutChange(e.timestamp(), RolloutState.ROLLED_BACK, 0, why));
             day.markers.add(new FleetDay.Marker(e.timestamp(), FleetScript.CANARY + " rolled back", why));
-            say(e.timestamp(), String.format(Locale.ROOT, "  %s ROLLED BACK from %d%%: %s", e.agentId(), Math.round(e.weight() * 100),
-                    shorten(why, 120)));
+            console.say(e.timestamp(), String.format(Locale.ROOT, "  %s ROLLED BACK from %d%%: %s", e.agentId(), Math.round(e.weight() * 100),
+                    FleetConsole.shorten(why, 120)));
         });
         bus.subscribe(TaskRefused.class, e -> day.refusals++);
         // when each incident became a page (SEV1 or SEV2): the on-call acknowledges it a few minutes later
@@ -777,17 +767,17 @@ public final class FleetDrill implements AutoCloseable {
         day.chaosAbortReason = chaos.abortReason();
         day.canaryState = rollout.state();
 
-        printIncidents();
-        printSummary();
+        console.incidents(day);
+        console.summary(day);
         day.report = FleetReport.write(day, options.out().resolve("fleet-drill-report.html"));
-        say("");
-        say("HTML report: " + day.report.toAbsolutePath());
-        say("Traces:      " + traces.directory().toAbsolutePath());
+        console.say("");
+        console.say("HTML report: " + day.report.toAbsolutePath());
+        console.say("Traces:      " + traces.directory().toAbsolutePath());
         meters.forceFlush().join(10, TimeUnit.SECONDS);
-        say(options.prometheusPort() > 0 ? "OpenTelemetry: every metric is served by the Prometheus exporter."
+        console.say(options.prometheusPort() > 0 ? "OpenTelemetry: every metric is served by the Prometheus exporter."
                 : "OpenTelemetry: every metric exported through the SDK" + (options.otelLog() ? " and printed by the logging exporter "
                 + "on standard error." : " (--otel-log prints them, --prometheus PORT serves them)."));
-        day.consoleLines = lines.get();
+        day.consoleLines = console.lines();
         if (!(options.live() && options.prometheusPort() > 0)) {
             // nothing more will run: stop the receiver's and the managers' threads (the exporter keeps serving with --prometheus)
             alerts.close();
@@ -840,7 +830,7 @@ public final class FleetDrill implements AutoCloseable {
         Path dashboard = options.out().resolve("agentsre-dashboard.json");
         Files.writeString(rules, PrometheusRules.generate(ruleSlos), StandardCharsets.UTF_8);
         Files.writeString(dashboard, GrafanaDashboard.generate("Agent SRE fleet drill", slos), StandardCharsets.UTF_8);
-        say("Prometheus:  burn-rate rules for these SLOs in " + rules.toAbsolutePath() + (speed == 1 ? ""
+        console.say("Prometheus:  burn-rate rules for these SLOs in " + rules.toAbsolutePath() + (speed == 1 ? ""
                 : " (windows divided by " + speed + ": simulated time)") + "; a Grafana dashboard beside them");
     }
 
@@ -874,74 +864,21 @@ public final class FleetDrill implements AutoCloseable {
         String fixedAnswer = FleetFakes.summarize(fixedRun, fakes, true);
         fixedRun.close();
         TraceDiff diff = ReplayEngine.diff(broken, fixedRun.trace());
-        say("");
-        say(FleetScript.REPLAY + ", replayed: trace " + broken.traceId() + " (" + broken.spans().size() + " steps)");
-        say("  offline with the buggy code: " + reproduced + "; live calls made: " + liveDuringReplay);
-        say("  fixed run (max_tokens 64 -> 400): " + fixedAnswer);
+        console.say("");
+        console.say(FleetScript.REPLAY + ", replayed: trace " + broken.traceId() + " (" + broken.spans().size() + " steps)");
+        console.say("  offline with the buggy code: " + reproduced + "; live calls made: " + liveDuringReplay);
+        console.say("  fixed run (max_tokens 64 -> 400): " + fixedAnswer);
         for (String line : diff.summary().strip().split("\n")) {
-            say("  " + shorten(line, 160));
+            console.say("  " + FleetConsole.shorten(line, 160));
         }
         return new FleetDay.ReplayFindings(broken.traceId(), broken.spans().size(), reproduced, liveDuringReplay, fixedAnswer, diff.summary());
-    }
-
-    private void printIncidents() {
-        say("");
-        say("Incidents (" + day.incidents.size() + "), each once:");
-        for (Incident i : day.incidents) {
-            RootCauseHint top = i.hints().isEmpty() ? null : i.hints().get(0);
-            say(String.format(Locale.ROOT, "  %-6s %s %-12s %s%s", i.id(), i.severity(), i.state(), i.title(), i.expected() ? " (expected: chaos)" : ""));
-            say(String.format(Locale.ROOT, "         detected %s, acknowledged %s, resolved %s; %s; top hint %s", time(i.detectedAt()),
-                    i.timeToAcknowledge().map(FleetDrill::minutes).orElse("-"), i.timeToResolve().map(d -> "after " + minutes(d)).orElse("-"),
-                    i.agents().size() == 1 ? "1 agent" : i.agents().size() + " agents", top == null ? "none" : top.headline()));
-        }
-        if (day.outageIncidentId != null) {
-            say("  The outage's postmortem (" + day.outageIncidentId + ") is in the report.");
-        }
-    }
-
-    private void printSummary() {
-        say("");
-        say(String.format(Locale.ROOT, "%-16s %6s %8s %7s %8s %9s %-9s %7s %6s", "agent", "tasks", "success", "failed", "refused", "spend",
-                "SLO", "budget", "trips"));
-        for (String agent : day.agents) {
-            FleetDay.AgentStats s = day.stats.get(agent);
-            say(String.format(Locale.ROOT, "%-16s %6d %7.2f%% %7d %8d %9s %-9s %6.1f%% %6d", agent, s.tasks, s.successPercent(), s.failed,
-                    s.refusedTotal(), "$" + s.spendUsd.setScale(2, RoundingMode.HALF_UP), s.sloStatus, s.budgetLeftPercent, s.breakerTrips));
-        }
-        say(String.format(Locale.ROOT, "Fleet SLO %s (%.1f%% of its budget left); canary %s; chaos experiment %s; %d tasks refused; "
-                        + "%d notifications delivered.", day.fleetStatus, day.fleetBudgetLeft, day.canaryState, day.chaosState, day.refusals,
-                day.notifications.size()));
     }
 
     // ------------------------------------------------------------------ printing
 
     private void marker(Instant at, String kind, String text) {
         day.markers.add(new FleetDay.Marker(at, kind, text));
-        say(at, "# " + kind + ": " + text);
-    }
-
-    private void say(Instant at, String text) {
-        say(time(at) + "  " + text);
-    }
-
-    private void say(String line) {
-        out.println(line);
-        lines.incrementAndGet();
-    }
-
-    static String time(Instant at) {
-        LocalDateTime t = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
-        return String.format(Locale.ROOT, "day %d %02d:%02d:%02d", Duration.between(START, at).toDays() + 1, t.getHour(), t.getMinute(),
-                t.getSecond());
-    }
-
-    static String minutes(Duration d) {
-        long s = d.toSeconds();
-        return s < 60 ? s + "s" : s < 3_600 ? (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s") : (s / 3_600) + "h" + ((s % 3_600) / 60) + "m";
-    }
-
-    static String shorten(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+        console.say(at, "# " + kind + ": " + text);
     }
 
     static List<String> agentNames(int count) {
@@ -950,36 +887,5 @@ public final class FleetDrill implements AutoCloseable {
             names.add(i < ROLES.length ? ROLES[i] : "worker-" + (i + 1));
         }
         return names;
-    }
-
-    /** Notes the names of what the SDK exports: the default run exports for real without printing it. */
-    static final class NameRecordingExporter implements MetricExporter {
-        private final Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        @Override
-        public CompletableResultCode export(Collection<MetricData> metrics) {
-            metrics.forEach(m -> names.add(m.getName()));
-            return CompletableResultCode.ofSuccess();
-        }
-
-        /** The names of the metrics exported so far. */
-        Set<String> names() {
-            return Set.copyOf(names);
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-            return AggregationTemporality.CUMULATIVE;
-        }
     }
 }

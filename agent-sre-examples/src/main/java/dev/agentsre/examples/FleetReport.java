@@ -8,7 +8,6 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -143,7 +142,7 @@ final class FleetReport {
             if (m.kind().endsWith("rolled back")) {
                 continue;
             }
-            html.append("<tr><td>").append(FleetDrill.time(m.at())).append("</td><td><b>").append(Svg.escape(m.kind())).append("</b>: ")
+            html.append("<tr><td>").append(FleetConsole.time(m.at())).append("</td><td><b>").append(Svg.escape(m.kind())).append("</b>: ")
                     .append(Svg.escape(m.text())).append("</td><td>").append(outcome(day, m.kind(), script)).append("</td></tr>\n");
         }
         html.append("</table>\n");
@@ -153,7 +152,7 @@ final class FleetReport {
         switch (kind) {
             case FleetScript.CANARY:
                 return day.rolloutChanges.stream().filter(c -> c.to() == dev.agentsre.delivery.RolloutState.ROLLED_BACK).findFirst()
-                        .map(c -> "rolled back by itself at " + FleetDrill.time(c.at()) + ": " + Svg.escape(c.text())).orElse("rollout "
+                        .map(c -> "rolled back by itself at " + FleetConsole.time(c.at()) + ": " + Svg.escape(c.text())).orElse("rollout "
                         + day.canaryState);
             case FleetScript.OUTAGE:
                 return day.outageIncidentId == null ? "no incident" : "the model's breaker failed calls fast in every agent; <b>one</b> "
@@ -194,11 +193,11 @@ final class FleetReport {
                     .append(i.expected() ? " <small>(expected: chaos)</small>" : "").append("</h3>\n<p class=\"facts\">")
                     .append(i.state()).append(" · agents: ").append(Svg.escape(String.join(", ", i.agents())))
                     .append(i.dependencies().isEmpty() ? "" : " · dependencies: " + Svg.escape(String.join(", ", i.dependencies())))
-                    .append("<br>impact from ").append(FleetDrill.time(i.impactStart())).append(" · detected ")
-                    .append(FleetDrill.time(i.detectedAt())).append(" (").append(FleetDrill.minutes(i.timeToDetect())).append(" after)")
-                    .append(" · acknowledged ").append(i.timeToAcknowledge().map(d -> "after " + FleetDrill.minutes(d)).orElse("—"))
-                    .append(" · mitigated ").append(i.timeToMitigate().map(d -> "after " + FleetDrill.minutes(d)).orElse("—"))
-                    .append(" · resolved ").append(i.timeToResolve().map(d -> "after " + FleetDrill.minutes(d)).orElse("—"))
+                    .append("<br>impact from ").append(FleetConsole.time(i.impactStart())).append(" · detected ")
+                    .append(FleetConsole.time(i.detectedAt())).append(" (").append(FleetConsole.minutes(i.timeToDetect())).append(" after)")
+                    .append(" · acknowledged ").append(i.timeToAcknowledge().map(d -> "after " + FleetConsole.minutes(d)).orElse("—"))
+                    .append(" · mitigated ").append(i.timeToMitigate().map(d -> "after " + FleetConsole.minutes(d)).orElse("—"))
+                    .append(" · resolved ").append(i.timeToResolve().map(d -> "after " + FleetConsole.minutes(d)).orElse("—"))
                     .append("<br>impact: ").append(i.impact().failedTasks()).append(" failed tasks, $")
                     .append(i.impact().spentUsd().setScale(2, RoundingMode.HALF_UP)).append(" spent by the affected agents</p>\n");
             if (!i.hints().isEmpty()) {
@@ -217,7 +216,7 @@ final class FleetReport {
             html.append("<details").append(i.id().equals(day.outageIncidentId) ? " open" : "").append("><summary>timeline (")
                     .append(timeline.size()).append(" entries)</summary>\n<table><tr><th>time</th><th>actor</th><th>event</th></tr>\n");
             for (TimelineEntry e : timeline) {
-                html.append("<tr><td>").append(FleetDrill.time(e.timestamp())).append("</td><td>").append(Svg.escape(e.actor()))
+                html.append("<tr><td>").append(FleetConsole.time(e.timestamp())).append("</td><td>").append(Svg.escape(e.actor()))
                         .append("</td><td>").append(Svg.escape(e.text())).append("</td></tr>\n");
             }
             html.append("</table></details>\n</div>\n");
@@ -244,9 +243,9 @@ final class FleetReport {
         html.append("<details><summary>all notifications</summary>\n<table><tr><th>time</th><th>receiver</th><th>status</th><th>alert</th>"
                 + "<th class=\"n\">alerts</th><th>text</th></tr>\n");
         for (LocalAlertReceiver.Received r : day.notifications) {
-            html.append("<tr><td>").append(FleetDrill.time(r.at())).append("</td><td>").append(r.receiver()).append("</td><td>")
+            html.append("<tr><td>").append(FleetConsole.time(r.at())).append("</td><td>").append(r.receiver()).append("</td><td>")
                     .append(r.status()).append("</td><td>").append(Svg.escape(r.name())).append("</td><td class=\"n\">").append(r.alerts())
-                    .append("</td><td>").append(Svg.escape(r.text().substring(Math.min(r.text().length(), 9)).trim())).append("</td></tr>\n");
+                    .append("</td><td>").append(Svg.escape(r.summary())).append("</td></tr>\n");
         }
         html.append("</table></details>\n");
     }
@@ -266,9 +265,5 @@ final class FleetReport {
                     .append("</td><td class=\"n\">").append(s.breakerTrips).append("</td></tr>\n");
         }
         html.append("</table>\n");
-    }
-
-    static String hours(Duration d) {
-        return FleetDrill.minutes(d);
     }
 }

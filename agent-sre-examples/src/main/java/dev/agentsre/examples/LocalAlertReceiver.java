@@ -29,8 +29,24 @@ import java.util.function.BiConsumer;
  */
 final class LocalAlertReceiver implements AutoCloseable {
 
-    /** A notification the server received. */
-    record Received(Instant at, String receiver, String status, String name, int alerts, String text) {
+    /**
+     * A notification the server received.
+     *
+     * @param status FIRING or RESOLVED (webhook), TRIGGER or RESOLVE (pager)
+     * @param alerts the alerts it carried (firing ones while the group fires)
+     * @param summary what it says: the first alert's summary, or the incident paged
+     */
+    record Received(Instant at, String receiver, String status, String name, int alerts, String summary) {
+
+        /** As the console prints it. */
+        String line() {
+            String what = receiver.equals("webhook") ? String.format(Locale.ROOT, "%-22s %s", name + " ×" + alerts, summary) : summary;
+            return String.format(Locale.ROOT, "→ %-7s %-8s %s", receiver, status, what);
+        }
+
+        boolean resolved() {
+            return status.equals("RESOLVED") || status.equals("RESOLVE");
+        }
     }
 
     private final HttpServer server;
@@ -91,8 +107,7 @@ final class LocalAlertReceiver implements AutoCloseable {
         }
         int count = status.equals("FIRING") ? firing : alerts.size();
         String more = count > 1 ? " (+" + (count - 1) + " more)" : "";
-        return new Received(at, "webhook", status, name, count, String.format(Locale.ROOT, "%-8s %-22s %s%s", status, name + " ×" + count,
-                shorten(text, 90), more));
+        return new Received(at, "webhook", status, name, count, shorten(text, 90) + more);
     }
 
     private Received page(Instant at, JsonNode body) {
@@ -109,8 +124,7 @@ final class LocalAlertReceiver implements AutoCloseable {
         } else {
             what = pages.getOrDefault(key, key);
         }
-        return new Received(at, "pager", action.toUpperCase(Locale.ROOT), "AgentSreIncident", 1,
-                String.format(Locale.ROOT, "%-8s %s", action.toUpperCase(Locale.ROOT), shorten(what, 110)));
+        return new Received(at, "pager", action.toUpperCase(Locale.ROOT), "AgentSreIncident", 1, shorten(what, 110));
     }
 
     private void handle(HttpExchange exchange, int status, String reply, Parser parser) throws IOException {
@@ -119,7 +133,7 @@ final class LocalAlertReceiver implements AutoCloseable {
             Instant at = clock.instant();
             Received r = parser.parse(at, json.readTree(in.readAllBytes()));
             received.add(r);
-            print.accept(at, String.format(Locale.ROOT, "→ %-7s %s", r.receiver(), r.text()));
+            print.accept(at, r.line());
         } catch (RuntimeException e) {
             print.accept(clock.instant(), "→ unreadable notification: " + e);
         }

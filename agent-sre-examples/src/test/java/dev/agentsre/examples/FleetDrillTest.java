@@ -57,7 +57,7 @@ class FleetDrillTest {
 
     private static Run drill(Path out, String... flags) throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        FleetDrill.NameRecordingExporter exporter = new FleetDrill.NameRecordingExporter();
+        NameRecordingExporter exporter = new NameRecordingExporter();
         MetricReader reader = PeriodicMetricReader.builder(exporter).setInterval(Duration.ofDays(1)).build();
         FleetDay result = new FleetDrill(new PrintStream(buffer, true, StandardCharsets.UTF_8), FleetDrillOptions.parse(withOut(out, flags)),
                 reader, FleetDrill.Pacer.none()).run();
@@ -123,7 +123,7 @@ class FleetDrillTest {
         assertThat(day.day().incidents.stream().filter(i -> !i.detectedAt().isBefore(at(script.outageFrom))
                 && i.detectedAt().isBefore(at(script.outageTo + 60)))).containsExactly(outage);
         // one page, and its resolve
-        assertThat(day.day().notifications.stream().filter(r -> r.receiver().equals("pager") && r.text().contains(outage.id()))
+        assertThat(day.day().notifications.stream().filter(r -> r.receiver().equals("pager") && r.summary().contains(outage.id()))
                 .map(LocalAlertReceiver.Received::status)).containsExactly("TRIGGER", "RESOLVE");
         // the postmortem: facts from the incident, the on-call's words, nothing invented
         assertThat(day.day().outagePostmortem).contains("## Summary", "## Impact", "## Root Causes", "## Timeline",
