@@ -51,7 +51,7 @@ final class FleetReport {
             "details{margin:.4em 0}summary{cursor:pointer;color:#333;font-size:14px}",
             ".postmortem{border:1px solid #ddd;padding:.4em 1.2em;background:#fcfcfc}",
             ".postmortem table.md td,.postmortem table.md th{font-size:13px}.postmortem table.md td:nth-child(-n+2){white-space:nowrap}",
-            ".story td:first-child{white-space:nowrap}.sev{font-weight:600}");
+            ".story td:first-child{white-space:nowrap}.sev{font-weight:600}.tl td:nth-child(-n+2){white-space:nowrap}");
 
     private FleetReport() {
     }
@@ -214,7 +214,7 @@ final class FleetReport {
             }
             List<TimelineEntry> timeline = i.timeline();
             html.append("<details").append(i.id().equals(day.outageIncidentId) ? " open" : "").append("><summary>timeline (")
-                    .append(timeline.size()).append(" entries)</summary>\n<table><tr><th>time</th><th>actor</th><th>event</th></tr>\n");
+                    .append(timeline.size()).append(" entries)</summary>\n<table class=\"tl\"><tr><th>time</th><th>actor</th><th>event</th></tr>\n");
             for (TimelineEntry e : timeline) {
                 html.append("<tr><td>").append(FleetConsole.time(e.timestamp())).append("</td><td>").append(Svg.escape(e.actor()))
                         .append("</td><td>").append(Svg.escape(e.text())).append("</td></tr>\n");
@@ -240,7 +240,7 @@ final class FleetReport {
         section(html, NOTIFICATIONS, day.notifications.size() + " notifications, each one HTTP request the local receivers on 127.0.0.1 "
                 + "answered (" + day.receiverRequests + " requests): the webhook gets Alertmanager's JSON grouped by alert name, the "
                 + "pager PagerDuty's Events API v2, one page per incident.");
-        html.append("<details><summary>all notifications</summary>\n<table><tr><th>time</th><th>receiver</th><th>status</th><th>alert</th>"
+        html.append("<details><summary>all notifications</summary>\n<table class=\"tl\"><tr><th>time</th><th>receiver</th><th>status</th><th>alert</th>"
                 + "<th class=\"n\">alerts</th><th>text</th></tr>\n");
         for (LocalAlertReceiver.Received r : day.notifications) {
             html.append("<tr><td>").append(FleetConsole.time(r.at())).append("</td><td>").append(r.receiver()).append("</td><td>")
