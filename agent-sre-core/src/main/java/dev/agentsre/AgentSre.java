@@ -13,6 +13,7 @@ import dev.agentsre.event.TaskRefused;
 import dev.agentsre.guard.CallGuard;
 import dev.agentsre.guard.CallKind;
 import dev.agentsre.guard.GuardedCall;
+import dev.agentsre.guard.GuardScope;
 import dev.agentsre.guard.GuardedTask;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
@@ -124,6 +125,10 @@ public final class AgentSre implements AutoCloseable {
     /** The guards with task hooks, and those with call hooks, in chain order: a guard without either costs nothing there. */
     private final CallGuard[] taskGuards;
     private final CallGuard[] callGuards;
+    /** The guards that open thread-bound context around bodies and callees, or carry it to other threads. */
+    private final CallGuard[] taskScopeGuards;
+    private final CallGuard[] callScopeGuards;
+    private final CallGuard[] propagatingGuards;
     private final BudgetGuard budgetGuard;
     private final List<SreEventBus.Subscription> subscriptions = new ArrayList<>();
     /** Failures per kind of post-flight step (a guard's hook, the trace write), for logging the first of each at WARN. */
@@ -187,6 +192,9 @@ public final class AgentSre implements AutoCloseable {
                 || overrides(g, "afterTask", GuardedTask.class)).toArray(CallGuard[]::new);
         this.callGuards = chain.stream().filter(g -> overrides(g, "beforeCall", GuardedCall.class)
                 || overrides(g, "afterCall", GuardedCall.class)).toArray(CallGuard[]::new);
+        this.taskScopeGuards = chain.stream().filter(g -> overrides(g, "enterTask", GuardedTask.class)).toArray(CallGuard[]::new);
+        this.callScopeGuards = chain.stream().filter(g -> overrides(g, "enterCall", GuardedCall.class)).toArray(CallGuard[]::new);
+        this.propagatingGuards = chain.stream().filter(g -> overrides(g, "propagate", Runnable.class)).toArray(CallGuard[]::new);
 
         Map<SreEventBus, Boolean> buses = new IdentityHashMap<>();
         buses.put(eventBus, true);
@@ -248,6 +256,23 @@ public final class AgentSre implements AutoCloseable {
     /** The clock. */
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * {@code work}, to run on another thread, carrying the thread-bound context of every guard that
+     * has some ({@link CallGuard#propagate}: a tracing span) from the calling thread; {@code work}
+     * itself when no guard has any. For work a task hands to an executor of its own.
+     */
+    public Runnable propagate(Runnable work) {
+        Runnable wrapped = Check.notNull("work", work);
+        for (int i = propagatingGuards.length - 1; i >= 0; i--) {
+            try {
+                wrapped = Check.notNull("propagate(...) of " + propagatingGuards[i], propagatingGuards[i].propagate(wrapped));
+            } catch (RuntimeException | LinkageError failure) {
+                LOG.debug("propagate of {} failed; the work runs without its context", propagatingGuards[i], failure);
+            }
+        }
+        return wrapped;
     }
 
     /** The guard chain, outermost first: your guards, then the pipeline's own (read-only). */
@@ -337,14 +362,17 @@ public final class AgentSre implements AutoCloseable {
             TaskRun run = new TaskRun(AgentSre.this, agentId, taskId, null, limits, estimateNanos);
             run.admit(null);
             TaskContext previous = TaskContext.enter(run.context);
+            GuardScope[] scopes = run.enterScopes();
             T result;
             try {
                 result = body.run(run.context);
             } catch (Throwable failure) {
+                run.closeScopes(scopes);
                 TaskContext.restore(previous);
                 run.finish(failure);
                 throw Throwables.<Exception>sneakyThrow(failure);
             }
+            run.closeScopes(scopes);
             TaskContext.restore(previous);
             run.finish(null);
             return result;
@@ -368,16 +396,19 @@ public final class AgentSre implements AutoCloseable {
             }
             CompletionStage<T> stage;
             TaskContext previous = TaskContext.enter(run.context);
+            GuardScope[] scopes = run.enterScopes();
             try {
                 stage = body.apply(run.context);
                 if (stage == null) {
                     throw new NullPointerException("the asynchronous body returned no stage");
                 }
             } catch (Throwable failure) {
+                run.closeScopes(scopes);
                 TaskContext.restore(previous);
                 run.finish(failure);
                 return CompletableFuture.failedFuture(failure);
             }
+            run.closeScopes(scopes);
             TaskContext.restore(previous);
             CompletableFuture<T> done = new CompletableFuture<>();
             ScheduledFuture<?> timeout = scheduleDeadline(run, done);
@@ -433,6 +464,14 @@ public final class AgentSre implements AutoCloseable {
 
     CallGuard[] callGuards() {
         return callGuards;
+    }
+
+    CallGuard[] taskScopeGuards() {
+        return taskScopeGuards;
+    }
+
+    CallGuard[] callScopeGuards() {
+        return callScopeGuards;
     }
 
     private static boolean overrides(CallGuard guard, String hook, Class<?> parameter) {

@@ -230,14 +230,17 @@ public final class TaskContext extends ForwardingAgentCalls {
         return run.call(frame, () -> {
             child.admit(frame);
             TaskContext previous = enter(child.context);
+            dev.agentsre.guard.GuardScope[] scopes = child.enterScopes();
             T result;
             try {
                 result = body.run(child.context);
             } catch (Throwable failure) {
+                child.closeScopes(scopes);
                 restore(previous);
                 child.finish(failure);
                 throw Throwables.<E>sneakyThrow(failure);
             }
+            child.closeScopes(scopes);
             restore(previous);
             child.finish(null);
             return result;

@@ -7,6 +7,7 @@ import dev.agentsre.cost.CostReservation;
 import dev.agentsre.cost.TokenUsage;
 import dev.agentsre.guard.CallGuard;
 import dev.agentsre.guard.CallKind;
+import dev.agentsre.guard.GuardScope;
 import dev.agentsre.guard.GuardedTask;
 import dev.agentsre.guard.Outcome;
 import dev.agentsre.internal.Money;
@@ -204,6 +205,64 @@ final class TaskRun implements GuardedTask {
         return e;
     }
 
+    // ------------------------------------------------------------------ thread-bound scopes of the guards
+
+    private static final GuardScope[] NO_SCOPES = new GuardScope[0];
+
+    /** Opens every scope guard's context around this task's body (on the thread that runs it). */
+    GuardScope[] enterScopes() {
+        CallGuard[] guards = sre.taskScopeGuards();
+        if (guards.length == 0) {
+            return NO_SCOPES;
+        }
+        GuardScope[] scopes = new GuardScope[guards.length];
+        for (int i = 0; i < guards.length; i++) {
+            try {
+                scopes[i] = guards[i].enterTask(this);
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable failure) {
+                sre.postFlightFailed(this, "enterTask of " + guards[i], failure);
+            }
+        }
+        return scopes;
+    }
+
+    /** Opens every scope guard's context around {@code frame}'s callee (on the thread making the call). */
+    GuardScope[] enterScopes(CallFrame frame) {
+        CallGuard[] guards = sre.callScopeGuards();
+        if (guards.length == 0) {
+            return NO_SCOPES;
+        }
+        GuardScope[] scopes = new GuardScope[guards.length];
+        for (int i = 0; i < guards.length; i++) {
+            try {
+                scopes[i] = guards[i].enterCall(frame);
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable failure) {
+                sre.postFlightFailed(this, "enterCall of " + guards[i] + " (" + frame + ")", failure);
+            }
+        }
+        return scopes;
+    }
+
+    /** Closes what {@link #enterScopes} opened, in reverse order, each isolated from the others' failures. */
+    void closeScopes(GuardScope[] scopes) {
+        for (int i = scopes.length - 1; i >= 0; i--) {
+            GuardScope scope = scopes[i];
+            if (scope != null) {
+                try {
+                    scope.close();
+                } catch (VirtualMachineError fatal) {
+                    throw fatal;
+                } catch (Throwable failure) {
+                    sre.postFlightFailed(this, "closing a guard scope", failure);
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ calls
 
     /** Runs {@code callee} as {@code frame} through the guard chain, the trace capture and the chaos injector. */
@@ -212,9 +271,11 @@ final class TaskRun implements GuardedTask {
         CallGuard[] guards = sre.callGuards();
         long start = frame.enteredMillis;
         T result;
+        GuardScope[] scopes = enterScopes(frame);
         try {
             result = invoke(frame, callee);
         } catch (Throwable failure) {
+            closeScopes(scopes);
             frame.durationMillis = Math.max(0, sre.clock().millis() - start);
             if (failure instanceof TaskRefusedException) {
                 // refused further down (a delegation's child task): already published there
@@ -227,6 +288,7 @@ final class TaskRun implements GuardedTask {
             afterCall(frame, guards.length);
             throw Throwables.<RuntimeException>sneakyThrow(failure);
         }
+        closeScopes(scopes);
         frame.durationMillis = Math.max(0, sre.clock().millis() - start);
         frame.outcome = Outcome.SUCCEEDED;
         frame.result = result;
@@ -288,6 +350,7 @@ final class TaskRun implements GuardedTask {
         admitCall(frame);
         StreamingCall handle = new StreamingCall(this, frame);
         ChaosInjector injector = chaos;
+        GuardScope[] scopes = enterScopes(frame);
         try {
             if (injector == null || !injector.isActive()) {
                 start.call();
@@ -295,9 +358,11 @@ final class TaskRun implements GuardedTask {
                 throughChaos(injector, frame.target, start);
             }
         } catch (Throwable failure) {
+            closeScopes(scopes);
             handle.fail(failure);
             throw Throwables.<E>sneakyThrow(failure);
         }
+        closeScopes(scopes);
         return handle;
     }
 

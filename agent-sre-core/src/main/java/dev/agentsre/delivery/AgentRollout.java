@@ -251,6 +251,12 @@ public final class AgentRollout<Req, Res> implements AutoCloseable {
             this.ownedExecutor = Executors.newFixedThreadPool(b.maxShadowConcurrency, daemonThreads("agentsre-shadow-" + name));
             shadowExecutor = ownedExecutor;
         }
+        AgentSre contextSource = b.baseline.sre != null ? b.baseline.sre : b.candidate.sre;
+        if (contextSource != null && shadowSteps) {
+            // the shadow runs with the caller's thread-bound context (a tracing span) of its pipeline's guards
+            Executor plain = shadowExecutor;
+            shadowExecutor = work -> plain.execute(contextSource.propagate(work));
+        }
         this.shadowScope = "shadow:" + name;
         if (b.shadowGuard != null) {
             this.shadowGuard = b.shadowGuard;

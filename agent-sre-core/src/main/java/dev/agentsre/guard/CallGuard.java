@@ -33,6 +33,14 @@ package dev.agentsre.guard;
  * in {@code beforeTask}) and per-call state with {@link GuardedCall#state} (set in
  * {@code beforeCall}, read in {@code afterCall}). Hooks are on the hot path of every call: keep them
  * allocation-light and never block.
+ *
+ * <p><b>Thread-bound context.</b> {@link #enterTask} and {@link #enterCall} open a {@link GuardScope}
+ * on the thread that runs a task's body or a call's callee, closed on that same thread when it
+ * returns — for context that lives in thread locals, such as a tracing span made current so the
+ * callee's own instrumentation nests under it. {@code beforeTask}/{@code afterTask} cannot do that:
+ * an asynchronous task ends on another thread, a streamed call completes on another thread.
+ * {@link #propagate} carries the same context to work the library hands to another thread (a
+ * rollout's shadow runs).
  */
 public interface CallGuard {
 
@@ -53,5 +61,33 @@ public interface CallGuard {
      * cost), or after a later guard refused it.
      */
     default void afterCall(GuardedCall call) {
+    }
+
+    /**
+     * Opens this guard's thread-bound context around the task's body, on the thread that runs it, after
+     * every guard admitted the task: closed on the same thread when the body returns (for an
+     * asynchronous task, when it has returned its stage; a delegation's child task, when its body
+     * returns). A failure here is logged and never reaches the agent. Default: nothing.
+     */
+    default GuardScope enterTask(GuardedTask task) {
+        return GuardScope.NONE;
+    }
+
+    /**
+     * Opens this guard's thread-bound context around a call's callee, on the thread making the call,
+     * after every guard admitted it: closed on the same thread when the callee returns (a streamed
+     * call: when its start returns). A failure here is logged and never reaches the agent. Default:
+     * nothing.
+     */
+    default GuardScope enterCall(GuardedCall call) {
+        return GuardScope.NONE;
+    }
+
+    /**
+     * {@code work}, to be run on another thread, carrying this guard's thread-bound context of the
+     * calling thread (called on the thread that hands the work off). Default: {@code work} itself.
+     */
+    default Runnable propagate(Runnable work) {
+        return work;
     }
 }
