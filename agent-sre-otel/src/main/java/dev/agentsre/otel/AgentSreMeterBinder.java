@@ -1,5 +1,9 @@
 package dev.agentsre.otel;
 
+import dev.agentsre.cost.BudgetScope;
+import dev.agentsre.event.AgentEvicted;
+import dev.agentsre.event.BreakerRemoved;
+import dev.agentsre.event.BudgetEvicted;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
 import io.micrometer.core.instrument.Counter;
@@ -14,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,12 +31,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *         .bindTo(meterRegistry);
  * }</pre>
  *
- * <p>Event counters are incremented as events arrive. Observed values are read from the components
- * into one gauge or function counter per series; series that appear later (a new agent) are found
- * when {@link #refresh()} runs, which every gauge read does at most once a second. A series that a
- * refresh no longer finds — an agent whose SLO expired from a template, a breaker evicted from its
- * registry — is removed from the meter registry, so the meters follow the components and stay
- * bounded by them. Exporting never throws into an agent's call.
+ * <p>Every meter is registered once: event counters are kept by series and incremented as events
+ * arrive; observed values are read from the components into one gauge or function counter per
+ * series. Series that appear later (a new agent) are found when {@link #refresh()} runs, which every
+ * gauge read does at most once a second. A series that a refresh no longer finds — an agent whose SLO
+ * expired from a template, a breaker evicted from its registry — is removed from the meter registry;
+ * an agent evicted from a component ({@code BreakerRemoved}, {@code BudgetEvicted},
+ * {@code AgentEvicted}) also loses that component's event counters (its transitions; its spend and
+ * cost alerts; its quarantines). With the {@link AgentLabels} policy the meters stay bounded by the
+ * components and the cap. Exporting never throws into an agent's call.
  */
 public final class AgentSreMeterBinder implements MeterBinder {
 
@@ -40,6 +48,8 @@ public final class AgentSreMeterBinder implements MeterBinder {
     private final SreComponents components;
     private final Readings readings;
     private final Map<String, Series> series = new ConcurrentHashMap<>();
+    /** Event counters by instrument name and tags, registered once each. */
+    private final Map<Meter.Id, Counter> counters = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
     private volatile long lastRefresh;
 
@@ -110,14 +120,61 @@ public final class AgentSreMeterBinder implements MeterBinder {
     }
 
     private void subscribe(SreEventBus bus, MeterRegistry bound) {
-        bus.subscribe(SreEvent.class, event -> readings.safely(() -> EventCounts.count(event, (spec, amount, keyValues) ->
-                Counter.builder(spec.name()).description(spec.description()).baseUnit(baseUnit(spec)).tags(tags(keyValues))
-                        .register(bound).increment(amount))));
+        bus.subscribe(SreEvent.class, event -> readings.safely(() -> {
+            readings.onEvent(event);
+            EventCounts.count(event, readings.labels(), (spec, amount, keyValues) -> counter(bound, spec, tags(keyValues)).increment(amount));
+            evicted(event, bound);
+        }));
     }
 
+    private Counter counter(MeterRegistry bound, InstrumentSpec spec, Tags tags) {
+        Meter.Id id = new Meter.Id(spec.name(), tags, baseUnit(spec), spec.description(), Meter.Type.COUNTER);
+        Counter counter = counters.get(id);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(id, k -> Counter.builder(spec.name()).description(spec.description()).baseUnit(baseUnit(spec))
+                    .tags(tags).register(bound));
+        }
+        return counter;
+    }
+
+    /** An agent evicted from a component loses that component's event counters (an agent that shares a label keeps them). */
+    private void evicted(SreEvent event, MeterRegistry bound) {
+        String agent;
+        Set<String> instruments;
+        if (event instanceof BreakerRemoved removed) {
+            agent = removed.agentId();
+            instruments = Set.of(TelemetryNames.BREAKER_TRANSITIONS.name());
+        } else if (event instanceof BudgetEvicted budget && budget.scope() == BudgetScope.AGENT) {
+            agent = budget.owner();
+            instruments = Set.of(TelemetryNames.COST_SPEND.name(), TelemetryNames.COST_ALERTS.name());
+        } else if (event instanceof AgentEvicted rogue) {
+            agent = rogue.agentId();
+            instruments = Set.of(TelemetryNames.ROGUE_QUARANTINES.name());
+        } else {
+            return;
+        }
+        if (agent == null || !readings.labels().ownsLabel(agent)) {
+            return;
+        }
+        counters.entrySet().removeIf(entry -> {
+            Meter.Id id = entry.getKey();
+            if (instruments.contains(id.getName()) && agent.equals(id.getTag(TelemetryNames.AGENT_ID))) {
+                bound.remove(entry.getValue());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Micrometer's base unit for an instrument's UCUM unit: dimensionless and annotations have none. */
     private static String baseUnit(InstrumentSpec spec) {
-        String unit = spec.unit();
-        return unit.equals("1") || unit.startsWith("{") ? null : unit;
+        return switch (spec.unit()) {
+            case "1" -> null;
+            case "%" -> "percent";
+            case "s" -> "seconds";
+            case "ms" -> "milliseconds";
+            default -> spec.unit().startsWith("{") ? null : spec.unit();
+        };
     }
 
     private static Tags tags(String... keyValues) {

@@ -57,7 +57,8 @@ public final class AgentSreTelemetry implements AutoCloseable {
         spend = meter.counterBuilder(TelemetryNames.COST_SPEND.name()).ofDoubles().setUnit(TelemetryNames.COST_SPEND.unit())
                 .setDescription(TelemetryNames.COST_SPEND.description()).build();
         for (InstrumentSpec spec : List.of(TelemetryNames.SLO_ALERTS, TelemetryNames.BREAKER_TRANSITIONS, TelemetryNames.COST_ALERTS,
-                TelemetryNames.ROGUE_QUARANTINES, TelemetryNames.CHAOS_FAULTS)) {
+                TelemetryNames.ROGUE_QUARANTINES, TelemetryNames.CHAOS_FAULTS, TelemetryNames.TASK_REFUSALS, TelemetryNames.ROLLOUT_ROLLBACKS,
+                TelemetryNames.INCIDENTS)) {
             longCounters.put(spec.name(), meter.counterBuilder(spec.name()).setUnit(spec.unit()).setDescription(spec.description()).build());
         }
         for (InstrumentSpec spec : Readings.OBSERVED) {
@@ -71,7 +72,8 @@ public final class AgentSreTelemetry implements AutoCloseable {
         }
         for (SreEventBus bus : components.buses()) {
             registrations.add(bus.subscribe(SreEvent.class, event -> readings.safely(() -> {
-                EventCounts.count(event, this::add);
+                readings.onEvent(event);
+                EventCounts.count(event, readings.labels(), this::add);
                 log(event);
             })));
         }

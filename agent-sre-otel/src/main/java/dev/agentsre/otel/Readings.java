@@ -13,6 +13,10 @@ import dev.agentsre.chaos.ResilienceScore;
 import dev.agentsre.cost.BudgetSnapshot;
 import dev.agentsre.cost.BudgetState;
 import dev.agentsre.cost.CostGuard;
+import dev.agentsre.delivery.RolloutState;
+import dev.agentsre.event.RolloutStateChanged;
+import dev.agentsre.event.SreEvent;
+import dev.agentsre.redact.Redactor;
 import dev.agentsre.slo.BurnRateAlert;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.slo.Sli;
@@ -20,7 +24,11 @@ import dev.agentsre.slo.Slo;
 import dev.agentsre.slo.SloTemplate;
 import dev.agentsre.time.Durations;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class Readings {
 
     private static final Logger LOG = LoggerFactory.getLogger(Readings.class);
+    /** A failure's message may carry a component's secrets (a receiver URL, a key): logged only redacted. */
+    private static final Redactor REDACTOR = Redactor.defaults();
 
     /** Receives one measurement: a value and its attributes as key/value pairs (null values are left out). */
     @FunctionalInterface
@@ -52,6 +62,10 @@ final class Readings {
     private final List<RogueAgentDetector> detectors;
     private final List<ChaosExperiment> experiments;
     private final List<AlertManager> alertManagers;
+    private final AgentLabels labels;
+    /** The last state and weight of every rollout, from its events (at most {@value #MAX_ROLLOUTS}). */
+    private final Map<String, RolloutStateChanged> rollouts = new ConcurrentHashMap<>();
+    static final int MAX_ROLLOUTS = 1_000;
     private volatile boolean warned;
 
     /** Readings of the components {@code components} declares. */
@@ -64,6 +78,19 @@ final class Readings {
         this.detectors = components.rogueDetectors();
         this.experiments = components.experiments();
         this.alertManagers = components.alertManagers();
+        this.labels = components.agentLabels();
+    }
+
+    /** The agent label policy. */
+    AgentLabels labels() {
+        return labels;
+    }
+
+    /** Keeps what observed instruments read from events (a rollout's state and weight). */
+    void onEvent(SreEvent event) {
+        if (event instanceof RolloutStateChanged change && (rollouts.size() < MAX_ROLLOUTS || rollouts.containsKey(change.rollout()))) {
+            rollouts.put(change.rollout(), change);
+        }
     }
 
     /** The instruments this class can read (every observed gauge and counter of the table). */
@@ -72,12 +99,89 @@ final class Readings {
             TelemetryNames.BREAKER_STATE, TelemetryNames.BREAKER_CALLS, TelemetryNames.BREAKER_FAILURE_RATE,
             TelemetryNames.COST_UTILISATION, TelemetryNames.COST_BUDGET_STATE, TelemetryNames.ROGUE_RISK_LEVEL,
             TelemetryNames.ROGUE_SIGNAL_SCORE, TelemetryNames.ROGUE_QUARANTINED, TelemetryNames.CHAOS_STATE,
-            TelemetryNames.CHAOS_RESILIENCE, TelemetryNames.ALERT_GROUPS, TelemetryNames.ALERT_ALERTS, TelemetryNames.ALERT_QUEUE_DEPTH,
+            TelemetryNames.CHAOS_RESILIENCE, TelemetryNames.ROLLOUT_STATE, TelemetryNames.ROLLOUT_WEIGHT, TelemetryNames.ALERT_GROUPS, TelemetryNames.ALERT_ALERTS, TelemetryNames.ALERT_QUEUE_DEPTH,
             TelemetryNames.ALERT_NOTIFICATIONS, TelemetryNames.ALERT_LAST_DELIVERY);
 
-    /** Emits every current value of {@code spec}. */
+    /**
+     * Emits every current value of {@code spec}, agent ids through the {@link AgentLabels} policy:
+     * agents that share a value (the {@code other} bucket, or every agent with no label) are
+     * aggregated into one series (see {@link AgentLabels}).
+     */
     void read(InstrumentSpec spec, Sink sink) {
-        safely(() -> readUnguarded(spec, sink));
+        Labelled labelled = new Labelled(spec, sink);
+        safely(() -> readUnguarded(spec, labelled));
+        labelled.flush();
+    }
+
+    /** How agents that share a label are combined. */
+    private static int aggregation(InstrumentSpec spec) {
+        if (spec.kind() == InstrumentSpec.Kind.COUNTER || spec == TelemetryNames.BREAKER_STATE || spec == TelemetryNames.COST_BUDGET_STATE
+                || spec == TelemetryNames.ROGUE_QUARANTINED) {
+            return SUM;
+        }
+        return spec == TelemetryNames.SLO_BUDGET_REMAINING || spec == TelemetryNames.SLI_COMPLIANCE ? MIN : MAX;
+    }
+
+    private static final int SUM = 0;
+    private static final int MIN = 1;
+    private static final int MAX = 2;
+
+    /** A sink that relabels agents and aggregates the series that end up sharing attributes. */
+    private final class Labelled implements Sink {
+        private final InstrumentSpec spec;
+        private final Sink sink;
+        private Map<List<String>, double[]> shared;
+
+        Labelled(InstrumentSpec spec, Sink sink) {
+            this.spec = spec;
+            this.sink = sink;
+        }
+
+        @Override
+        public void record(double value, String... keyValues) {
+            String[] relabelled = null;
+            boolean agentBudget = false;
+            for (int i = 0; i < keyValues.length; i += 2) {
+                if (TelemetryNames.SCOPE_ATTRIBUTE.equals(keyValues[i]) && "agent".equals(keyValues[i + 1])) {
+                    agentBudget = true;
+                }
+            }
+            for (int i = 0; i < keyValues.length; i += 2) {
+                String key = keyValues[i];
+                if (keyValues[i + 1] != null && (TelemetryNames.AGENT_ID.equals(key) || (agentBudget && TelemetryNames.OWNER.equals(key)))) {
+                    String label = labels.label(keyValues[i + 1]);
+                    if (!keyValues[i + 1].equals(label)) {
+                        if (relabelled == null) {
+                            relabelled = keyValues.clone();
+                        }
+                        relabelled[i + 1] = label;
+                    }
+                }
+            }
+            if (relabelled == null) {
+                sink.record(value, keyValues);
+                return;
+            }
+            if (shared == null) {
+                shared = new LinkedHashMap<>();
+            }
+            double[] total = shared.get(Arrays.asList(relabelled));
+            if (total == null) {
+                shared.put(Arrays.asList(relabelled), new double[] {value});
+            } else {
+                switch (aggregation(spec)) {
+                    case SUM -> total[0] += value;
+                    case MIN -> total[0] = Math.min(total[0], value);
+                    default -> total[0] = Math.max(total[0], value);
+                }
+            }
+        }
+
+        void flush() {
+            if (shared != null) {
+                shared.forEach((keyValues, total) -> safely(() -> sink.record(total[0], keyValues.toArray(new String[0]))));
+            }
+        }
     }
 
     private void readUnguarded(InstrumentSpec spec, Sink m) {
@@ -184,6 +288,16 @@ final class Readings {
                     }
                 });
                 break;
+            case "agentsre.rollout.state":
+                rollouts.values().forEach(r -> {
+                    for (RolloutState state : RolloutState.values()) {
+                        m.record(state == r.to() ? 1 : 0, TelemetryNames.ROLLOUT, r.rollout(), TelemetryNames.STATE, lower(state));
+                    }
+                });
+                break;
+            case "agentsre.rollout.weight":
+                rollouts.values().forEach(r -> m.record(r.weight() * 100, TelemetryNames.ROLLOUT, r.rollout()));
+                break;
             case "agentsre.alert.groups":
             case "agentsre.alert.alerts":
             case "agentsre.alert.queue.depth":
@@ -249,9 +363,9 @@ final class Readings {
         } catch (RuntimeException | LinkageError e) {
             if (!warned) {
                 warned = true;
-                LOG.warn("Agent SRE telemetry export failed; the agent is unaffected (further failures at DEBUG)", e);
+                LOG.warn("Agent SRE telemetry export failed; the agent is unaffected (further failures at DEBUG)", REDACTOR.redact(e));
             } else {
-                LOG.debug("Agent SRE telemetry export failed", e);
+                LOG.debug("Agent SRE telemetry export failed", REDACTOR.redact(e));
             }
         }
     }

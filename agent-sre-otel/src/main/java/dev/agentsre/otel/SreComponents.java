@@ -28,6 +28,9 @@ import java.util.Objects;
  * new AgentSreMeterBinder(components).bindTo(meterRegistry);
  * }</pre>
  *
+ * <p>{@link Builder#agentLabels} bounds the series a growing fleet makes: every agent its own
+ * {@code agent.id} value, none, or the first {@code n} with the rest as {@code other} (the default).
+ *
  * <p>Each setter may be called several times (two SLOs, two registries); components are observed in
  * the order given. Immutable and thread-safe once built; reading a component's gauges is a pure read
  * of it (nothing is created, kept alive or transitioned by an export).
@@ -43,6 +46,7 @@ public final class SreComponents {
     private final List<RogueAgentDetector> rogueDetectors;
     private final List<ChaosExperiment> experiments;
     private final List<AlertManager> alertManagers;
+    private final AgentLabels agentLabels;
 
     private SreComponents(Builder b) {
         this.buses = List.copyOf(b.buses);
@@ -54,6 +58,7 @@ public final class SreComponents {
         this.rogueDetectors = List.copyOf(b.rogueDetectors);
         this.experiments = List.copyOf(b.experiments);
         this.alertManagers = List.copyOf(b.alertManagers);
+        this.agentLabels = b.agentLabels;
     }
 
     /** Starts an empty declaration. */
@@ -106,6 +111,11 @@ public final class SreComponents {
         return alertManagers;
     }
 
+    /** How agents appear in the series (default {@code AgentLabels.capped(}{@value AgentLabels#DEFAULT_MAX_AGENTS}{@code )}). */
+    public AgentLabels agentLabels() {
+        return agentLabels;
+    }
+
     /** Builder of {@link SreComponents}; each setter adds one (null is rejected naming the parameter). */
     public static final class Builder {
         private final List<SreEventBus> buses = new ArrayList<>();
@@ -117,8 +127,19 @@ public final class SreComponents {
         private final List<RogueAgentDetector> rogueDetectors = new ArrayList<>();
         private final List<ChaosExperiment> experiments = new ArrayList<>();
         private final List<AlertManager> alertManagers = new ArrayList<>();
+        private AgentLabels agentLabels = AgentLabels.capped(AgentLabels.DEFAULT_MAX_AGENTS);
 
         private Builder() {
+        }
+
+        /**
+         * How agents appear in the series: {@link AgentLabels#all()}, {@link AgentLabels#none()} or
+         * {@link AgentLabels#capped(int)} with an {@value AgentLabels#OTHER} bucket (the default, capped
+         * at {@value AgentLabels#DEFAULT_MAX_AGENTS}). See {@code docs/telemetry.md} for the series count.
+         */
+        public Builder agentLabels(AgentLabels labels) {
+            this.agentLabels = Objects.requireNonNull(labels, "labels");
+            return this;
         }
 
         /** Counts the events of {@code bus}: SLO alerts, breaker transitions, spend, cost alerts, quarantines, faults. */

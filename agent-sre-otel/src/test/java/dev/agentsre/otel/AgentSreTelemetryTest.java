@@ -78,9 +78,9 @@ class AgentSreTelemetryTest {
     @Test
     void everyInstrumentIsExportedWithItsValueAfterAScriptedScenario() {
         TelemetryScenario scenario = new TelemetryScenario(bus, clock).build();
-        scenario.run();
         export(SreComponents.builder().slo(scenario.slo).breakers(scenario.breakers).costGuard(scenario.guard)
                 .rogueDetector(scenario.detector).experiment(scenario.experiment).alertManager(scenario.alerts));
+        scenario.run();
 
         Map<String, MetricData> m = collect();
         assertThat(m.keySet()).containsAll(TelemetryNames.ALL.stream().map(InstrumentSpec::name).collect(Collectors.toList()));

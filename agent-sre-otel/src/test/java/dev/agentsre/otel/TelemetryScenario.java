@@ -100,5 +100,18 @@ final class TelemetryScenario {
         alerts.fire(Alert.builder("Slow").label("agent_id", "writer").severity(Severity.WARNING).build());   // inhibited by Down
         alerts.fire(Alert.builder("Noisy").label("agent_id", "lab").severity(Severity.WARNING).build());     // silenced
         alertScheduler.runDue();
+        // the pipeline, a rollout and the incident manager speak through their events
+        bus.publish(new dev.agentsre.event.TaskRefused(clock.instant(), "researcher", "t3", "quarantined", "quarantined", Duration.ZERO));
+        bus.publish(new dev.agentsre.event.RolloutStateChanged(clock.instant(), "writer", "writer-v2", dev.agentsre.delivery.RolloutState.PENDING,
+                dev.agentsre.delivery.RolloutState.CANARY, 1, 0.10, null, "step 1"));
+        bus.publish(new dev.agentsre.event.RolloutRolledBack(clock.instant(), "writer", "writer-v2", dev.agentsre.delivery.RolloutState.CANARY,
+                1, 0.10, new dev.agentsre.delivery.Evidence(dev.agentsre.delivery.Evidence.GATE, "error_rate", "error rate 9%",
+                        java.util.Map.of("error_rate", 0.09))));
+        bus.publish(new dev.agentsre.event.RolloutStateChanged(clock.instant(), "writer", "writer-v2", dev.agentsre.delivery.RolloutState.CANARY,
+                dev.agentsre.delivery.RolloutState.ROLLED_BACK, 1, 0.0, null, "gate failed"));
+        bus.publish(new dev.agentsre.event.IncidentOpened(clock.instant(), "writer", "INC-1", dev.agentsre.incident.IncidentSeverity.SEV2,
+                "writer down", java.util.List.of("writer"), false));
+        bus.publish(new dev.agentsre.event.IncidentStateChanged(clock.instant(), "writer", "INC-1", dev.agentsre.incident.IncidentState.DETECTED,
+                dev.agentsre.incident.IncidentState.RESOLVED, "ops", "recovered", dev.agentsre.incident.IncidentSeverity.SEV2, "writer down"));
     }
 }
