@@ -7,6 +7,7 @@ import dev.agentsre.chaos.ChaosInjector;
 import dev.agentsre.cost.CostGuard;
 import dev.agentsre.event.ExhaustionActionTaken;
 import dev.agentsre.event.PostFlightFailed;
+import dev.agentsre.event.Slf4jEventLogger;
 import dev.agentsre.event.SloStatusChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.TaskRefused;
@@ -90,6 +91,11 @@ import org.slf4j.LoggerFactory;
  * ALERT only publishes — and undone when it recovers (the last exhausted SLO of the agent, when
  * several are); each step publishes {@link ExhaustionActionTaken}. The pipeline subscribes to its own
  * bus, every SLO's and every template's; {@link #close()} unsubscribes and stops the evaluation.
+ *
+ * <p><b>Logging.</b> State changes on the pipeline's buses — breakers opened and closed, SLOs
+ * exhausted and recovered, burn-rate alerts, quarantines, budgets throttled, killed and revived,
+ * rollbacks, incidents — are logged through SLF4J once per transition by {@link Slf4jEventLogger}
+ * (on by default; {@link Builder#eventLogging}, {@link Builder#eventLogger}). Nothing is logged per call.
  *
  * <p>Thread-safe. <b>Memory</b>: besides the components (each bounded on its own — a template by its
  * {@code maxAgents}), the SLOs grouped by agent (fixed at build time) and the exhaustion actions in
@@ -201,6 +207,9 @@ public final class AgentSre implements AutoCloseable {
         slos.forEach(slo -> buses.put(slo.eventBus(), true));
         b.sloTemplates.forEach(template -> buses.put(template.eventBus(), true));
         buses.keySet().forEach(bus -> subscriptions.add(bus.subscribe(SloStatusChanged.class, this::onSloStatus)));
+        if (b.eventLogger != null) {
+            buses.keySet().forEach(bus -> subscriptions.add(b.eventLogger.attach(bus)));
+        }
         if (breakers == null) {
             warnIfCircuitBreakCannotAct(slos, b.sloTemplates);
         }
@@ -691,8 +700,24 @@ public final class AgentSre implements AutoCloseable {
         private final List<CallGuard> guards = new ArrayList<>();
         private ScheduledExecutorService scheduler;
         private Duration sloThrottleInterval = DEFAULT_SLO_THROTTLE_INTERVAL;
+        private Slf4jEventLogger eventLogger = Slf4jEventLogger.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * Whether state changes published on the pipeline's buses (its own, every SLO's and template's)
+         * are logged through SLF4J, once per transition (default on, with {@link Slf4jEventLogger#defaults()}).
+         */
+        public Builder eventLogging(boolean enabled) {
+            this.eventLogger = enabled ? Slf4jEventLogger.defaults() : null;
+            return this;
+        }
+
+        /** Logs state changes with {@code logger} instead of the default (see {@link #eventLogging}). */
+        public Builder eventLogger(Slf4jEventLogger logger) {
+            this.eventLogger = Check.notNull("eventLogger", logger);
+            return this;
         }
 
         /** The clock task durations and deadlines are measured with. */

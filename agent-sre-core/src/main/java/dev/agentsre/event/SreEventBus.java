@@ -3,6 +3,7 @@ package dev.agentsre.event;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.agentsre.redact.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class SreEventBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(SreEventBus.class);
+    /** A listener's failure can carry a secret in its message: logged only through the one redactor. */
+    private static final Redactor REDACTOR = Redactor.defaults();
     private static final Registration[] NONE = new Registration[0];
 
     private volatile Registration[] registrations = NONE;
@@ -130,9 +133,10 @@ public final class SreEventBus {
             if (registration.failures.getAndIncrement() == 0) {
                 LOG.warn("SRE event listener {} failed on {}; it stays subscribed and other listeners are unaffected "
                         + "(further failures of this listener are logged at DEBUG)", registration.listener,
-                        event.getClass().getSimpleName(), failure);
+                        event.getClass().getSimpleName(), REDACTOR.redact(failure));
             } else {
-                LOG.debug("SRE event listener {} failed again on {}", registration.listener, event.getClass().getSimpleName(), failure);
+                LOG.debug("SRE event listener {} failed again on {}", registration.listener, event.getClass().getSimpleName(),
+                        REDACTOR.redact(failure));
             }
         }
     }

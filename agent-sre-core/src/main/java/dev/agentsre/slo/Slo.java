@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.agentsre.redact.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -228,7 +229,7 @@ public final class Slo {
                 if (!evaluationFailureLogged) {
                     evaluationFailureLogged = true;
                     LOG.warn("SLO '{}' could not be evaluated after recording an event; the event was recorded "
-                            + "(further failures are not logged)", name, e);
+                            + "(further failures are not logged)", name, Redactor.defaults().redact(e));
                 }
             }
         }
