@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs the state changes of the components through SLF4J, once per transition and never per call:
- * breakers opened (WARN) and closed (INFO), SLOs exhausted (WARN) and recovered (INFO), burn-rate
+ * breakers opened (WARN), re-opened by a failed probe (INFO) and closed (INFO), SLOs exhausted (WARN) and recovered (INFO), burn-rate
  * alerts fired (WARN) and resolved (INFO), agents quarantined (WARN) and released (INFO), budgets
  * throttled or killed (WARN) and revived (INFO), rollouts rolled back (WARN), incidents opened (WARN)
  * and resolved (INFO) — each with the agent, the reason and the numbers. Every message passes through
@@ -128,7 +128,9 @@ public final class Slf4jEventLogger implements SreEventListener<SreEvent> {
 
     private void breaker(CircuitStateChanged c) {
         String rate = Double.isNaN(c.failureRate()) ? "" : String.format(Locale.ROOT, ", failure rate %.1f%%", c.failureRate());
-        if (c.to() == CircuitState.OPEN || c.to() == CircuitState.FORCED_OPEN) {
+        if (c.to() == CircuitState.OPEN && c.from() == CircuitState.HALF_OPEN) {
+            info("Circuit breaker of '%s' stays open: %s%s; open for %s", c.agentId(), c.reason(), rate, Durations.format(c.openFor()));
+        } else if (c.to() == CircuitState.OPEN || c.to() == CircuitState.FORCED_OPEN) {
             warn("Circuit breaker of '%s' opened (was %s): %s%s%s", c.agentId(), lower(c.from()), c.reason(), rate,
                     c.openFor().isZero() ? "" : "; open for " + Durations.format(c.openFor()));
         } else if (c.to() == CircuitState.CLOSED) {
