@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentsre.otel.GrafanaDashboard;
-import dev.agentsre.otel.PrometheusRules;
-import dev.agentsre.slo.ErrorBudget;
-import dev.agentsre.slo.Slo;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -48,9 +44,9 @@ class FleetDashboardScrapeTest {
         }
         PrometheusHttpServer server = PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(port).build();
         String scrape;
-        try {
-            FleetDrillOptions options = FleetDrillOptions.parse(new String[] {"--out", out.toString(), "--prometheus", String.valueOf(port)});
-            new FleetDrill(new PrintStream(OutputStream.nullOutputStream()), options, server).run();
+        try (FleetDrill drill = new FleetDrill(new PrintStream(OutputStream.nullOutputStream()),
+                FleetDrillOptions.parse("--out", out.toString(), "--prometheus", String.valueOf(port)), server, FleetDrill.Pacer.none())) {
+            drill.run();
             scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } finally {
@@ -61,11 +57,11 @@ class FleetDashboardScrapeTest {
             java.nio.file.Files.writeString(Path.of(System.getProperty("dumpScrape")), scrape);
         }
 
-        List<Slo> slos = List.of(Slo.builder("fleet-task-success").errorBudget(ErrorBudget.builder().target(0.995).build()).build());
-        String json = GrafanaDashboard.generate("Agent SRE fleet", slos);
-        JsonNode dashboard = new ObjectMapper().readTree(json);
+        // the dashboard and rules the drill writes beside its report for the SLOs it runs
+        JsonNode dashboard = new ObjectMapper().readTree(out.resolve("agentsre-dashboard.json").toFile());
         assertThat(dashboard.get("templating").get("list").get(0).get("name").asText()).isEqualTo("datasource");
-        String rules = PrometheusRules.generate(slos);
+        dashboard.get("panels").forEach(p -> assertThat(p.get("datasource").get("uid").asText()).isEqualTo("${datasource}"));
+        String rules = java.nio.file.Files.readString(out.resolve("agentsre-rules.yml"));
         List<String> exprs = new ArrayList<>();
         dashboard.get("panels").forEach(p -> exprs.add(p.get("targets").get(0).get("expr").asText()));
         assertThat(exprs).isNotEmpty();
