@@ -286,8 +286,8 @@ class CallGuardChainTest {
         int busListeners = bus.listenerCount();
         int sloListeners = sloBus.listenerCount();
         AgentSre sre = AgentSre.builder().clock(clock).eventBus(bus).slo(slo).build();
-        assertThat(bus.listenerCount()).isEqualTo(busListeners + 1);
-        assertThat(sloBus.listenerCount()).isEqualTo(sloListeners + 1);
+        assertThat(bus.listenerCount()).isEqualTo(busListeners + 2);   // the SLO actions and the event logger
+        assertThat(sloBus.listenerCount()).isEqualTo(sloListeners + 2);
 
         sre.close();
         sre.close(); // idempotent
