@@ -216,11 +216,16 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
     }
 
     /**
-     * Replays every queued entry now, in order, until the store fails again. Returns how many were
-     * replayed; 0 when another thread is replaying.
+     * Replays every queued entry now, in order, until the store fails again (after waiting for a
+     * replay another thread is running). Returns how many this call replayed.
      */
     public int replayQueued() {
-        return replay(Integer.MAX_VALUE);
+        replayLock.lock();
+        try {
+            return replay(Integer.MAX_VALUE);
+        } finally {
+            replayLock.unlock();
+        }
     }
 
     /** Entries waiting for the store (queued commits, releases and charges). */
@@ -304,61 +309,60 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
     }
 
     private void maybeReplay() {
-        if (queuedCount > 0 && (!failedRecently || nanoTime.getAsLong() - lastFailureNanos >= policy.retryInterval().toNanos())) {
-            replay(REPLAY_BATCH);
+        if (queuedCount > 0 && (!failedRecently || nanoTime.getAsLong() - lastFailureNanos >= policy.retryInterval().toNanos())
+                && replayLock.tryLock()) { // someone replaying already: do not wait for them on the hot path
+            try {
+                replay(REPLAY_BATCH);
+            } finally {
+                replayLock.unlock();
+            }
         }
     }
 
+    /** Replays up to {@code max} entries; the replay lock is held. */
     private int replay(int max) {
-        if (!replayLock.tryLock()) {
-            return 0;
-        }
         int replayed = 0;
-        try {
-            while (replayed < max) {
-                Pending next;
-                lock.lock();
-                try {
-                    next = queue.peekFirst();
-                } finally {
-                    lock.unlock();
-                }
-                if (next == null) {
-                    break;
-                }
-                try {
-                    switch (next.op) {
-                        case COMMIT -> store.commit(next.id, next.amountNanos);
-                        case RELEASE -> store.release(next.id);
-                        case CHARGE -> store.charge(next.id, next.scopes, next.amountNanos);
-                        default -> throw new IllegalStateException("unknown operation " + next.op);
-                    }
-                } catch (StoreUnavailableException e) {
-                    failed();
-                    break;
-                } catch (RuntimeException e) {
-                    // a store that rejects the entry for good (it cannot be replayed): log and move on
-                    LOG.error("Dropping queued budget {} of '{}': the store rejected it", next.op, next.id, e);
-                }
-                lock.lock();
-                try {
-                    queue.pollFirst(); // only the replayer removes, so the head is still `next`
-                    queuedCount = queue.size();
-                    if (next.op == Op.CHARGE) {
-                        outstandingNanos -= next.amountNanos;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                replayed++;
+        while (replayed < max) {
+            Pending next;
+            lock.lock();
+            try {
+                next = queue.peekFirst();
+            } finally {
+                lock.unlock();
             }
-            if (replayed > 0) {
-                succeeded();
+            if (next == null) {
+                break;
             }
-            return replayed;
-        } finally {
-            replayLock.unlock();
+            try {
+                switch (next.op) {
+                    case COMMIT -> store.commit(next.id, next.amountNanos);
+                    case RELEASE -> store.release(next.id);
+                    case CHARGE -> store.charge(next.id, next.scopes, next.amountNanos);
+                    default -> throw new IllegalStateException("unknown operation " + next.op);
+                }
+            } catch (StoreUnavailableException e) {
+                failed();
+                break;
+            } catch (RuntimeException e) {
+                // the store rejects the entry for good (it can never be replayed): log it and move on
+                LOG.error("Dropping queued budget {} of '{}': the store rejected it", next.op, next.id, e);
+            }
+            lock.lock();
+            try {
+                queue.pollFirst(); // only the replayer removes, so the head is still `next`
+                queuedCount = queue.size();
+                if (next.op == Op.CHARGE) {
+                    outstandingNanos -= next.amountNanos;
+                }
+            } finally {
+                lock.unlock();
+            }
+            replayed++;
         }
+        if (replayed > 0) {
+            succeeded();
+        }
+        return replayed;
     }
 
     private void failed() {

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
  * The {@link BudgetStore} contract, run against every implementation: each subclass says how to
  * open a store over fresh state on a {@link ManualClock}.
  */
-abstract class BudgetStoreContract {
+public abstract class BudgetStoreContract {
 
-    static final long USD = 1_000_000_000L;
-    static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
-    static final Duration LEASE = Duration.ofMinutes(1);
+    protected static final long USD = 1_000_000_000L;
+    protected static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    protected static final Duration LEASE = Duration.ofMinutes(1);
 
     protected ManualClock clock;
     protected BudgetStore store;
@@ -49,11 +49,11 @@ abstract class BudgetStoreContract {
         store.close();
     }
 
-    String id() {
+    protected String id() {
         return "r-" + ids.incrementAndGet();
     }
 
-    List<ScopeLimit> agentDay(String agent, double limitUsd) {
+    protected List<ScopeLimit> agentDay(String agent, double limitUsd) {
         return List.of(ScopeLimit.daily("agent:" + agent, Math.round(limitUsd * USD), clock.instant(), BERLIN));
     }
 
@@ -62,7 +62,7 @@ abstract class BudgetStoreContract {
         List<ScopeLimit> scopes = agentDay("a", 10);
         String key = scopes.get(0).key();
         ReserveResult r = store.reserve("t1", scopes, 3 * USD, LEASE);
-        assertThat(r.status()).isEqualTo(ReserveResult.Status.GRANTED);
+        assertThat(r.status()).as(r.reason()).isEqualTo(ReserveResult.Status.GRANTED);
         assertThat(r.balances()).containsExactly(new ScopeBalance(key, 0, 3 * USD));
         assertThat(store.held(key)).isEqualTo(3 * USD);
 

@@ -114,15 +114,16 @@ final class RedisBudgetStore implements BudgetStore {
         String[] keys = new String[2 + n];
         keys[0] = leasesKey;
         keys[1] = reservationKey(id);
-        String[] args = new String[5 + n];
+        String[] args = new String[6 + n];
         args[0] = mode;
         args[1] = Long.toString(amountNanos);
         args[2] = id;
         args[3] = settledTtlMillis;
-        args[4] = Integer.toString(n);
+        args[4] = now();
+        args[5] = Integer.toString(n);
         for (int i = 0; i < n; i++) {
             keys[2 + i] = scopeKey(scopes.get(i).key());
-            args[5 + i] = Long.toString(scopes.get(i).retainUntil().toEpochMilli());
+            args[6 + i] = Long.toString(scopes.get(i).retainUntil().toEpochMilli());
         }
         List<Object> reply = redis.eval(RedisScript.SETTLE, keys, args);
         Settlement settlement = Settlement.valueOf((String) reply.get(0));

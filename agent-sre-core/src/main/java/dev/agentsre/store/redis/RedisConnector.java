@@ -40,7 +40,8 @@ final class RedisConnector implements AutoCloseable {
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisClusterCommands<String, String> commands;
     private Future<StatefulConnection<String, String>> connecting;
-    private long nextAttemptNanos = Long.MIN_VALUE;
+    private long nextAttemptNanos;
+    private boolean failedBefore;
     private String lastFailure = "not connected yet";
     private volatile boolean closed;
 
@@ -111,7 +112,7 @@ final class RedisConnector implements AutoCloseable {
                 throw new StoreUnavailableException("the Redis store is closed", null);
             }
             if (connecting == null) {
-                if (System.nanoTime() - nextAttemptNanos < 0) {
+                if (failedBefore && System.nanoTime() - nextAttemptNanos < 0) {
                     throw new StoreUnavailableException("cannot connect to Redis: " + lastFailure, null);
                 }
                 connecting = executor.submit(connect::get);
@@ -144,6 +145,7 @@ final class RedisConnector implements AutoCloseable {
                 if (connecting == attempt) {
                     connecting = null;
                     nextAttemptNanos = System.nanoTime() + RETRY_NANOS;
+                    failedBefore = true;
                     lastFailure = String.valueOf(e.getCause().getMessage());
                 }
             }

@@ -8,6 +8,14 @@ local function now_ms(arg)
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- Milliseconds from now until a scope's retain-until (which is on the store's clock, like now), at
+-- least a minute: keys expire relative to the same clock the leases use.
+local function ttl_until(retain, now)
+  local t = tonumber(retain) - now
+  if t < 60000 then t = 60000 end
+  return string.format('%d', t)
+end
+
 -- '-' .. amount, or nil for zero ("-0" is not an integer to HINCRBY)
 local function negate(amount)
   if amount == '0' then return nil end

@@ -34,7 +34,7 @@ for i = 1, n do
   else
     redis.call('HSETNX', scopes[i], 'held', '0')
   end
-  redis.call('PEXPIREAT', scopes[i], ARGV[7 + n + i])
+  redis.call('PEXPIRE', scopes[i], ttl_until(ARGV[7 + n + i], now))
   record[#record + 1] = 'k' .. i
   record[#record + 1] = scopes[i]
   record[#record + 1] = 'r' .. i
