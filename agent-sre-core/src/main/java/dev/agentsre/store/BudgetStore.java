@@ -23,7 +23,8 @@ import java.util.List;
  *       {@link Settlement#REPEATED} and changes nothing; a repeated reserve of a reservation still
  *       open is granted without a second hold. Reservation ids and charge ids share one namespace.
  *       Settled ids are remembered for the store's idempotency window (default
- *       {@value #DEFAULT_IDEMPOTENCY_HOURS} hours).</li>
+ *       {@value #DEFAULT_IDEMPOTENCY_HOURS} hour: each settled id costs the store about 200 bytes
+ *       for that long, so the window is what bounds a busy store's memory).</li>
  *   <li><b>Exact money.</b> Integer nano-dollars; an amount or limit is at most
  *       {@link #MAX_AMOUNT_NANOS} (about $9 million per scope and period), which every store,
  *       including Redis's Lua, computes exactly.</li>
@@ -47,7 +48,7 @@ public interface BudgetStore extends AutoCloseable {
     /** Longest lease. */
     Duration MAX_LEASE = Duration.ofDays(30);
     /** Default idempotency window, in hours. */
-    int DEFAULT_IDEMPOTENCY_HOURS = 48;
+    int DEFAULT_IDEMPOTENCY_HOURS = 1;
 
     /**
      * Holds {@code amountNanos} in every scope, or refuses. Reclaims expired leases first.

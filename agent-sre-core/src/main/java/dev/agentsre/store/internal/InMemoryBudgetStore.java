@@ -513,7 +513,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
     /**
      * Builder. Defaults: {@link Clock#systemUTC()}, an idempotency window of
-     * {@value BudgetStore#DEFAULT_IDEMPOTENCY_HOURS} hours, the caps above.
+     * {@value BudgetStore#DEFAULT_IDEMPOTENCY_HOURS} hour, the caps above.
      */
     public static final class Builder {
         private Clock clock = Clock.systemUTC();

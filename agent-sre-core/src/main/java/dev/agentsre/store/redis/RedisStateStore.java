@@ -239,7 +239,7 @@ public final class RedisStateStore implements StateStore {
      * Builder. Defaults: namespace {@value RedisStateStore#DEFAULT_NAMESPACE}, command timeout 200 ms,
      * budgets fail closed, flag cache TTL 1 s, pub/sub on, at most
      * {@value RedisStateStore#DEFAULT_MAX_FLAGS} flags, idempotency window
-     * {@value BudgetStore#DEFAULT_IDEMPOTENCY_HOURS} hours, leases on Redis's clock, a daemon thread
+     * {@value BudgetStore#DEFAULT_IDEMPOTENCY_HOURS} hour, leases on Redis's clock, a daemon thread
      * of the store's own.
      */
     public static final class Builder {
