@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The core works with none of the frameworks it integrates with: this test runs in the default
- * surefire execution, whose classpath leaves out LangChain4j, Spring, Reactor, Micrometer and
+ * The core works with none of the frameworks it integrates with (nor Lettuce, which only the Redis
+ * stores use): this test runs in the default surefire execution, whose classpath leaves out
+ * LangChain4j, Spring, Reactor, Micrometer, Lettuce, Netty and
  * everything they bring (the {@code classpathDependencyExcludes} of agent-sre-core's pom), together
  * with every other test outside {@code dev.agentsre.integration}. It fails if that classpath ever
  * gains a jar beyond the core's own runtime dependencies and the test tools, and if a class outside
@@ -30,16 +31,18 @@ class CoreClasspathTest {
             "/org/slf4j/", "/com/fasterxml/jackson/core/", "/com/fasterxml/jackson/dataformat/", "/org/yaml/",
             "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/org/assertj/", "/net/bytebuddy/", "/org/openjdk/jol/",
             "/org/apache/maven/surefire/",
-            "/com/cronutils/"); // test-only: the reference the cron parser is checked against
+            "/com/cronutils/", // test-only: the reference the cron parser is checked against
+            "/org/xerial/sqlite-jdbc/", "/com/h2database/"); // test-only: the databases the JDBC store is tested on
 
     private static final Pattern FRAMEWORK_IMPORT = Pattern.compile(
-            "^import\\s+(static\\s+)?(dev\\.langchain4j|org\\.springframework|reactor\\.|io\\.micrometer|jakarta\\.)", Pattern.MULTILINE);
+            "^import\\s+(static\\s+)?(dev\\.langchain4j|org\\.springframework|reactor\\.|io\\.micrometer|jakarta\\.|io\\.lettuce|io\\.netty)",
+            Pattern.MULTILINE);
 
     @Test
     void noFrameworkClassIsLoadable() {
         for (String name : List.of("dev.langchain4j.model.chat.ChatModel", "org.springframework.context.ApplicationContext",
                 "org.springframework.ai.chat.client.ChatClient", "org.springframework.boot.SpringApplication",
-                "reactor.core.publisher.Flux", "io.micrometer.core.instrument.MeterRegistry")) {
+                "reactor.core.publisher.Flux", "io.micrometer.core.instrument.MeterRegistry", "io.lettuce.core.RedisClient")) {
             assertThat(loadable(name)).as("%s on the core's test classpath", name).isFalse();
         }
     }
@@ -64,8 +67,9 @@ class CoreClasspathTest {
     void noClassOutsideTheIntegrationPackagesImportsAFramework() throws IOException {
         Path main = Path.of("src/main/java/dev/agentsre");
         Path integration = main.resolve("integration");
+        Path redis = main.resolve("store/redis");
         try (Stream<Path> files = Files.walk(main)) {
-            List<Path> offenders = files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(integration))
+            List<Path> offenders = files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(integration) && !f.startsWith(redis))
                     .filter(f -> FRAMEWORK_IMPORT.matcher(read(f)).find())
                     .toList();
             assertThat(offenders).as("core classes importing a framework").isEmpty();
