@@ -98,11 +98,30 @@ final class RedisConnector implements AutoCloseable {
         });
     }
 
+    /**
+     * Opens the connection now, waiting up to {@code wait} (a cold JVM's first connection — class
+     * loading, the client's event loops — takes longer than a command timeout). Returns whether it
+     * is open; if not, the attempt goes on and callers find it when it succeeds.
+     */
+    boolean connect(Duration wait) {
+        try {
+            commands(wait);
+            return true;
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Redis not reachable yet ({}); the store keeps trying", e.getMessage());
+            return false;
+        }
+    }
+
     private RedisClusterCommands<String, String> commands() {
         RedisClusterCommands<String, String> c = commands;
         if (c != null) {
             return c;
         }
+        return commands(timeout);
+    }
+
+    private RedisClusterCommands<String, String> commands(Duration wait) {
         Future<StatefulConnection<String, String>> attempt;
         synchronized (lock) {
             if (commands != null) {
@@ -120,7 +139,7 @@ final class RedisConnector implements AutoCloseable {
             attempt = connecting;
         }
         try {
-            StatefulConnection<String, String> opened = attempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            StatefulConnection<String, String> opened = attempt.get(wait.toMillis(), TimeUnit.MILLISECONDS);
             synchronized (lock) {
                 if (closed) {
                     opened.close();
@@ -136,7 +155,7 @@ final class RedisConnector implements AutoCloseable {
                 return commands;
             }
         } catch (TimeoutException e) {
-            throw new StoreUnavailableException("cannot connect to Redis within " + timeout.toMillis() + " ms", e);
+            throw new StoreUnavailableException("cannot connect to Redis within " + wait.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while connecting to Redis", e);

@@ -67,6 +67,9 @@ final class RedisFlagStore implements FlagStore {
     private boolean outage;
     private ScheduledFuture<?> nextRefresh;
     private volatile boolean closed;
+    private final Object refreshLock = new Object();
+    /** When lapses were last told to watchers; guarded by {@link #refreshLock}. */
+    private Instant lastLapseCheck;
 
     private static final Flag CLEARED = new Flag("cleared", "", Instant.EPOCH, null);
 
@@ -192,13 +195,22 @@ final class RedisFlagStore implements FlagStore {
      * tells watchers what changed. Never throws: an outage keeps the copy as it is.
      */
     void refresh(boolean force) {
+        synchronized (refreshLock) { // one refresh at a time: the store's thread, an announcement, refreshFlags()
+            refreshLocked(force);
+        }
+    }
+
+    private void refreshLocked(boolean force) {
         try {
             flushPending();
             String version = redis.call("GET", c -> c.get(versionKey));
+            boolean unchanged;
             synchronized (lock) {
-                if (!force && !outage && Objects.equals(version, knownVersion)) {
-                    return;
-                }
+                unchanged = !force && !outage && Objects.equals(version, knownVersion);
+            }
+            if (unchanged) {
+                fireLapsed();
+                return;
             }
             Map<String, String> raw = redis.call("HGETALL", c -> c.hgetall(hashKey));
             Map<String, Flag> fresh = new HashMap<>();
@@ -228,6 +240,7 @@ final class RedisFlagStore implements FlagStore {
                 outage = false;
             }
             Instant now = clock.instant();
+            lastLapseCheck = now;
             for (String key : union(before, fresh)) {
                 Flag was = live(before.get(key), now);
                 Flag is = live(fresh.get(key), now);
@@ -247,6 +260,22 @@ final class RedisFlagStore implements FlagStore {
             }
         } catch (RuntimeException e) {
             LOG.warn("Flag refresh failed", e);
+        }
+    }
+
+    /** Tells watchers of flags that lapsed by their TTL since the last check (nothing else changed). */
+    private void fireLapsed() {
+        Instant now = clock.instant();
+        Instant since = lastLapseCheck;
+        lastLapseCheck = now;
+        if (since == null || watchers.isEmpty()) {
+            return;
+        }
+        for (Flag flag : mirror.values()) {
+            Instant expires = flag.expiresAt();
+            if (expires != null && expires.isAfter(since) && !expires.isAfter(now)) {
+                watchers.fire(flag.key(), null);
+            }
         }
     }
 

@@ -77,6 +77,8 @@ public final class RedisStateStore implements StateStore {
     public static final String DEFAULT_NAMESPACE = "agent-sre";
     /** Default command timeout: 200 ms. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(200);
+    /** Default wait for the first connection when building: 2 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Default flag cache TTL: 1 s (the propagation bound without pub/sub). */
     public static final Duration DEFAULT_FLAG_CACHE_TTL = Duration.ofSeconds(1);
     /** Default cap on flags per namespace. */
@@ -91,8 +93,11 @@ public final class RedisStateStore implements StateStore {
     private final RedisWindowStore windows;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Supplier<StatefulRedisPubSubConnection<String, String>> connectPubSub;
+    private final boolean wantPubSub;
+    private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     private final ScheduledFuture<?> replayTask;
+    private volatile boolean closed;
 
     private RedisStateStore(Builder b) {
         this.namespace = Check.notNull("namespace", b.namespace);
@@ -113,35 +118,50 @@ public final class RedisStateStore implements StateStore {
         });
         String prefix = "{" + namespace + "}:";
         this.redis = new RedisConnector(b.connect, b.commandsOf, timeout, "agent-sre-redis-connect-" + namespace);
+        redis.connect(Check.positive("connectTimeout", b.connectTimeout));
         this.budgets = new RedisBudgetStore(redis, prefix, b.clock, idempotency).withFailurePolicy(b.failurePolicy);
         this.windows = new RedisWindowStore(redis, prefix);
         this.flags = new RedisFlagStore(redis, prefix, flagClock, b.maxFlags, cacheTtl, scheduler);
-        this.pubSub = b.pubSub ? subscribe(b.connectPubSub, flags) : null;
+        this.connectPubSub = b.connectPubSub;
+        this.wantPubSub = b.pubSub;
+        if (wantPubSub) {
+            scheduler.execute(this::subscribeIfNeeded); // on the store's thread: building never waits for a connection
+        }
         flags.start();
         long retry = b.failurePolicy.retryInterval().toMillis();
         this.replayTask = schedulePeriodic(() -> {
             if (budgets.queued() > 0) {
                 budgets.replayQueued();
             }
+            subscribeIfNeeded();
         }, retry);
     }
 
-    private StatefulRedisPubSubConnection<String, String> subscribe(Supplier<StatefulRedisPubSubConnection<String, String>> connect,
-                                                                    RedisFlagStore flagStore) {
+    /** Subscribes to flag announcements unless subscribed (or off); retried every retry interval until it works. */
+    private void subscribeIfNeeded() {
+        if (!wantPubSub || pubSub != null || closed) {
+            return;
+        }
         try {
-            StatefulRedisPubSubConnection<String, String> connection = connect.get();
+            StatefulRedisPubSubConnection<String, String> connection = connectPubSub.get();
             connection.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
-                    flagStore.announced(); // runs on Lettuce's event loop: hand over, never block it
+                    flags.announced(); // runs on Lettuce's event loop: hand over, never block it
                 }
             });
-            connection.sync().subscribe(flagStore.channel());
-            return connection;
+            connection.sync().subscribe(flags.channel());
+            synchronized (this) {
+                if (closed) {
+                    connection.close();
+                    return;
+                }
+                pubSub = connection;
+            }
+            flags.announced(); // changes made before the subscription: read them now
         } catch (RuntimeException e) {
-            // flags still propagate within the cache TTL by polling
-            LOG.warn("Could not subscribe to flag changes ({}); flags propagate by polling every cache TTL", e.getMessage());
-            return null;
+            // flags still propagate within the cache TTL by polling; the subscription is retried
+            LOG.debug("Could not subscribe to flag changes ({}); retrying", e.getMessage());
         }
     }
 
@@ -155,7 +175,7 @@ public final class RedisStateStore implements StateStore {
             } catch (RuntimeException e) {
                 LOG.warn("Periodic store task failed", e);
             }
-            if (!scheduler.isShutdown()) {
+            if (!scheduler.isShutdown() && !closed) {
                 try {
                     holder[0] = scheduler.schedule(self[0], periodMillis, TimeUnit.MILLISECONDS);
                 } catch (RuntimeException e) {
@@ -219,14 +239,22 @@ public final class RedisStateStore implements StateStore {
     /** Replays queued budget entries, flushes pending flag writes, and closes the connections. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         replayTask.cancel(false);
         try {
             budgets.close();
             flags.close();
             windows.close();
         } finally {
-            if (pubSub != null) {
-                pubSub.close();
+            StatefulRedisPubSubConnection<String, String> subscribed;
+            synchronized (this) {
+                subscribed = pubSub;
+                pubSub = null;
+            }
+            if (subscribed != null) {
+                subscribed.close();
             }
             redis.close();
             if (ownsScheduler) {
@@ -237,6 +265,7 @@ public final class RedisStateStore implements StateStore {
 
     /**
      * Builder. Defaults: namespace {@value RedisStateStore#DEFAULT_NAMESPACE}, command timeout 200 ms,
+     * connect timeout 2 s,
      * budgets fail closed, flag cache TTL 1 s, pub/sub on, at most
      * {@value RedisStateStore#DEFAULT_MAX_FLAGS} flags, idempotency window
      * {@value BudgetStore#DEFAULT_IDEMPOTENCY_HOURS} hour, leases on Redis's clock, a daemon thread
@@ -248,6 +277,7 @@ public final class RedisStateStore implements StateStore {
         private final Supplier<StatefulRedisPubSubConnection<String, String>> connectPubSub;
         private String namespace = DEFAULT_NAMESPACE;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private BudgetFailurePolicy failurePolicy = BudgetFailurePolicy.failClosed();
         private Duration flagCacheTtl = DEFAULT_FLAG_CACHE_TTL;
         private boolean pubSub = true;
@@ -268,6 +298,16 @@ public final class RedisStateStore implements StateStore {
         /** The namespace: every key is {@code {namespace}:…} (1 to 64 of {@code A-Z a-z 0-9 _ . : -}). */
         public Builder namespace(String namespace) {
             this.namespace = namespace;
+            return this;
+        }
+
+        /**
+         * How long {@link #build()} waits for the first connection (default 2 s); if Redis is not
+         * reachable by then, the store starts unconnected (budgets fail as their policy says) and
+         * connects as soon as it can.
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
             return this;
         }
 

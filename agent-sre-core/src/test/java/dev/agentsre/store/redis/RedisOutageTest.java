@@ -168,4 +168,21 @@ class RedisOutageTest {
             assertThat(a.flags().isSet(FlagKeys.kill("spender"))).isTrue();
         }
     }
+
+    @Test
+    void aStoreBuiltWhileRedisIsDownStartsFailingClosedAndConnectsWhenRedisComesUp() {
+        redis.stop();
+        RedisClient late = redis.client();
+        try (RedisStateStore store = RedisStateStore.builder(late).namespace("late").commandTimeout(TIMEOUT)
+                .connectTimeout(Duration.ofMillis(500)).build()) {
+            assertThat(store.budgets().reserve("early", scopes("d"), USD, Duration.ofMinutes(1)).status())
+                    .isEqualTo(ReserveResult.Status.UNAVAILABLE);
+            redis.restart();
+            awaitReconnected(store);
+            assertThat(store.budgets().reserve("later", scopes("d"), USD, Duration.ofMinutes(1)).status())
+                    .isEqualTo(ReserveResult.Status.GRANTED);
+        } finally {
+            late.shutdown();
+        }
+    }
 }
