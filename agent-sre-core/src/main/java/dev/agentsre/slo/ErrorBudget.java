@@ -3,6 +3,8 @@ package dev.agentsre.slo;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.window.PeriodCounter;
 import dev.agentsre.internal.window.RollingCounter;
+import dev.agentsre.store.WindowSnapshot;
+import dev.agentsre.store.WindowStore;
 import dev.agentsre.time.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -71,6 +74,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Alerts need {@code minimumEvents} in their long window, so one failure at 3 a.m. does not page
  * anybody.
  *
+ * <p><b>Across restarts and JVMs.</b> With {@link Builder#windowStore(WindowStore, String)} the
+ * rings are kept in a {@link WindowStore} (a file, a database, Redis): the budget starts from what
+ * the store holds, sends its new bucket counts every second (and on {@link #close()}), and reads
+ * back the stored window — the fleet's, for a store shared by several JVMs. Reads then count the
+ * stored window plus this JVM's events since its last sync; recording is unchanged.
+ *
  * <p><b>Cost and memory.</b> {@link #recordEvent(boolean)} is O(1), lock-free and allocation-free
  * (two atomic increments for a good event, four for a bad one, two more for a calendar window). A
  * time-slice budget counts events into the current slice under a short lock (no allocation; the ended
@@ -91,6 +100,8 @@ public final class ErrorBudget {
     public static final double DEFAULT_BURN_RATE_CRITICAL = 10.0;
     /** Default window of the single-window alerts: 1 hour, or the budget window when that is shorter. */
     public static final Duration DEFAULT_BURN_RATE_WINDOW = Duration.ofHours(1);
+    /** Default interval between the syncs of a budget with a window store: 1 s. */
+    public static final Duration DEFAULT_WINDOW_SYNC_INTERVAL = Duration.ofSeconds(1);
     /** Default minimum number of events before the budget can be exhausted or an alert fire. */
     public static final long DEFAULT_MINIMUM_EVENTS = 10;
     /** Default share of the budget that must be back before an exhausted SLO recovers: 5%. */
@@ -135,6 +146,8 @@ public final class ErrorBudget {
     private final long[] coarseWindows;
     private final int[] alertLong;  // index into fine (>= 0) or coarse (-1 - index) windows
     private final int[] alertShort; // same, or Integer.MIN_VALUE for a single-window rule
+    /** The window store this budget syncs with; null without one. */
+    private final SharedWindow shared;
 
     private ErrorBudget(Builder b) {
         this.total = Check.openRange("total", b.total, 0.0, 1.0);
@@ -208,6 +221,18 @@ public final class ErrorBudget {
             alertShort[i] = alert.shortWindow() == null ? Integer.MIN_VALUE : windowIndex(alert.shortWindow());
         }
         this.slices = budgetingMethod == BudgetingMethod.OCCURRENCES ? null : new TimeSlices();
+        if (b.windowStore == null) {
+            this.shared = null;
+        } else {
+            if (slices != null) {
+                throw new IllegalArgumentException("windowStore needs a budget of occurrences: the slices of a time-slice budget are"
+                        + " judged from one JVM's events, got " + budgetingMethod);
+            }
+            this.shared = new SharedWindow(b.windowStore, Check.notBlank("windowKey", b.windowKey), clock, coarse, fine, period,
+                    lifetimeEvents::sum, lifetimeBad::sum, firstEventMillis::get, Check.positive("windowSyncInterval", b.windowSyncInterval),
+                    b.windowSyncScheduler);
+            shared.start();
+        }
     }
 
     /** Starts a builder. Required: {@link Builder#total(double)} or {@link Builder#target(double)}. */
@@ -269,12 +294,36 @@ public final class ErrorBudget {
      * For a time-slice budget: the ended slices written so far, in the units of {@link #totalEvents()}.
      */
     public long lifetimeEvents() {
-        return lifetimeEvents.sum();
+        return lifetimeEvents.sum() + (shared == null ? 0 : shared.lifetimeOverlay()[0]);
     }
 
     /** Bad events recorded since the budget was created (monotonic). */
     public long lifetimeBadEvents() {
-        return lifetimeBad.sum();
+        return lifetimeBad.sum() + (shared == null ? 0 : shared.lifetimeOverlay()[1]);
+    }
+
+    /**
+     * With a {@linkplain Builder#windowStore window store}: sends the events recorded here since the
+     * last sync and reads the stored window back (what the budget does every
+     * {@link Builder#windowSyncInterval sync interval} by itself). Does nothing without a store.
+     *
+     * @throws dev.agentsre.store.StoreUnavailableException if the store cannot be reached (the events stay
+     *         here and go with the next sync)
+     */
+    public void sync() {
+        if (shared != null) {
+            shared.sync();
+        }
+    }
+
+    /**
+     * With a window store: stops the periodic syncs and syncs a last time, so that a new budget over
+     * the same store carries on exactly from here. Does nothing without a store.
+     */
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
     }
 
     /**
@@ -493,6 +542,11 @@ public final class ErrorBudget {
         PeriodCounter.Reading reading = period.read(now);
         long n = reading.total();
         long bad = reading.bad();
+        long[] stored = shared == null ? null : shared.periodOverlay(reading.startMillis());
+        if (stored != null) {
+            n += stored[0];
+            bad = Math.min(n, bad + stored[1]);
+        }
         if (slices != null && slices.endedAt(now) >= reading.startMillis() && slices.endedAt(now) < reading.endMillis()) {
             n += slices.endedUnits();
             bad += slices.endedBadUnits();
@@ -507,6 +561,9 @@ public final class ErrorBudget {
     private BudgetCounts budgetCounts(long now, long n, long bad, long windowStart, long windowLength) {
         double coverage = 1.0;
         long first = firstEventMillis.get();
+        if (shared != null && shared.storedFirstEvent() != WindowSnapshot.NO_EVENT) {
+            first = first == UNSET ? shared.storedFirstEvent() : Math.min(first, shared.storedFirstEvent());
+        }
         if (projectAllowance && first != UNSET) {
             long observed = now - Math.max(first, windowStart);
             observed = Math.max(fine.bucketMillis(), Math.min(windowLength, observed));
@@ -741,8 +798,40 @@ public final class ErrorBudget {
         private double timeSliceTarget = Double.NaN;
         private boolean projectAllowance = true;
         private Clock clock = Clock.systemUTC();
+        private WindowStore windowStore;
+        private String windowKey;
+        private Duration windowSyncInterval = DEFAULT_WINDOW_SYNC_INTERVAL;
+        private ScheduledExecutorService windowSyncScheduler;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps the budget's windows in {@code store} under {@code key}: the budget starts from what
+         * the store holds (a restart carries on exactly), sends its events every
+         * {@link #windowSyncInterval sync interval} and on {@link ErrorBudget#close()}, and reads
+         * the stored window back — with a store shared by several JVMs (Redis), the whole fleet's
+         * events. Budgets of occurrences only. Give every budget its own key.
+         */
+        public Builder windowStore(WindowStore store, String key) {
+            this.windowStore = Check.notNull("store", store);
+            this.windowKey = Check.notBlank("key", key);
+            return this;
+        }
+
+        /**
+         * How often a budget with a window store syncs (default {@link #DEFAULT_WINDOW_SYNC_INTERVAL}):
+         * how far behind the other JVMs' events it may read, and how much a crash loses.
+         */
+        public Builder windowSyncInterval(Duration interval) {
+            this.windowSyncInterval = interval;
+            return this;
+        }
+
+        /** Where the syncs run (not shut down by the budget); default: one daemon thread shared by every budget. */
+        public Builder windowSyncScheduler(ScheduledExecutorService scheduler) {
+            this.windowSyncScheduler = scheduler;
+            return this;
         }
 
         /** The budget as a fraction of events, {@code 1 - target}, in (0, 1). */

@@ -66,6 +66,11 @@ public abstract class BucketRing {
         return bucketMillis * size;
     }
 
+    /** Number of buckets in the ring. */
+    public final int size() {
+        return size;
+    }
+
     /** Width of one bucket in milliseconds. */
     public final long bucketMillis() {
         return bucketMillis;
@@ -109,7 +114,21 @@ public abstract class BucketRing {
      */
     protected final int forEachLiveBucket(long windowMillis, long nowMillis, SlotReader reader) {
         int buckets = bucketsFor(windowMillis);
-        long index = Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+        forEachLiveBucketFrom(topIndex(nowMillis), buckets, reader);
+        return buckets;
+    }
+
+    /**
+     * The index of the newest bucket a read at {@code nowMillis} starts from: the clock's bucket, or
+     * the newest bucket written when the clock is behind it (see <i>clock jumps</i>).
+     */
+    public final long topIndex(long nowMillis) {
+        return Math.max(Math.floorDiv(nowMillis, bucketMillis), newestIndex.get());
+    }
+
+    /** {@link #forEachLiveBucket} over the {@code buckets} buckets ending with index {@code top}. */
+    protected final void forEachLiveBucketFrom(long top, int buckets, SlotReader reader) {
+        long index = top;
         int slot = (int) Math.floorMod(index, (long) size); // one division; then walk the ring backwards
         for (int age = 0; age < buckets; age++) {
             if (epochs.get(slot) == index) {
@@ -121,7 +140,6 @@ public abstract class BucketRing {
             index--;
             slot = slot == 0 ? size - 1 : slot - 1;
         }
-        return buckets;
     }
 
     /** Reads one slot for {@link #forEachLiveBucket}. */

@@ -217,4 +217,49 @@ class RedisStateStoreTest {
             assertThat(store.budgets().held(org.key())).isZero();
         }
     }
+
+    @Test
+    void anSloOverRedisReadsTheSameBudgetAndBurnRatesAfterARestart() {
+        java.util.concurrent.atomic.AtomicReference<RedisStateStore> current = new java.util.concurrent.atomic.AtomicReference<>();
+        dev.agentsre.store.WindowRestartScenario.Reading[] rolling = dev.agentsre.store.WindowRestartScenario.run(() -> {
+            current.set(RedisStateStore.builder(client).namespace("slo-restart").build());
+            return current.get().windows();
+        }, () -> current.get().close(), false);
+        assertThat(rolling[1]).isEqualTo(rolling[0]);
+        dev.agentsre.store.WindowRestartScenario.Reading[] calendar = dev.agentsre.store.WindowRestartScenario.run(() -> {
+            current.set(RedisStateStore.builder(client).namespace("slo-restart-calendar").build());
+            return current.get().windows();
+        }, () -> current.get().close(), true);
+        assertThat(calendar[1]).isEqualTo(calendar[0]);
+    }
+
+    @Test
+    void twoJvmsCountingIntoOneSloOverRedisEachSeeTheFleet() {
+        ManualClock clock = ManualClock.at(Instant.parse("2026-11-25T08:00:00Z"));
+        RedisClient secondClient = redis.client();
+        try (RedisStateStore a = RedisStateStore.builder(client).namespace("fleet-slo").build();
+             RedisStateStore b = RedisStateStore.builder(secondClient).namespace("fleet-slo").build()) {
+            dev.agentsre.slo.ErrorBudget budgetA = dev.agentsre.store.WindowRestartScenario.budget(a.windows(), clock,
+                    new ManualScheduledExecutor(clock), false);
+            dev.agentsre.slo.ErrorBudget budgetB = dev.agentsre.store.WindowRestartScenario.budget(b.windows(), clock,
+                    new ManualScheduledExecutor(clock), false);
+            for (int i = 0; i < 400; i++) {
+                budgetA.recordEvent(true);
+                budgetB.recordEvent(i % 40 != 0);
+                clock.advance(Duration.ofSeconds(2));
+            }
+            budgetA.sync();
+            budgetB.sync();
+            budgetA.sync();
+            assertThat(budgetA.totalEvents()).isEqualTo(800);
+            assertThat(budgetB.totalEvents()).isEqualTo(800);
+            assertThat(budgetA.badEvents()).isEqualTo(10);
+            assertThat(budgetA.remainingPercent()).isEqualTo(budgetB.remainingPercent());
+            assertThat(budgetA.burnRate(Duration.ofMinutes(5))).isEqualTo(budgetB.burnRate(Duration.ofMinutes(5)));
+            budgetA.close();
+            budgetB.close();
+        } finally {
+            secondClient.shutdown();
+        }
+    }
 }
