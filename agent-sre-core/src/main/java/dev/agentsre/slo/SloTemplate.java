@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -63,7 +64,7 @@ public final class SloTemplate {
 
     private final String name;
     private final List<Supplier<? extends Sli>> indicators;
-    private final Supplier<ErrorBudget> errorBudget;
+    private final Function<String, ErrorBudget> errorBudget;
     private final Consumer<Slo.Builder> options;
     private final SreEventBus eventBus;
     private final Clock clock;
@@ -136,6 +137,7 @@ public final class SloTemplate {
         int evicted = 0;
         for (Map.Entry<String, Entry> e : agents.entrySet()) {
             if (e.getValue().lastAccess.get() <= cutoff && evictable(e.getValue().slo) && agents.remove(e.getKey(), e.getValue())) {
+                e.getValue().slo.errorBudget().close(); // a budget in a window store sends its last events and stops syncing
                 evicted++;
             }
         }
@@ -219,7 +221,9 @@ public final class SloTemplate {
             java.util.Arrays.sort(order, (x, y) -> Long.compare(lastAccess[x], lastAccess[y]));
             for (int i = 0; i < order.length && agents.size() > target; i++) {
                 Map.Entry<String, Entry> e = candidates.get(order[i]);
-                agents.remove(e.getKey(), e.getValue());
+                if (agents.remove(e.getKey(), e.getValue())) {
+                    e.getValue().slo.errorBudget().close();
+                }
             }
         }
         if (agents.size() >= maxAgents) {
@@ -236,7 +240,7 @@ public final class SloTemplate {
         Slo.Builder builder = Slo.builder(name);
         options.accept(builder);
         // What makes the SLO this agent's and this template's is set last, over anything the options set.
-        builder.errorBudget(Check.notNull("errorBudget supplier result", errorBudget.get())).eventBus(eventBus);
+        builder.errorBudget(Check.notNull("errorBudget supplier result", errorBudget.apply(agentId))).eventBus(eventBus);
         if (agentId != null) {
             builder.agentId(agentId);
         }
@@ -279,7 +283,7 @@ public final class SloTemplate {
     public static final class Builder {
         private final String name;
         private final List<Supplier<? extends Sli>> indicators = new ArrayList<>();
-        private Supplier<ErrorBudget> errorBudget;
+        private Function<String, ErrorBudget> errorBudget;
         private Consumer<Slo.Builder> options = slo -> { };
         private SreEventBus eventBus;
         private Clock clock;
@@ -298,7 +302,22 @@ public final class SloTemplate {
 
         /** The error budget (required): {@code supplier} is called once per agent and must return a new budget each time. */
         public Builder errorBudget(Supplier<ErrorBudget> supplier) {
-            this.errorBudget = supplier;
+            Check.notNull("errorBudget", supplier);
+            this.errorBudget = agentId -> supplier.get();
+            return this;
+        }
+
+        /**
+         * The error budget (required), built for each agent from its id (null for the fleet-wide
+         * SLO): for budgets kept in a {@linkplain ErrorBudget.Builder#windowStore window store},
+         * whose key must be the agent's own.
+         *
+         * <pre>{@code
+         * .errorBudgetPerAgent(agent -> ErrorBudget.builder().target(0.995).windowStore(store, "slo:reliability:" + agent).build())
+         * }</pre>
+         */
+        public Builder errorBudgetPerAgent(Function<String, ErrorBudget> perAgent) {
+            this.errorBudget = Check.notNull("errorBudget", perAgent);
             return this;
         }
 

@@ -157,4 +157,23 @@ class ErrorBudgetWindowStoreTest {
                 .windowStore(WindowStore.inMemory(), "k").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windowStore");
     }
+
+    @Test
+    void aTemplateGivesEveryAgentsBudgetItsOwnKeyAndAnEvictedBudgetSendsItsLastEvents() {
+        ManualClock clock = ManualClock.at(Instant.parse("2026-11-25T08:00:00Z"));
+        WindowStore store = WindowStore.inMemory();
+        ManualScheduledExecutor scheduler = new ManualScheduledExecutor(clock);
+        SloTemplate template = SloTemplate.builder("reliability").clock(clock).idleExpiry(Duration.ofMinutes(10))
+                .indicator(() -> Slis.taskSuccessRate().clock(clock).build())
+                .errorBudgetPerAgent(agent -> ErrorBudget.builder().target(0.995).clock(clock)
+                        .windowStore(store, "slo:reliability:" + agent).windowSyncScheduler(scheduler).build())
+                .build();
+        template.forAgent("a").errorBudget().recordEvents(3, 1);
+        template.forAgent("b").errorBudget().recordEvents(5, 0);
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(template.evictIdle()).isEqualTo(2);
+        assertThat(store.load("slo:reliability:a:coarse").orElseThrow().lifetimeTotal()).isEqualTo(4);
+        assertThat(store.load("slo:reliability:b:coarse").orElseThrow().lifetimeTotal()).isEqualTo(5);
+        assertThat(template.forAgent("a").errorBudget().lifetimeEvents()).isEqualTo(4); // back, from the store
+    }
 }
