@@ -11,7 +11,7 @@ import dev.agentsre.store.WindowRestartScenario;
 import dev.agentsre.store.WindowSnapshot;
 import dev.agentsre.store.WindowStore;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

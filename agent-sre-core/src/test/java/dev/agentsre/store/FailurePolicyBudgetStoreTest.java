@@ -2,7 +2,7 @@ package dev.agentsre.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

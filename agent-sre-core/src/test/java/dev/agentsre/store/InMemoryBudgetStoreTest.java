@@ -3,7 +3,7 @@ package dev.agentsre.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsre.store.internal.InMemoryBudgetStore;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentsre.slo.CalendarWindow;
 import dev.agentsre.slo.ErrorBudget;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

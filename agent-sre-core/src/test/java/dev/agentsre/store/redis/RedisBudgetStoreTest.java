@@ -4,7 +4,7 @@ import dev.agentsre.store.BudgetStore;
 import dev.agentsre.store.BudgetStoreContract;
 import dev.agentsre.store.ForwardingBudgetStore;
 import dev.agentsre.testing.RedisServer;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import io.lettuce.core.RedisClient;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.agentsre.store.BudgetStore;
 import dev.agentsre.store.ScopeBalance;
 import dev.agentsre.store.ScopeLimit;
 import dev.agentsre.testing.RedisServer;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import io.lettuce.core.RedisClient;
 import java.io.BufferedReader;
 import java.io.File;

@@ -13,7 +13,7 @@ import dev.agentsre.store.WindowSnapshot;
 import dev.agentsre.testing.ManualScheduledExecutor;
 import dev.agentsre.testing.Race;
 import dev.agentsre.testing.RedisServer;
-import dev.agentsre.time.ManualClock;
+import dev.agentsre.testing.ManualClock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
