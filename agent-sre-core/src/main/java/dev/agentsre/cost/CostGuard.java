@@ -9,6 +9,7 @@ import dev.agentsre.cost.internal.Ledger;
 import dev.agentsre.cost.internal.Ledgers;
 import dev.agentsre.cost.internal.Period;
 import dev.agentsre.cost.internal.PeriodClock;
+import dev.agentsre.cost.internal.SharedBudgets;
 import dev.agentsre.cost.internal.SpendAnomalies;
 import dev.agentsre.cost.internal.TaskTotals;
 import dev.agentsre.cost.internal.ThrottleGate;
@@ -18,6 +19,11 @@ import dev.agentsre.event.UnknownModelPriced;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.InFlightCost;
 import dev.agentsre.internal.Money;
+import dev.agentsre.store.BudgetFailurePolicy;
+import dev.agentsre.store.BudgetStore;
+import dev.agentsre.store.FailurePolicyBudgetStore;
+import dev.agentsre.store.FlagStore;
+import dev.agentsre.store.ScopeLimit;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -153,8 +159,14 @@ public final class CostGuard {
     private final AtomicLong reservationIds = new AtomicLong();
     private final AtomicLong nextSweepMillis = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong wrappedCalls = new AtomicLong();
+    /** The budgets and kill switches shared through stores; both parts off without stores. */
+    private final SharedBudgets shared;
 
     private CostGuard(CostGuardConfig config, SreEventBus eventBus) {
+        this(config, eventBus, null, null);
+    }
+
+    private CostGuard(CostGuardConfig config, SreEventBus eventBus, BudgetStore budgetStore, FlagStore flagStore) {
         this.config = Check.notNull("config", config);
         this.clock = config.clock();
         this.eventBus = eventBus == null ? new SreEventBus() : eventBus;
@@ -177,6 +189,29 @@ public final class CostGuard {
         this.tasks = new TaskTotals(config.maxTrackedTasks());
         this.organization = new Budget(BudgetScope.ORGANIZATION, ORGANIZATION, null, config.orgMonthlyBudgetNanos(),
                 PeriodClock.Periodicity.MONTH, periods, clock.millis());
+        if (budgetStore != null) {
+            checkStorable(config);
+        }
+        FailurePolicyBudgetStore store = budgetStore == null ? null : budgetStore instanceof FailurePolicyBudgetStore f ? f
+                : budgetStore.withFailurePolicy(BudgetFailurePolicy.failClosed());
+        this.shared = new SharedBudgets(store, flagStore, config.zone(), config.reservationTimeout(), perTaskLimitNanos);
+    }
+
+    /** A shared store computes money exactly up to {@link BudgetStore#MAX_AMOUNT_NANOS}: every limit must fit. */
+    private static void checkStorable(CostGuardConfig config) {
+        checkStorable("perTaskLimit", config.perTaskLimitNanos());
+        checkStorable("perAgentDailyLimit", config.agentDailyLimitNanos());
+        config.agentDailyLimitsNanos().forEach((agent, limit) -> checkStorable("agentDailyLimit(" + agent + ")", limit));
+        config.tenantLimitsNanos().forEach((tenant, limit) -> checkStorable("tenantMonthlyBudget(" + tenant + ")", limit));
+        checkStorable("perTenantMonthlyBudget", config.defaultTenantLimitNanos());
+        checkStorable("orgMonthlyBudget", config.orgMonthlyBudgetNanos());
+    }
+
+    private static void checkStorable(String name, long limit) {
+        if (limit != Budget.UNLIMITED && limit > BudgetStore.MAX_AMOUNT_NANOS) {
+            throw new IllegalArgumentException(name + " must be at most " + Money.format(BudgetStore.MAX_AMOUNT_NANOS)
+                    + " with a budget store, got " + Money.format(limit));
+        }
     }
 
     /** A guard with {@code config}, publishing on a private bus. */
@@ -302,9 +337,22 @@ public final class CostGuard {
                 undo(budgets, periods, held, estimate);
                 return denied(id, agentId, taskId, estimate, decision, now, total[0]);
             }
+            String storeId = null;
+            List<ScopeLimit> storeScopes = null;
+            if (shared.hasStore()) {
+                // Held here; now in the shared store, whose check counts every JVM's spend and holds.
+                storeId = shared.reservationId(id);
+                storeScopes = shared.scopes(agentId, taskId, budgets, periods);
+                Object[] refused = shared.reserve(storeId, storeScopes, estimate, budgets, periods);
+                if (refused != null) {
+                    undo(budgets, periods, held, estimate);
+                    return denied(id, agentId, taskId, estimate, CostDecision.deny((BudgetScope) refused[0], (String) refused[1]), now,
+                            total[0]);
+                }
+            }
             CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate,
                     decision == null ? CostDecision.ALLOWED : decision, periods, budgets, scopes.ledger, total[0],
-                    now + reservationTimeoutMillis);
+                    now + reservationTimeoutMillis, storeId, storeScopes);
             openReservations.put(id, reservation);
             return reservation;
         }
@@ -341,9 +389,18 @@ public final class CostGuard {
     }
 
     private CostDecision refusal(Scopes scopes, long estimate) {
+        long now = -1;
         for (int i = scopes.size - 1; i >= 0; i--) { // organisation first: its kill covers everyone
             Budget budget = scopes.budgets[i];
             Period period = scopes.periods[i];
+            if (shared.hasFlags()) {
+                if (shared.killedElsewhere(budget, period)) {
+                    return CostDecision.kill(budget.scope, "kill switch engaged across the fleet: the " + budget.describe(period));
+                }
+                if (period.state() != BudgetState.ACTIVE && !period.enforcementOverridden() && shared.revivedElsewhere(budget, period)) {
+                    enforcement.revive(budget, now < 0 ? now = clock.millis() : now); // another JVM revived it
+                }
+            }
             if (period.state() == BudgetState.KILLED) {
                 return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(period));
             }
@@ -648,19 +705,31 @@ public final class CostGuard {
         return reserve(agentId, taskId, estimateUsd).orThrow();
     }
 
-    /** A charge after the fact (and a commit after its reservation expired): into the current periods. */
-    List<CostAlert> charge(String agentId, String taskId, long nanos, String chargeId) {
-        return record(agentId, taskId, chargeId, nanos, Map.of(), null);
+    /**
+     * A charge after the fact (and a commit after its reservation expired): into the current periods;
+     * in a shared store under {@code storeId} when given (the expired reservation's id).
+     */
+    List<CostAlert> charge(String agentId, String taskId, long nanos, String chargeId, String storeId) {
+        return record(agentId, taskId, chargeId, nanos, Map.of(), null, storeId);
     }
 
     private List<CostAlert> record(String agentId, String taskId, String chargeId, long nanos, Map<String, Long> parts, String model) {
+        return record(agentId, taskId, chargeId, nanos, parts, model, null);
+    }
+
+    private List<CostAlert> record(String agentId, String taskId, String chargeId, long nanos, Map<String, Long> parts, String model,
+                                   String storeId) {
         Check.notBlank("agentId", agentId);
         Check.notBlank("taskId", taskId);
         if (chargeId != null && chargeIds.putIfAbsent(new ChargeKey(agentId, taskId, chargeId), Boolean.TRUE) != null) {
             return List.of();
         }
         long now = clock.millis();
-        List<CostAlert> alerts = null;
+        // Charge every budget first, then (with a shared store) the store, then enforce: so that the
+        // thresholds are judged on the fleet's spend the store reports.
+        Budget[] budgets = new Budget[3];
+        Period[] periods = new Period[3];
+        int n = 0;
         // The agent's day: charge, then make sure the ledger was not evicted before the charge could pin it.
         Ledger ledger;
         while (true) {
@@ -672,7 +741,8 @@ public final class CostGuard {
             day.charge(nanos);
             if (ledger.stillLive()) {
                 parts.forEach(day::addBreakdown);
-                alerts = enforcement.afterCharge(ledger.daily, day, agentId, taskId, now, alerts);
+                budgets[n] = ledger.daily;
+                periods[n++] = day;
                 break;
             }
         }
@@ -686,18 +756,32 @@ public final class CostGuard {
                 Period month = enforcement.current(tenant, now);
                 month.charge(nanos);
                 if (tenant.stillLive()) {
-                    alerts = enforcement.afterCharge(tenant, month, agentId, taskId, now, alerts);
+                    budgets[n] = tenant;
+                    periods[n++] = month;
                     break;
                 }
             }
         }
         Period month = enforcement.current(organization, now);
         month.charge(nanos);
-        alerts = enforcement.afterCharge(organization, month, agentId, taskId, now, alerts);
+        budgets[n] = organization;
+        periods[n++] = month;
+        if (n < 3) {
+            budgets = java.util.Arrays.copyOf(budgets, n);
+            periods = java.util.Arrays.copyOf(periods, n);
+        }
+        if (shared.hasStore()) {
+            shared.charge(storeId != null ? storeId : shared.chargeId(agentId, taskId, chargeId),
+                    shared.scopes(agentId, taskId, budgets, periods), nanos, budgets, periods);
+        }
+        List<CostAlert> alerts = null;
+        for (int i = 0; i < n; i++) {
+            alerts = afterCharge(budgets[i], periods[i], agentId, taskId, now, alerts);
+        }
         return afterCharge(ledger, agentId, taskId, nanos, now, model, alerts);
     }
 
-    /** A reservation's commit: charged into the periods it was taken in. */
+    /** A reservation's commit: charged into the periods it was taken in (and its hold in a shared store replaced). */
     List<CostAlert> chargeReservation(CostReservation reservation, long nanos) {
         long now = clock.millis();
         List<CostAlert> alerts = null;
@@ -705,9 +789,41 @@ public final class CostGuard {
         Period[] periods = reservation.heldIn();
         for (int i = 0; i < budgets.length; i++) {
             periods[i].charge(nanos);
-            alerts = enforcement.afterCharge(budgets[i], periods[i], reservation.agentId(), reservation.taskId(), now, alerts);
+        }
+        if (reservation.storeId != null) {
+            shared.commit(reservation.storeId, nanos, budgets, periods);
+        }
+        for (int i = 0; i < budgets.length; i++) {
+            alerts = afterCharge(budgets[i], periods[i], reservation.agentId(), reservation.taskId(), now, alerts);
         }
         return afterCharge(reservation.ledger, reservation.agentId(), reservation.taskId(), nanos, now, null, alerts);
+    }
+
+    /**
+     * The thresholds of {@code budget} after spend was added to {@code period}; a kill it engages is
+     * shared with the fleet when kill switches are (a flag store).
+     */
+    List<CostAlert> afterCharge(Budget budget, Period period, String agentId, String taskId, long now, List<CostAlert> alerts) {
+        int before = alerts == null ? 0 : alerts.size();
+        alerts = enforcement.afterCharge(budget, period, agentId, taskId, now, alerts);
+        if (shared.hasFlags() && alerts != null) {
+            for (int i = before; i < alerts.size(); i++) {
+                CostAlert alert = alerts.get(i);
+                if (alert.action() == BudgetAction.KILL) {
+                    if (shared.revivedElsewhere(budget, period)) {
+                        enforcement.revive(budget, now); // an operator revived it elsewhere this period: no automatic kill
+                    } else {
+                        shared.shareKill(budget, period, alert.message());
+                    }
+                }
+            }
+        }
+        return alerts;
+    }
+
+    /** A shared store's reservation and charge operations, for the in-flight charges. */
+    SharedBudgets shared() {
+        return shared;
     }
 
     /** What every charge does after the budgets: the per-task limit, anomalies, activity, the events. */
@@ -762,8 +878,15 @@ public final class CostGuard {
     public void revive(String agentId) {
         Ledger ledger = ledgers.peekAgent(Check.notBlank("agentId", agentId));
         if (ledger != null) {
-            enforcement.revive(ledger.daily, clock.millis());
+            revive(ledger.daily);
         }
+    }
+
+    /** Revives here, and across the fleet when kill switches are shared. */
+    private void revive(Budget budget) {
+        long now = clock.millis();
+        enforcement.revive(budget, now);
+        shared.shareRevive(budget, enforcement.current(budget, now));
     }
 
     /**
@@ -775,13 +898,13 @@ public final class CostGuard {
         checkTenantBudget(tenant);
         Budget budget = ledgers.peekTenant(tenant);
         if (budget != null) {
-            enforcement.revive(budget, clock.millis());
+            revive(budget);
         }
     }
 
     /** Ends a throttle or kill of the organisation's monthly budget for the rest of the month. */
     public void reviveOrganization() {
-        enforcement.revive(organization, clock.millis());
+        revive(organization);
     }
 
     /** The strictest state among the agent's, its tenant's and the organisation's budgets now; a pure read. */
@@ -789,16 +912,24 @@ public final class CostGuard {
         Check.notBlank("agentId", agentId);
         long now = clock.millis();
         Ledger ledger = ledgers.peekAgent(agentId);
-        BudgetState worst = organization.view(now).state();
+        BudgetState worst = stateOf(organization, now);
         if (ledger != null) {
-            worst = worse(worst, ledger.daily.view(now).state());
+            worst = worse(worst, stateOf(ledger.daily, now));
+        } else if (shared.hasFlags()) {
+            worst = worse(worst, stateOf(ledgers.unregistered(agentId, now).daily, now)); // killed by another JVM?
         }
         String tenantName = ledger != null ? ledger.tenant : tenantOf(agentId);
         Budget tenant = tenantName == null ? null : ledgers.peekTenant(tenantName);
         if (tenant != null) {
-            worst = worse(worst, tenant.view(now).state());
+            worst = worse(worst, stateOf(tenant, now));
         }
         return worst;
+    }
+
+    /** A budget's state now, killed as well when another JVM engaged its shared kill switch. */
+    private BudgetState stateOf(Budget budget, long now) {
+        Period p = budget.view(now);
+        return shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : p.state();
     }
 
     private static BudgetState worse(BudgetState a, BudgetState b) {
@@ -942,6 +1073,9 @@ public final class CostGuard {
     /** A reservation was closed (committed, released, expired, finished in flight): it pins nothing any more. */
     void closed(CostReservation reservation) {
         openReservations.remove(reservation.id(), reservation);
+        if (reservation.storeId != null && reservation.status() != CostReservation.Status.COMMITTED) {
+            shared.release(reservation.storeId); // released or expired here: give the shared hold back now
+        }
         for (Budget budget : reservation.budgets) {
             countReservation(budget, -1);
         }
@@ -1030,8 +1164,34 @@ public final class CostGuard {
      */
     public static final class Builder extends CostGuardConfig.Settings<Builder> {
         private SreEventBus eventBus;
+        private BudgetStore budgetStore;
+        private FlagStore flagStore;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps the budgets in {@code store}, shared with every guard over the same store (Redis:
+         * every JVM of a fleet) and kept across restarts: a reservation is granted only if it fits
+         * beside the whole fleet's spend and holds, checked and held in every scope at once; commits
+         * and charges go there, idempotently; alerts, throttles and kills follow the fleet's spend.
+         * The store's failure policy applies when it is unreachable (fail closed unless the store
+         * says otherwise: {@link BudgetStore#withFailurePolicy}). Every limit must be at most
+         * {@link BudgetStore#MAX_AMOUNT_NANOS} nano-dollars. The guard does not close the store.
+         */
+        public Builder budgetStore(BudgetStore store) {
+            this.budgetStore = Check.notNull("budgetStore", store);
+            return this;
+        }
+
+        /**
+         * Shares kill switches through {@code flags}: a kill engaged by any guard over the same flags
+         * refuses the budget's tasks in every one of them (until its period ends), and a revive in
+         * one revives it in all.
+         */
+        public Builder flagStore(FlagStore flags) {
+            this.flagStore = Check.notNull("flagStore", flags);
+            return this;
         }
 
         @Override
@@ -1051,7 +1211,7 @@ public final class CostGuard {
          * @throws IllegalArgumentException if the throttle threshold is above the kill-switch threshold
          */
         public CostGuard build() {
-            return new CostGuard(toConfig(), eventBus);
+            return new CostGuard(toConfig(), eventBus, budgetStore, flagStore);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.agentsre.cost.internal.Ledger;
 import dev.agentsre.cost.internal.Period;
 import dev.agentsre.cost.internal.TaskTotals;
 import dev.agentsre.internal.Money;
+import dev.agentsre.store.ScopeLimit;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -71,9 +72,21 @@ public final class CostReservation implements AutoCloseable {
     private final AtomicLong hold;
     /** Set once the task (as a root) has been alerted for passing the per-task limit. */
     volatile boolean overLimitAlerted;
+    /** Its id in the guard's shared budget store; null without a store (or when denied). */
+    final String storeId;
+    /** Its scopes in the shared budget store; null without a store. */
+    final List<ScopeLimit> storeScopes;
 
     CostReservation(CostGuard guard, long id, String agentId, String taskId, long estimateNanos, CostDecision decision,
                     Period[] heldIn, Budget[] budgets, Ledger ledger, TaskTotals.Total taskTotal, long expiresAtMillis) {
+        this(guard, id, agentId, taskId, estimateNanos, decision, heldIn, budgets, ledger, taskTotal, expiresAtMillis, null, null);
+    }
+
+    CostReservation(CostGuard guard, long id, String agentId, String taskId, long estimateNanos, CostDecision decision,
+                    Period[] heldIn, Budget[] budgets, Ledger ledger, TaskTotals.Total taskTotal, long expiresAtMillis,
+                    String storeId, List<ScopeLimit> storeScopes) {
+        this.storeId = storeId;
+        this.storeScopes = storeScopes;
         this.guard = guard;
         this.id = id;
         this.agentId = agentId;
@@ -201,8 +214,9 @@ public final class CostReservation implements AutoCloseable {
 
     List<CostAlert> commitNanos(long actualNanos) {
         if (status.get() == Status.EXPIRED && status.compareAndSet(Status.EXPIRED, Status.COMMITTED)) {
-            // The hold is gone (and the reservation forgotten), but the work happened: charge it now.
-            return guard.charge(agentId, taskId, actualNanos, null);
+            // The hold is gone (and the reservation forgotten), but the work happened: charge it now
+            // (in a shared store under the reservation's own id, so it is counted once there too).
+            return guard.charge(agentId, taskId, actualNanos, null, storeId);
         }
         claim(Status.COMMITTED, "commit");
         // Charge first, release the hold second: in between both count, so a racing reservation can

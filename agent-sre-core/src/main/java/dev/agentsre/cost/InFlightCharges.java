@@ -100,7 +100,15 @@ final class InFlightCharges extends InFlightCost {
         if (nanos > 0) {
             for (int i = 0; i < budgets.length; i++) {
                 periods[i].charge(nanos); // the task's own periods: a task belongs to the day it was admitted in
-                alerts = guard.enforcement().afterCharge(budgets[i], periods[i], task.agentId(), task.taskId(), now, alerts);
+            }
+            if (task.storeId != null) {
+                // each call's cost reaches the shared store at once (the fleet sees it); the task's hold
+                // there stays until the task ends
+                guard.shared().charge(guard.shared().chargeId(task.agentId(), task.taskId(), null), task.storeScopes, nanos, budgets,
+                        periods);
+            }
+            for (int i = 0; i < budgets.length; i++) {
+                alerts = guard.afterCharge(budgets[i], periods[i], task.agentId(), task.taskId(), now, alerts);
             }
             task.drawDown(nanos);
         }
@@ -127,6 +135,10 @@ final class InFlightCharges extends InFlightCost {
         }
         if (!task.finishInFlight()) {
             return;
+        }
+        if (task.storeId != null) {
+            // every call was charged on its own: the shared hold is replaced by nothing more
+            task.guard().shared().commit(task.storeId, 0, task.budgets, task.heldIn());
         }
         SpendAnomalies anomalies = task.ledger.anomalies;
         if (anomalies != null) {

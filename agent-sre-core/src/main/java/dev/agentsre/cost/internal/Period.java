@@ -77,6 +77,18 @@ public final class Period {
         Money.addTo(spent, nanos);
     }
 
+    /**
+     * Raises spend to {@code fleetSpent} if that is more: what a shared budget store reported for
+     * this period (this JVM's spend and every other JVM's), so that alerts, throttles, kills and
+     * snapshots follow the fleet's spend. Spend never goes down.
+     */
+    public void observeSpent(long fleetSpent) {
+        long current = spent.get();
+        while (fleetSpent > current && !spent.compareAndSet(current, fleetSpent)) {
+            current = spent.get();
+        }
+    }
+
     /** Adds {@code nanos} to {@code category} (an agent's day only). */
     public void addBreakdown(String category, long nanos) {
         if (breakdown == null) {
