@@ -82,6 +82,8 @@ final class AgentBehaviour {
     // quarantine and history
     /** Written under the lock; volatile so that a pipeline's check on every call can read it without the lock. */
     volatile boolean quarantined;
+    /** Whether this JVM's quarantine was written to the detector's shared flag store (so a clear there releases it here). */
+    volatile boolean quarantineShared;
     long calmSince = Long.MIN_VALUE;
     /** Its assessment chain; guarded by the detector's {@link AssessmentHistory}. */
     final ArrayDeque<AssessmentHistory.Node> history = new ArrayDeque<>();

@@ -8,6 +8,9 @@ import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.CanonicalJson;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.OrderedEvents;
+import dev.agentsre.store.Flag;
+import dev.agentsre.store.FlagKeys;
+import dev.agentsre.store.FlagStore;
 import dev.agentsre.time.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Catches agents that loop, go chaotic or use tools outside their profile (OWASP agentic ASI-10,
@@ -96,6 +101,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RogueAgentDetector {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RogueAgentDetector.class);
+
     /** The previous hash of an agent's first assessment. */
     public static final String GENESIS = "0".repeat(64);
 
@@ -111,6 +118,8 @@ public final class RogueAgentDetector {
     private final ConcurrentHashMap<String, Set<String>> profiles = new ConcurrentHashMap<>();
     /** One instance of each distinct profile: many agents share a handful of profiles. */
     private final ConcurrentHashMap<Set<String>, Set<String>> distinctProfiles = new ConcurrentHashMap<>();
+    /** Where quarantines are shared; null when they are not. */
+    private final FlagStore flags;
 
     /** A detector publishing on a private bus. */
     public RogueAgentDetector(RogueDetectorConfig config) {
@@ -119,6 +128,18 @@ public final class RogueAgentDetector {
 
     /** A detector publishing quarantines and releases on {@code eventBus}. */
     public RogueAgentDetector(RogueDetectorConfig config, SreEventBus eventBus) {
+        this(config, eventBus, null);
+    }
+
+    /**
+     * A detector whose quarantines are shared through {@code quarantines} (a {@link FlagStore}; with
+     * Redis, every JVM of a fleet): a quarantine decided here is written there as
+     * {@code quarantine:<agent>} and every detector over the same flags refuses the agent
+     * ({@link #admit}, {@link #isQuarantined}, actions) within the store's propagation bound; a release
+     * in one clears it in all. While the store is unreachable the flags last read stay applied.
+     */
+    public RogueAgentDetector(RogueDetectorConfig config, SreEventBus eventBus, FlagStore quarantines) {
+        this.flags = quarantines;
         this.config = Check.notNull("config", config);
         this.eventBus = Check.notNull("eventBus", eventBus);
         this.events = new OrderedEvents(eventBus);
@@ -243,23 +264,30 @@ public final class RogueAgentDetector {
         long at = clock.millis();
         boolean violation;
         boolean quarantined;
+        if (quarantinedElsewhere(task.agentId)) {
+            return ActionVerdict.QUARANTINED; // by another JVM: refused before it is recorded
+        }
+        boolean released = false;
         while (true) {
             AgentBehaviour behaviour = behaviour(task.agentId, at);
+            String shared;
             synchronized (behaviour) {
                 if (behaviour.retired) {
                     continue; // evicted between the lookup and the lock: the agent's new entry
                 }
                 if (behaviour.quarantined) {
-                    autoRelease(behaviour, RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel), at);
+                    released = autoRelease(behaviour, RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel), at);
                     if (behaviour.quarantined) {
                         break; // refused before it is recorded: a quarantined agent does nothing
                     }
                 }
                 violation = behaviour.recordInTask(task, toolName, argumentsHash, at);
-                quarantineIfRisky(behaviour, at);
+                shared = quarantineIfRisky(behaviour, at);
                 quarantined = behaviour.quarantined;
             }
             events.drain();
+            unshare(task.agentId, released);
+            share(task.agentId, shared);
             if (violation && config.enforcement == Enforcement.ENFORCE) {
                 return ActionVerdict.UNAUTHORISED;
             }
@@ -269,15 +297,57 @@ public final class RogueAgentDetector {
         return ActionVerdict.QUARANTINED;
     }
 
-    /** Under the agent's lock: quarantines it (queueing the event) when its risk reached the level. */
-    private void quarantineIfRisky(AgentBehaviour behaviour, long at) {
+    /**
+     * Under the agent's lock: quarantines it (queueing the event) when its risk reached the level.
+     * Returns the reason to share, or null when nothing changed.
+     */
+    private String quarantineIfRisky(AgentBehaviour behaviour, long at) {
         if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
             List<String> reasons = new ArrayList<>();
             RiskLevel level = RiskLevel.of(combine(behaviour.scores(at, reasons)));
             behaviour.quarantined = true;
             behaviour.calmSince = Long.MIN_VALUE;
             events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(at), behaviour.agentId, level, reasons));
+            return sharing(behaviour, level + ": " + String.join("; ", reasons));
         }
+        return null;
+    }
+
+    /** Under the agent's lock: marks a new quarantine as shared and returns its reason, if quarantines are shared. */
+    private String sharing(AgentBehaviour behaviour, String reason) {
+        if (flags == null) {
+            return null;
+        }
+        behaviour.quarantineShared = true;
+        return reason.isEmpty() ? "quarantined" : reason;
+    }
+
+    /** Outside any lock (a shared store may do I/O): writes a new quarantine to the shared flags. */
+    private void share(String agentId, String reason) {
+        if (reason != null) {
+            try {
+                flags.set(FlagKeys.quarantine(agentId), reason.length() > FlagKeys.MAX_VALUE_LENGTH
+                        ? reason.substring(0, FlagKeys.MAX_VALUE_LENGTH) : reason, null);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not share the quarantine of '{}': {}", agentId, e.getMessage());
+            }
+        }
+    }
+
+    /** Outside any lock: clears a shared quarantine (a release here). */
+    private void unshare(String agentId, boolean released) {
+        if (released && flags != null) {
+            try {
+                flags.clear(FlagKeys.quarantine(agentId));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not share the release of '{}': {}", agentId, e.getMessage());
+            }
+        }
+    }
+
+    /** Whether another detector over the shared flags (or this one) quarantined {@code agentId}. */
+    private boolean quarantinedElsewhere(String agentId) {
+        return flags != null && flags.isSet(FlagKeys.quarantine(agentId));
     }
 
     /** Records an action at the clock's current time. */
@@ -324,14 +394,16 @@ public final class RogueAgentDetector {
         }
         while (true) {
             AgentBehaviour behaviour = behaviour(agentId, at);
+            String shared;
             synchronized (behaviour) {
                 if (behaviour.retired) {
                     continue;
                 }
                 behaviour.record(toolName, argumentsHash, at);
-                quarantineIfRisky(behaviour, at);
+                shared = quarantineIfRisky(behaviour, at);
             }
             events.drain();
+            share(agentId, shared);
             return;
         }
     }
@@ -347,6 +419,8 @@ public final class RogueAgentDetector {
         RogueAssessment assessment;
         while (true) {
             AgentBehaviour behaviour = behaviour(agentId, now);
+            String shared = null;
+            boolean released;
             synchronized (behaviour) {
                 if (behaviour.retired) {
                     continue;
@@ -359,11 +433,14 @@ public final class RogueAgentDetector {
                 if (recommended && !behaviour.quarantined) {
                     behaviour.quarantined = true;
                     events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(now), agentId, level, reasons));
+                    shared = sharing(behaviour, level + ": " + String.join("; ", reasons));
                 }
-                autoRelease(behaviour, recommended, now);
+                released = autoRelease(behaviour, recommended, now);
                 assessment = chain(behaviour, Instant.ofEpochMilli(now), level, risk, scores, recommended, reasons);
             }
             events.drain();
+            share(agentId, shared);
+            unshare(agentId, released);
             return assessment;
         }
     }
@@ -374,7 +451,12 @@ public final class RogueAgentDetector {
      */
     public boolean isQuarantined(String agentId) {
         AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
-        return behaviour != null && behaviour.quarantined;
+        return behaviour != null && behaviour.quarantined && !releasedElsewhere(behaviour) || quarantinedElsewhere(agentId);
+    }
+
+    /** Whether a quarantine this detector shared was cleared from the shared flags (a release in another JVM). */
+    private boolean releasedElsewhere(AgentBehaviour behaviour) {
+        return flags != null && behaviour.quarantineShared && !flags.isSet(FlagKeys.quarantine(behaviour.agentId));
     }
 
     /**
@@ -385,7 +467,14 @@ public final class RogueAgentDetector {
      */
     public boolean admit(String agentId) {
         AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
+        if (quarantinedElsewhere(agentId)) {
+            return false;
+        }
         if (behaviour == null || !behaviour.quarantined) {
+            return true;
+        }
+        if (releasedElsewhere(behaviour)) {
+            releaseHere(behaviour, "released in another JVM");
             return true;
         }
         if (config.autoReleaseAfter == null) {
@@ -393,12 +482,29 @@ public final class RogueAgentDetector {
         }
         long now = clock.millis();
         boolean quarantined;
+        boolean released;
         synchronized (behaviour) {
-            autoRelease(behaviour, RiskLevel.of(behaviour.risk(now)).atLeast(config.quarantineRiskLevel), now);
+            released = autoRelease(behaviour, RiskLevel.of(behaviour.risk(now)).atLeast(config.quarantineRiskLevel), now);
             quarantined = behaviour.quarantined;
         }
         events.drain();
+        unshare(agentId, released);
         return !quarantined;
+    }
+
+    /** Ends a quarantine that another JVM released (the shared flag is gone). */
+    private void releaseHere(AgentBehaviour behaviour, String reason) {
+        synchronized (behaviour) {
+            if (!behaviour.quarantined) {
+                return;
+            }
+            behaviour.quarantined = false;
+            behaviour.quarantineShared = false;
+            behaviour.calmSince = Long.MIN_VALUE;
+            behaviour.forgetRecentActions();
+            events.enqueue(new AgentReleased(clock.instant(), behaviour.agentId, reason));
+        }
+        events.drain();
     }
 
     /**
@@ -408,14 +514,17 @@ public final class RogueAgentDetector {
      */
     public boolean release(String agentId) {
         AgentBehaviour behaviour = agents.peek(Check.notBlank("agentId", agentId));
+        boolean elsewhere = quarantinedElsewhere(agentId);
+        unshare(agentId, elsewhere); // a release here releases the agent in every JVM sharing the flags
         if (behaviour == null) {
-            return false;
+            return elsewhere;
         }
         synchronized (behaviour) {
             if (!behaviour.quarantined) {
-                return false;
+                return elsewhere;
             }
             behaviour.quarantined = false;
+            behaviour.quarantineShared = false;
             behaviour.calmSince = Long.MIN_VALUE;
             behaviour.forgetRecentActions();
             events.enqueue(new AgentReleased(clock.instant(), agentId, "released manually"));
@@ -439,6 +548,7 @@ public final class RogueAgentDetector {
         long now = clock.millis();
         while (true) {
             AgentBehaviour behaviour = behaviour(agentId, now);
+            String shared;
             synchronized (behaviour) {
                 if (behaviour.retired) {
                     continue; // evicted between the lookup and the lock: the agent's new entry
@@ -450,22 +560,28 @@ public final class RogueAgentDetector {
                 behaviour.calmSince = Long.MIN_VALUE;
                 events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(now), agentId, RiskLevel.of(behaviour.risk(now)),
                         List.of("quarantined by decision: " + reason)));
+                shared = sharing(behaviour, "quarantined by decision: " + reason);
             }
             events.drain();
+            share(agentId, shared);
             return true;
         }
     }
 
     /** Quarantined agents, sorted; a pure read. */
     public List<String> quarantinedAgents() {
-        List<String> quarantined = new ArrayList<>();
+        java.util.TreeSet<String> quarantined = new java.util.TreeSet<>();
         agents.forEach((agentId, behaviour) -> {
-            if (behaviour.quarantined) {
+            if (behaviour.quarantined && !releasedElsewhere(behaviour)) {
                 quarantined.add(agentId);
             }
         });
-        quarantined.sort(null);
-        return quarantined;
+        if (flags != null) {
+            for (Flag flag : flags.list(FlagKeys.QUARANTINE)) {
+                quarantined.add(flag.key().substring(FlagKeys.QUARANTINE.length()));
+            }
+        }
+        return new ArrayList<>(quarantined);
     }
 
     /**
@@ -598,24 +714,29 @@ public final class RogueAgentDetector {
     }
 
     /** Under the agent's lock: releases a quarantined agent calm for {@code autoReleaseAfter} (queueing the event). */
-    private void autoRelease(AgentBehaviour behaviour, boolean risky, long now) {
+    /** Under the agent's lock; returns whether a shared quarantine was released (to clear it outside the lock). */
+    private boolean autoRelease(AgentBehaviour behaviour, boolean risky, long now) {
         if (!behaviour.quarantined || config.autoReleaseAfter == null) {
-            return;
+            return false;
         }
         if (risky) {
             behaviour.calmSince = Long.MIN_VALUE;
-            return;
+            return false;
         }
         if (behaviour.calmSince == Long.MIN_VALUE) {
             behaviour.calmSince = now;
-            return;
+            return false;
         }
         if (now - behaviour.calmSince >= config.autoReleaseAfter.toMillis()) {
             behaviour.quarantined = false;
             behaviour.calmSince = Long.MIN_VALUE;
             events.enqueue(new AgentReleased(Instant.ofEpochMilli(now), behaviour.agentId, "calm for "
                     + Durations.format(config.autoReleaseAfter)));
+            boolean shared = behaviour.quarantineShared;
+            behaviour.quarantineShared = false;
+            return shared;
         }
+        return false;
     }
 
     private RogueAssessment chain(AgentBehaviour behaviour, Instant at, RiskLevel level, double risk, Map<Signal, Double> scores,

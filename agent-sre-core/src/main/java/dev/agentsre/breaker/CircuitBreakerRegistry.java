@@ -2,9 +2,13 @@ package dev.agentsre.breaker;
 
 import dev.agentsre.event.BreakerAdded;
 import dev.agentsre.event.BreakerRemoved;
+import dev.agentsre.event.CircuitStateChanged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.Check;
+import dev.agentsre.store.Flag;
+import dev.agentsre.store.FlagKeys;
+import dev.agentsre.store.FlagStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@link CircuitBreaker} per agent of a fleet, created on first use from a default or a named
@@ -45,6 +51,8 @@ import java.util.Optional;
  */
 public final class CircuitBreakerRegistry {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakerRegistry.class);
+
     /** Default cap on breakers. */
     public static final int DEFAULT_MAX_BREAKERS = 10_000;
     /** Default time after which an unused closed breaker may be evicted. */
@@ -57,6 +65,8 @@ public final class CircuitBreakerRegistry {
     private final Clock clock;
     private final long idleTimeoutMillis;
     private final BoundedRegistry<String, Entry> breakers;
+    /** Where forced-open circuits are shared; null when they are not. */
+    private final FlagStore flags;
 
     private CircuitBreakerRegistry(Builder b) {
         Check.notNull("defaultConfig", b.configs.get(DEFAULT_CONFIG));
@@ -66,6 +76,50 @@ public final class CircuitBreakerRegistry {
         this.idleTimeoutMillis = Check.millis("idleTimeout", b.idleTimeout).toMillis();
         this.breakers = new BoundedRegistry<>(Check.positive("maxBreakers", b.maxBreakers),
                 entry -> isClosed(entry.breaker), (agentId, entry) -> removed(agentId, BreakerRemoved.Cause.EVICTED));
+        this.flags = b.flags;
+        if (flags != null) {
+            // this registry's forced opens and resets go to the flags; the flags' changes come back as forced opens and resets
+            eventBus.subscribe(CircuitStateChanged.class, this::shareForcedOpen);
+            flags.watch(FlagKeys.BREAKER_OPEN, this::forcedOpenElsewhere);
+        }
+    }
+
+    /** A breaker of this registry was forced open or reset from FORCED_OPEN: tells the other JVMs. */
+    private void shareForcedOpen(CircuitStateChanged event) {
+        Entry entry = breakers.peek(event.agentId());
+        if (entry == null) {
+            return; // another registry's breaker on the same bus
+        }
+        String key = FlagKeys.breakerOpen(event.agentId());
+        try {
+            if (event.to() == CircuitState.FORCED_OPEN && entry.breaker.state() == CircuitState.FORCED_OPEN && !flags.isSet(key)) {
+                flags.set(key, event.reason() == null || event.reason().isBlank() ? "forced open" : event.reason(), null);
+            } else if (event.from() == CircuitState.FORCED_OPEN && entry.breaker.state() != CircuitState.FORCED_OPEN && flags.isSet(key)) {
+                flags.clear(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not share the forced-open state of '{}': {}", event.agentId(), e.getMessage());
+        }
+    }
+
+    /** The shared flag of {@code key} changed: forces the breaker open, or resets a forced-open one. */
+    private void forcedOpenElsewhere(String key, Flag flag) {
+        String agentId = key.substring(FlagKeys.BREAKER_OPEN.length());
+        if (agentId.isBlank()) {
+            return;
+        }
+        try {
+            if (flag != null) {
+                CircuitBreaker breaker = get(agentId);
+                if (breaker.state() != CircuitState.FORCED_OPEN) {
+                    breaker.forceOpen();
+                }
+            } else {
+                find(agentId).filter(b -> b.state() == CircuitState.FORCED_OPEN).ifPresent(CircuitBreaker::reset);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not apply the shared forced-open state of '{}': {}", agentId, e.getMessage());
+        }
     }
 
     /** A registry whose breakers use {@code config}, publishing on a private bus. */
@@ -193,6 +247,9 @@ public final class CircuitBreakerRegistry {
         }
         if (entry == made[0]) {
             eventBus.publish(new BreakerAdded(clock.instant(), agentId, configName));
+            if (flags != null && flags.isSet(FlagKeys.breakerOpen(agentId))) {
+                entry.breaker.forceOpen(); // forced open in another JVM before this one first saw the agent
+            }
         }
         return entry;
     }
@@ -222,6 +279,7 @@ public final class CircuitBreakerRegistry {
         private SreEventBus eventBus;
         private int maxBreakers = DEFAULT_MAX_BREAKERS;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private FlagStore flags;
 
         private Builder() {
             configs.put(DEFAULT_CONFIG, CircuitBreakerConfig.ofDefaults());
@@ -254,6 +312,18 @@ public final class CircuitBreakerRegistry {
         /** Time after which an unused closed breaker may be evicted (default 1 h; at least 1 ms). */
         public Builder idleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * Shares forced-open circuits through {@code flags} ({@code breaker:<agent>}; with Redis, every
+         * JVM of a fleet): {@link CircuitBreaker#forceOpen()} on a breaker of this registry opens the
+         * agent's breaker in every registry over the same flags (within the store's propagation bound),
+         * and a {@link CircuitBreaker#reset()} of it closes them all. While the store is unreachable
+         * the flags last read stay applied.
+         */
+        public Builder flagStore(FlagStore flags) {
+            this.flags = Check.notNull("flagStore", flags);
             return this;
         }
 
