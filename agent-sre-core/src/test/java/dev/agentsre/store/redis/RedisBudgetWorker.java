@@ -1,5 +1,7 @@
 package dev.agentsre.store.redis;
 
+import dev.agentsre.cost.CostGuard;
+import dev.agentsre.cost.CostReservation;
 import dev.agentsre.store.BudgetStore;
 import dev.agentsre.store.ScopeLimit;
 import io.lettuce.core.RedisClient;
@@ -8,13 +10,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
  * A separate JVM for the multi-process tests (started with the test classpath):
  * <ul>
- *   <li>{@code race <uri> <ns> <scopeKey> <limitNanos> <count>}: waits for "go" on stdin, reserves
- *       $1 {@code count} times, commits each grant at $1, prints {@code granted N};</li>
+ *   <li>{@code race <uri> <ns> <unused> <limitNanos> <count>}: a cost guard over the store with that daily
+ *       limit for agent {@code racer}; waits for "go" on stdin, reserves $1 {@code count} times,
+ *       commits each grant at $1, prints {@code granted N};</li>
  *   <li>{@code die <uri> <ns> <scopeKey> <limitNanos> <amountNanos> <leaseMillis>}: reserves, prints
  *       {@code reserved}, and halts without releasing (a JVM that crashed mid-task).</li>
  * </ul>
@@ -38,6 +42,9 @@ public final class RedisBudgetWorker {
             Runtime.getRuntime().halt(0); // no close, no release: the hold stays until its lease ends
         }
         int count = Integer.parseInt(args[5]);
+        // a cost guard per process, as in a service: $1 tasks against the agent's daily limit
+        CostGuard guard = CostGuard.builder().perAgentDailyLimit(Long.parseLong(args[4]) / 1e9).zone(ZoneOffset.UTC)
+                .budgetStore(budgets).build();
         System.out.println("ready");
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -46,9 +53,9 @@ public final class RedisBudgetWorker {
         }
         int granted = 0;
         for (int i = 0; i < count; i++) {
-            String id = "p" + pid + "-" + i;
-            if (budgets.reserve(id, scopes, 1_000_000_000L, Duration.ofMinutes(1)).granted()) {
-                budgets.commit(id, 1_000_000_000L);
+            CostReservation r = guard.reserve("racer", "p" + pid + "-" + i, 1.00);
+            if (r.isGranted()) {
+                r.commit(1.00);
                 granted++;
             }
         }

@@ -60,9 +60,9 @@ class RedisProcessesTest {
     }
 
     @Test
-    void fourJvmProcessesRacingForTenDollarsCommitExactlyTenDollars() throws Exception {
+    void fourJvmProcessesWithACostGuardEachRacingForTenDollarsCommitExactlyTenDollars() throws Exception {
         String ns = "processes";
-        String key = "agent:racer:d:today";
+        String key = dev.agentsre.store.BudgetPeriod.DAY.key("agent:racer", java.time.Instant.now(), java.time.ZoneOffset.UTC);
         List<Process> processes = new ArrayList<>();
         List<BufferedReader> outputs = new ArrayList<>();
         try {
