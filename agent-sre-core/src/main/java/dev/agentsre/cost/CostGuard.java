@@ -1022,8 +1022,9 @@ public final class CostGuard {
             p.breakdown().forEach((k, v) -> copy.put(k, Money.toUsd(v.sum())));
             breakdown = Collections.unmodifiableMap(copy);
         }
+        BudgetState state = shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : p.state();
         return new BudgetSnapshot(budget.scope, budget.owner, Money.toUsd(p.spentNanos()), Money.toUsd(p.heldNanos()),
-                budget.limited() ? Money.toUsd(budget.limitNanos) : null, budget.utilisation(p), p.state(),
+                budget.limited() ? Money.toUsd(budget.limitNanos) : null, budget.utilisation(p), state,
                 Instant.ofEpochMilli(p.startMillis), Instant.ofEpochMilli(p.endMillis), breakdown);
     }
 

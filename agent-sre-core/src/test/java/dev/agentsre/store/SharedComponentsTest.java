@@ -176,6 +176,7 @@ class SharedComponentsTest {
             CostGuard second = guard(store.budgets()).perAgentDailyLimit(10.00).reservationTimeout(Duration.ofMinutes(10)).build();
             // $10 − $4.583333333 spent − $1.00 still held by the open reservation
             assertThat(second.reserve("research", "t-3", new BigDecimal("4.416666668")).isGranted()).isFalse();
+            assertThat(second.snapshot("research").spentUsd()).isEqualByComparingTo("4.583333333"); // learnt from the refusal
             assertThat(second.reserve("research", "t-4", new BigDecimal("4.416666667")).isGranted()).isTrue();
             assertThat(second.snapshot("research").spentUsd()).isEqualByComparingTo("4.583333333");
         }
