@@ -3,9 +3,6 @@ package dev.agentsre.bench;
 import dev.agentsre.store.BudgetStore;
 import dev.agentsre.store.ScopeLimit;
 import dev.agentsre.store.SettleResult;
-import dev.agentsre.store.redis.RedisStateStore;
-import dev.agentsre.testing.RedisServer;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -40,9 +37,7 @@ public class SharedBudgetBenchmark {
     @Param({"redis", "memory"})
     public String store;
 
-    private RedisServer server;
-    private RedisClient client;
-    private RedisStateStore redis;
+    private BenchRedis redis;
     private BudgetStore budgets;
     private List<ScopeLimit> scopes;
 
@@ -54,10 +49,8 @@ public class SharedBudgetBenchmark {
                 ScopeLimit.monthly("tenant:acme", big, now, ZoneOffset.UTC),
                 ScopeLimit.monthly("org", big, now, ZoneOffset.UTC));
         if (store.equals("redis")) {
-            server = RedisServer.start();
-            client = server.client();
-            redis = RedisStateStore.builder(client).namespace("bench").commandTimeout(Duration.ofSeconds(2)).build();
-            budgets = redis.budgets();
+            redis = BenchRedis.start();
+            budgets = redis.store.budgets();
         } else {
             budgets = BudgetStore.inMemory();
         }
@@ -67,8 +60,6 @@ public class SharedBudgetBenchmark {
     public void tearDown() {
         if (redis != null) {
             redis.close();
-            client.shutdown();
-            server.close();
         } else {
             budgets.close();
         }

@@ -2,10 +2,6 @@ package dev.agentsre.bench;
 
 import dev.agentsre.cost.CostAlert;
 import dev.agentsre.cost.CostGuard;
-import dev.agentsre.store.redis.RedisStateStore;
-import dev.agentsre.testing.RedisServer;
-import io.lettuce.core.RedisClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,19 +31,15 @@ public class SharedCostGuardBenchmark {
     @Param({"redis", "memory"})
     public String store;
 
-    private RedisServer server;
-    private RedisClient client;
-    private RedisStateStore redis;
+    private BenchRedis redis;
     private CostGuard guard;
 
     @Setup(Level.Trial)
     public void setUp() {
         CostGuard.Builder builder = CostGuard.builder().perAgentDailyLimit(1_000_000.00).orgMonthlyBudget(9_000_000.00);
         if (store.equals("redis")) {
-            server = RedisServer.start();
-            client = server.client();
-            redis = RedisStateStore.builder(client).namespace("bench").commandTimeout(Duration.ofSeconds(2)).build();
-            builder.budgetStore(redis.budgets());
+            redis = BenchRedis.start();
+            builder.budgetStore(redis.store.budgets());
         }
         guard = builder.build();
     }
@@ -56,8 +48,6 @@ public class SharedCostGuardBenchmark {
     public void tearDown() {
         if (redis != null) {
             redis.close();
-            client.shutdown();
-            server.close();
         }
     }
 

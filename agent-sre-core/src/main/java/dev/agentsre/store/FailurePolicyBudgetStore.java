@@ -3,6 +3,7 @@ package dev.agentsre.store;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import dev.agentsre.store.internal.BudgetArgs;
+import dev.agentsre.store.internal.Locked;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -74,10 +75,7 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
 
     @Override
     public ReserveResult reserve(String reservationId, List<ScopeLimit> scopes, long amountNanos, Duration lease) {
-        BudgetArgs.id("reservationId", reservationId);
-        List<ScopeLimit> list = BudgetArgs.scopes(scopes);
-        BudgetArgs.amount("amountNanos", amountNanos);
-        BudgetArgs.lease(lease);
+        List<ScopeLimit> list = BudgetArgs.reserve(reservationId, scopes, amountNanos, lease);
         maybeReplay();
         try {
             ReserveResult result = store.reserve(reservationId, list, amountNanos, lease);
@@ -115,8 +113,7 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
 
     @Override
     public SettleResult commit(String reservationId, long actualNanos) {
-        BudgetArgs.id("reservationId", reservationId);
-        BudgetArgs.amount("actualNanos", actualNanos);
+        BudgetArgs.commit(reservationId, actualNanos);
         lock.lock();
         try {
             Provisional p = provisional.remove(reservationId);
@@ -166,9 +163,7 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
 
     @Override
     public SettleResult charge(String chargeId, List<ScopeLimit> scopes, long amountNanos) {
-        BudgetArgs.id("chargeId", chargeId);
-        List<ScopeLimit> list = BudgetArgs.scopes(scopes);
-        BudgetArgs.amount("amountNanos", amountNanos);
+        List<ScopeLimit> list = BudgetArgs.charge(chargeId, scopes, amountNanos);
         maybeReplay();
         try {
             SettleResult result = store.charge(chargeId, list, amountNanos);
@@ -188,8 +183,7 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
 
     @Override
     public boolean renew(String reservationId, Duration lease) {
-        BudgetArgs.id("reservationId", reservationId);
-        BudgetArgs.lease(lease);
+        BudgetArgs.renew(reservationId, lease);
         lock.lock();
         try {
             if (provisional.containsKey(reservationId)) {
@@ -230,12 +224,7 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
 
     /** Entries waiting for the store (queued commits, releases and charges). */
     public int queued() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return (int) Locked.read(lock, () -> queue.size());
     }
 
     /**
@@ -243,22 +232,12 @@ public final class FailurePolicyBudgetStore implements BudgetStore {
      * nano-dollars (what counts against the fail-open cap).
      */
     public long outstandingNanos() {
-        lock.lock();
-        try {
-            return outstandingNanos;
-        } finally {
-            lock.unlock();
-        }
+        return Locked.read(lock, () -> outstandingNanos);
     }
 
     /** Failed commits and charges dropped because the queue was full. */
     public long droppedEntries() {
-        lock.lock();
-        try {
-            return dropped;
-        } finally {
-            lock.unlock();
-        }
+        return Locked.read(lock, () -> dropped);
     }
 
     /** Replays what it can, logs what is left, and closes the store. */

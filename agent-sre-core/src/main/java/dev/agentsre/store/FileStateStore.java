@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Budgets, flags and SLO windows kept in this JVM's memory and written to JSON files in one
@@ -32,19 +31,21 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * <p><b>Memory</b> is that of the in-memory stores (see {@link BudgetStore#inMemory()}).
  */
-public final class FileStateStore implements StateStore {
+public final class FileStateStore extends PersistentStateStore {
 
     /** Default snapshot interval, seconds. */
     public static final int DEFAULT_INTERVAL_SECONDS = 10;
 
-    private final SnapshottingStateStore store;
     private final Path directory;
 
-    private FileStateStore(Builder b) {
-        this.directory = Check.notNull("directory", b.directory);
+    private FileStateStore(Builder b, Path directory) {
+        super(open(b, directory));
+        this.directory = directory;
+    }
+
+    private static SnapshottingStateStore open(Builder b, Path directory) {
         try {
-            this.store = new SnapshottingStateStore(new FileSnapshots(directory), b.clock, b.interval, b.scheduler,
-                    "agent-sre-file-store");
+            return new SnapshottingStateStore(new FileSnapshots(directory), b.clock, b.interval, b.scheduler, "agent-sre-file-store");
         } catch (IOException e) {
             throw new UncheckedIOException("could not open " + directory + ": " + e.getMessage(), e);
         }
@@ -60,69 +61,20 @@ public final class FileStateStore implements StateStore {
         return directory;
     }
 
-    @Override
-    public BudgetStore budgets() {
-        return store.budgets();
-    }
-
-    @Override
-    public FlagStore flags() {
-        return store.flags();
-    }
-
-    @Override
-    public WindowStore windows() {
-        return store.windows();
-    }
-
-    /**
-     * Writes what changed now, without waiting for the interval.
-     *
-     * @throws UncheckedIOException if a file cannot be written
-     */
-    public void snapshotNow() {
-        store.snapshotNow();
-    }
-
-    /**
-     * Writes the state and stops.
-     *
-     * @throws UncheckedIOException if the last write fails
-     */
-    @Override
-    public void close() {
-        store.close();
-    }
-
     /**
      * Builder. Defaults: {@link Clock#systemUTC()}, a snapshot every
      * {@value FileStateStore#DEFAULT_INTERVAL_SECONDS} s on a daemon thread of the store's own.
      */
-    public static final class Builder {
+    public static final class Builder extends PersistentStateStore.Settings<Builder> {
         private final Path directory;
-        private Clock clock = Clock.systemUTC();
-        private Duration interval = Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS);
-        private ScheduledExecutorService scheduler;
 
         private Builder(Path directory) {
+            super(Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS));
             this.directory = directory;
         }
 
-        /** The clock of leases, TTLs and retention. */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /** How often changes are written. */
-        public Builder snapshotInterval(Duration interval) {
-            this.interval = interval;
-            return this;
-        }
-
-        /** Where the periodic writes run (not shut down by the store); default: a thread of its own. */
-        public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = scheduler;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -133,7 +85,7 @@ public final class FileStateStore implements StateStore {
          * @throws IllegalArgumentException if a setting is invalid
          */
         public FileStateStore build() {
-            return new FileStateStore(this);
+            return new FileStateStore(this, Check.notNull("directory", directory));
         }
     }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 
 /**
@@ -31,20 +30,22 @@ import javax.sql.DataSource;
  * (default {@value #DEFAULT_INTERVAL_SECONDS} s, only for sections that changed) and on close: a
  * crash loses at most one interval.
  */
-public final class JdbcStateStore implements StateStore {
+public final class JdbcStateStore extends PersistentStateStore {
 
     /** Default table name. */
     public static final String DEFAULT_TABLE = "agent_sre_state";
     /** Default snapshot interval, seconds. */
     public static final int DEFAULT_INTERVAL_SECONDS = 10;
 
-    private final SnapshottingStateStore store;
-
     private JdbcStateStore(Builder b) {
+        super(open(b));
+    }
+
+    private static SnapshottingStateStore open(Builder b) {
         Check.notNull("dataSource", b.dataSource);
         try {
-            this.store = new SnapshottingStateStore(new JdbcSnapshots(b.dataSource, b.table, b.createTable, b.clock), b.clock,
-                    b.interval, b.scheduler, "agent-sre-jdbc-store");
+            return new SnapshottingStateStore(new JdbcSnapshots(b.dataSource, b.table, b.createTable, b.clock), b.clock, b.interval,
+                    b.scheduler, "agent-sre-jdbc-store");
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -55,55 +56,24 @@ public final class JdbcStateStore implements StateStore {
         return new Builder(dataSource);
     }
 
-    @Override
-    public BudgetStore budgets() {
-        return store.budgets();
-    }
-
-    @Override
-    public FlagStore flags() {
-        return store.flags();
-    }
-
-    @Override
-    public WindowStore windows() {
-        return store.windows();
-    }
-
-    /**
-     * Writes what changed now.
-     *
-     * @throws UncheckedIOException if the database fails
-     */
-    public void snapshotNow() {
-        store.snapshotNow();
-    }
-
-    /**
-     * Writes the state and stops.
-     *
-     * @throws UncheckedIOException if the last write fails
-     */
-    @Override
-    public void close() {
-        store.close();
-    }
-
     /**
      * Builder. Defaults: table {@value JdbcStateStore#DEFAULT_TABLE} (created if missing),
      * {@link Clock#systemUTC()}, a snapshot every {@value JdbcStateStore#DEFAULT_INTERVAL_SECONDS} s on
      * a daemon thread of the store's own.
      */
-    public static final class Builder {
+    public static final class Builder extends PersistentStateStore.Settings<Builder> {
         private final DataSource dataSource;
         private String table = DEFAULT_TABLE;
         private boolean createTable = true;
-        private Clock clock = Clock.systemUTC();
-        private Duration interval = Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS);
-        private ScheduledExecutorService scheduler;
 
         private Builder(DataSource dataSource) {
+            super(Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS));
             this.dataSource = dataSource;
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /** The table (a plain SQL identifier). */
@@ -115,24 +85,6 @@ public final class JdbcStateStore implements StateStore {
         /** Whether to create the table when missing (default true). */
         public Builder createTable(boolean createTable) {
             this.createTable = createTable;
-            return this;
-        }
-
-        /** The clock of leases, TTLs and retention. */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /** How often changes are written. */
-        public Builder snapshotInterval(Duration interval) {
-            this.interval = interval;
-            return this;
-        }
-
-        /** Where the periodic writes run (not shut down by the store); default: a thread of its own. */
-        public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = scheduler;
             return this;
         }
 

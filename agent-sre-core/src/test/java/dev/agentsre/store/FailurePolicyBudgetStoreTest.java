@@ -23,19 +23,17 @@ class FailurePolicyBudgetStoreTest {
     List<ScopeLimit> scopes;
 
     /** A store that throws StoreUnavailableException while down. */
-    static final class Flaky implements BudgetStore {
-        final BudgetStore store;
+    static final class Flaky extends ForwardingBudgetStore {
         volatile boolean down;
         /** The next reserve reaches the store but its reply is lost. */
         volatile boolean loseNextReply;
-        int calls;
 
         Flaky(BudgetStore store) {
-            this.store = store;
+            super(store, () -> { });
         }
 
-        private void check() {
-            calls++;
+        @Override
+        protected void beforeCall() {
             if (down) {
                 throw new StoreUnavailableException("test outage", null);
             }
@@ -43,47 +41,12 @@ class FailurePolicyBudgetStoreTest {
 
         @Override
         public ReserveResult reserve(String id, List<ScopeLimit> scopes, long amount, Duration lease) {
-            check();
-            ReserveResult result = store.reserve(id, scopes, amount, lease);
+            ReserveResult result = super.reserve(id, scopes, amount, lease);
             if (loseNextReply) {
                 loseNextReply = false;
                 throw new StoreUnavailableException("reply lost", null);
             }
             return result;
-        }
-
-        @Override
-        public SettleResult commit(String id, long actual) {
-            check();
-            return store.commit(id, actual);
-        }
-
-        @Override
-        public SettleResult release(String id) {
-            check();
-            return store.release(id);
-        }
-
-        @Override
-        public SettleResult charge(String id, List<ScopeLimit> scopes, long amount) {
-            check();
-            return store.charge(id, scopes, amount);
-        }
-
-        @Override
-        public boolean renew(String id, Duration lease) {
-            check();
-            return store.renew(id, lease);
-        }
-
-        @Override
-        public ScopeBalance balance(String key) {
-            check();
-            return store.balance(key);
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -67,4 +67,33 @@ public final class BudgetArgs {
         }
         return lease;
     }
+
+    /** Checks a reserve's arguments; returns a copy of the scopes. */
+    public static List<ScopeLimit> reserve(String reservationId, List<ScopeLimit> scopes, long amountNanos, Duration lease) {
+        id("reservationId", reservationId);
+        List<ScopeLimit> list = scopes(scopes);
+        amount("amountNanos", amountNanos);
+        lease(lease);
+        return list;
+    }
+
+    /** Checks a charge's arguments; returns a copy of the scopes. */
+    public static List<ScopeLimit> charge(String chargeId, List<ScopeLimit> scopes, long amountNanos) {
+        id("chargeId", chargeId);
+        List<ScopeLimit> list = scopes(scopes);
+        amount("amountNanos", amountNanos);
+        return list;
+    }
+
+    /** Checks a commit's arguments. */
+    public static void commit(String reservationId, long actualNanos) {
+        id("reservationId", reservationId);
+        amount("actualNanos", actualNanos);
+    }
+
+    /** Checks a renewal's arguments. */
+    public static void renew(String reservationId, Duration lease) {
+        id("reservationId", reservationId);
+        lease(lease);
+    }
 }

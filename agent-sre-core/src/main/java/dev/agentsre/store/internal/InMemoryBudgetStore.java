@@ -76,10 +76,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
     @Override
     public ReserveResult reserve(String reservationId, List<ScopeLimit> scopeList, long amountNanos, Duration lease) {
-        BudgetArgs.id("reservationId", reservationId);
-        List<ScopeLimit> list = BudgetArgs.scopes(scopeList);
-        BudgetArgs.amount("amountNanos", amountNanos);
-        BudgetArgs.lease(lease);
+        List<ScopeLimit> list = BudgetArgs.reserve(reservationId, scopeList, amountNanos, lease);
         lock.lock();
         try {
             long now = clock.millis();
@@ -132,8 +129,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
     @Override
     public SettleResult commit(String reservationId, long actualNanos) {
-        BudgetArgs.id("reservationId", reservationId);
-        BudgetArgs.amount("actualNanos", actualNanos);
+        BudgetArgs.commit(reservationId, actualNanos);
         return settle(reservationId, actualNanos, false);
     }
 
@@ -193,9 +189,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
     @Override
     public SettleResult charge(String chargeId, List<ScopeLimit> scopeList, long amountNanos) {
-        BudgetArgs.id("chargeId", chargeId);
-        List<ScopeLimit> list = BudgetArgs.scopes(scopeList);
-        BudgetArgs.amount("amountNanos", amountNanos);
+        List<ScopeLimit> list = BudgetArgs.charge(chargeId, scopeList, amountNanos);
         lock.lock();
         try {
             long now = clock.millis();
@@ -238,8 +232,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
     @Override
     public boolean renew(String reservationId, Duration lease) {
-        BudgetArgs.id("reservationId", reservationId);
-        BudgetArgs.lease(lease);
+        BudgetArgs.renew(reservationId, lease);
         lock.lock();
         try {
             long now = clock.millis();
@@ -271,42 +264,22 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
     /** Open reservations now. */
     public int openReservations() {
-        lock.lock();
-        try {
-            return open;
-        } finally {
-            lock.unlock();
-        }
+        return (int) Locked.read(lock, () -> open);
     }
 
     /** Scopes kept now. */
     public int scopeCount() {
-        lock.lock();
-        try {
-            return scopes.size();
-        } finally {
-            lock.unlock();
-        }
+        return (int) Locked.read(lock, () -> scopes.size());
     }
 
     /** Settled ids remembered now. */
     public int settledIds() {
-        lock.lock();
-        try {
-            return settled;
-        } finally {
-            lock.unlock();
-        }
+        return (int) Locked.read(lock, () -> settled);
     }
 
     /** A counter that changes whenever the state does. */
     public long version() {
-        lock.lock();
-        try {
-            return version;
-        } finally {
-            lock.unlock();
-        }
+        return Locked.read(lock, () -> version);
     }
 
     @Override

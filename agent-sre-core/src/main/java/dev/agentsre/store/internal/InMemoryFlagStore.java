@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,21 +84,12 @@ public final class InMemoryFlagStore implements FlagStore {
 
     @Override
     public Optional<Flag> get(String key) {
-        Flag flag = flags.get(key);
-        return flag == null || flag.expiredAt(clock.instant()) ? Optional.empty() : Optional.of(flag);
+        return FlagViews.get(flags, key, clock.instant());
     }
 
     @Override
     public List<Flag> list(String prefix) {
-        Instant now = clock.instant();
-        List<Flag> result = new ArrayList<>();
-        for (Flag flag : flags.values()) {
-            if (flag.key().startsWith(prefix) && !flag.expiredAt(now)) {
-                result.add(flag);
-            }
-        }
-        result.sort(Comparator.comparing(Flag::key));
-        return result;
+        return FlagViews.list(flags, prefix, clock.instant());
     }
 
     @Override

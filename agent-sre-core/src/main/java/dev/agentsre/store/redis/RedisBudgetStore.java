@@ -52,10 +52,7 @@ final class RedisBudgetStore implements BudgetStore {
 
     @Override
     public ReserveResult reserve(String reservationId, List<ScopeLimit> scopes, long amountNanos, Duration lease) {
-        BudgetArgs.id("reservationId", reservationId);
-        List<ScopeLimit> list = BudgetArgs.scopes(scopes);
-        BudgetArgs.amount("amountNanos", amountNanos);
-        BudgetArgs.lease(lease);
+        List<ScopeLimit> list = BudgetArgs.reserve(reservationId, scopes, amountNanos, lease);
         int n = list.size();
         String[] keys = new String[2 + n];
         keys[0] = leasesKey;
@@ -90,8 +87,7 @@ final class RedisBudgetStore implements BudgetStore {
 
     @Override
     public SettleResult commit(String reservationId, long actualNanos) {
-        BudgetArgs.id("reservationId", reservationId);
-        BudgetArgs.amount("actualNanos", actualNanos);
+        BudgetArgs.commit(reservationId, actualNanos);
         return settle("commit", reservationId, List.of(), actualNanos);
     }
 
@@ -103,9 +99,7 @@ final class RedisBudgetStore implements BudgetStore {
 
     @Override
     public SettleResult charge(String chargeId, List<ScopeLimit> scopes, long amountNanos) {
-        BudgetArgs.id("chargeId", chargeId);
-        List<ScopeLimit> list = BudgetArgs.scopes(scopes);
-        BudgetArgs.amount("amountNanos", amountNanos);
+        List<ScopeLimit> list = BudgetArgs.charge(chargeId, scopes, amountNanos);
         return settle("charge", chargeId, list, amountNanos);
     }
 
@@ -132,8 +126,7 @@ final class RedisBudgetStore implements BudgetStore {
 
     @Override
     public boolean renew(String reservationId, Duration lease) {
-        BudgetArgs.id("reservationId", reservationId);
-        BudgetArgs.lease(lease);
+        BudgetArgs.renew(reservationId, lease);
         Long renewed = redis.evalLong(RedisScript.RENEW, new String[] {leasesKey, reservationKey(reservationId)},
                 reservationId, now(), Long.toString(lease.toMillis()));
         return renewed != null && renewed == 1;

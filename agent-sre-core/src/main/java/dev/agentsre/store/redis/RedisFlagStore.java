@@ -6,13 +6,13 @@ import dev.agentsre.store.FlagKeys;
 import dev.agentsre.store.FlagListener;
 import dev.agentsre.store.FlagStore;
 import dev.agentsre.store.StoreUnavailableException;
+import dev.agentsre.store.internal.FlagViews;
 import dev.agentsre.store.internal.FlagWatchers;
 import io.lettuce.core.RedisCommandExecutionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,21 +150,12 @@ final class RedisFlagStore implements FlagStore {
 
     @Override
     public Optional<Flag> get(String key) {
-        Flag flag = mirror.get(key);
-        return flag == null || flag.expiredAt(clock.instant()) ? Optional.empty() : Optional.of(flag);
+        return FlagViews.get(mirror, key, clock.instant());
     }
 
     @Override
     public List<Flag> list(String prefix) {
-        Instant now = clock.instant();
-        List<Flag> result = new ArrayList<>();
-        for (Flag flag : mirror.values()) {
-            if (flag.key().startsWith(prefix) && !flag.expiredAt(now)) {
-                result.add(flag);
-            }
-        }
-        result.sort(Comparator.comparing(Flag::key));
-        return result;
+        return FlagViews.list(mirror, prefix, clock.instant());
     }
 
     @Override

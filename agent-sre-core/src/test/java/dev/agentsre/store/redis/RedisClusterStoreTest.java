@@ -7,8 +7,7 @@ import dev.agentsre.store.ScopeBalance;
 import dev.agentsre.store.ScopeLimit;
 import dev.agentsre.store.Settlement;
 import dev.agentsre.store.WindowSnapshot;
-import dev.agentsre.testing.RedisServer;
-import io.lettuce.core.RedisClient;
+import dev.agentsre.testing.RedisServerExtension;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The stores on Redis Cluster (a one-node cluster owning every slot): a multi-key script whose keys
@@ -27,14 +27,13 @@ import org.junit.jupiter.api.Test;
 class RedisClusterStoreTest {
 
     private static final long USD = 1_000_000_000L;
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf");
     static RedisClusterClient cluster;
 
     @BeforeAll
     static void startCluster() {
-        redis = RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf");
-        RedisClient plain = redis.client();
-        try (StatefulRedisConnection<String, String> c = plain.connect()) {
+        try (StatefulRedisConnection<String, String> c = REDIS.client().connect()) {
             c.sync().clusterAddSlots(java.util.stream.IntStream.range(0, 16384).toArray());
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!c.sync().clusterInfo().contains("cluster_state:ok")) { // the node takes a moment to see its slots
@@ -43,16 +42,13 @@ class RedisClusterStoreTest {
                 }
                 Thread.onSpinWait();
             }
-        } finally {
-            plain.shutdown();
         }
-        cluster = RedisClusterClient.create(redis.uri());
+        cluster = RedisClusterClient.create(REDIS.server().uri());
     }
 
     @AfterAll
     static void stopCluster() {
         cluster.shutdown();
-        redis.close();
     }
 
     @Test

@@ -13,7 +13,7 @@ import dev.agentsre.store.BudgetFailurePolicy;
 import dev.agentsre.store.ScopeBalance;
 import dev.agentsre.testing.ManualClock;
 import dev.agentsre.testing.Race;
-import dev.agentsre.testing.RedisServer;
+import dev.agentsre.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -22,36 +22,22 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cost guards sharing budgets and kill switches through a real redis-server: the component-level acceptance. */
 class RedisCostGuardTest {
 
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     private static final long USD = 1_000_000_000L;
-    static RedisServer redis;
-    static RedisClient clientA;
-    static RedisClient clientB;
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+    /** A second connection, as a second JVM would have. */
+    private final RedisClient second = REDIS.newClient();
     private RedisStateStore storeA;
     private RedisStateStore storeB;
     private static int namespaces;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        clientA = redis.client();
-        clientB = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        clientA.shutdown();
-        clientB.shutdown();
-        redis.close();
-    }
 
     @AfterEach
     void closeStores() {
@@ -61,17 +47,17 @@ class RedisCostGuardTest {
         if (storeB != null) {
             storeB.close();
         }
-        if (!redis.isRunning()) {
-            redis.restart();
+        if (!REDIS.server().isRunning()) {
+            REDIS.server().restart();
         }
     }
 
     /** Two stores over one namespace on separate connections, as two JVMs would have. */
     private void open(ManualClock clock, BudgetFailurePolicy policy) {
         String ns = "guards-" + namespaces++;
-        storeA = RedisStateStore.builder(clientA).namespace(ns).clock(clock).budgetFailurePolicy(policy)
+        storeA = RedisStateStore.builder(REDIS.client()).namespace(ns).clock(clock).budgetFailurePolicy(policy)
                 .commandTimeout(Duration.ofMillis(300)).build();
-        storeB = RedisStateStore.builder(clientB).namespace(ns).clock(clock).budgetFailurePolicy(policy)
+        storeB = RedisStateStore.builder(second).namespace(ns).clock(clock).budgetFailurePolicy(policy)
                 .commandTimeout(Duration.ofMillis(300)).build();
     }
 
@@ -200,7 +186,7 @@ class RedisCostGuardTest {
         open(clock, BudgetFailurePolicy.failClosed());
         CostGuard a = guard(clock, storeA).perAgentDailyLimit(10.00).build();
         a.reserve("research", "warm-up", 0.01).release();
-        redis.stop();
+        REDIS.server().stop();
         long start = System.nanoTime();
         CostReservation r = a.reserve("research", "t-1", 1.00);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -217,7 +203,7 @@ class RedisCostGuardTest {
         open(clock, BudgetFailurePolicy.failOpen(3.00));
         CostGuard a = guard(clock, storeA).perAgentDailyLimit(10.00).build();
         a.reserve("research", "warm-up", 0.01).release();
-        redis.stop();
+        REDIS.server().stop();
         int granted = 0;
         for (int i = 0; i < 4; i++) {
             CostReservation r = a.reserve("research", "t-" + i, 1.00);
@@ -227,7 +213,7 @@ class RedisCostGuardTest {
             }
         }
         assertThat(granted).isEqualTo(3);
-        redis.restart(); // empty: persistence is off
+        REDIS.server().restart(); // empty: persistence is off
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (storeA.budgets().queued() > 0 && System.nanoTime() < deadline) {
             storeA.budgets().replayQueued(); // each attempt waits at most the command timeout

@@ -9,40 +9,27 @@ import dev.agentsre.store.ReserveResult;
 import dev.agentsre.store.ScopeBalance;
 import dev.agentsre.store.ScopeLimit;
 import dev.agentsre.store.Settlement;
-import dev.agentsre.testing.RedisServer;
+import dev.agentsre.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What budgets and flags do while redis-server is stopped, and when it returns. */
 class RedisOutageTest {
 
     private static final long USD = 1_000_000_000L;
     private static final Duration TIMEOUT = Duration.ofMillis(300);
-    static RedisServer redis;
-    static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        client = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
 
     @AfterEach
     void redisRunsAgain() {
-        if (!redis.isRunning()) {
-            redis.restart();
+        if (!REDIS.server().isRunning()) {
+            REDIS.server().restart();
         }
     }
 
@@ -68,9 +55,9 @@ class RedisOutageTest {
 
     @Test
     void failClosedRefusesWithinTheCommandTimeoutSayingTheStoreIsUnreachable() {
-        try (RedisStateStore store = RedisStateStore.builder(client).namespace("closed").commandTimeout(TIMEOUT).build()) {
+        try (RedisStateStore store = RedisStateStore.builder(REDIS.client()).namespace("closed").commandTimeout(TIMEOUT).build()) {
             assertThat(store.budgets().reserve("before", scopes("a"), USD, Duration.ofMinutes(1)).granted()).isTrue();
-            redis.stop();
+            REDIS.server().stop();
 
             long start = System.nanoTime();
             ReserveResult r = store.budgets().reserve("during", scopes("a"), USD, Duration.ofMinutes(1));
@@ -86,11 +73,11 @@ class RedisOutageTest {
 
     @Test
     void failOpenAdmitsUpToItsCapAndTheQueuedChargesAppearExactlyOnceWhenRedisReturns() {
-        try (RedisStateStore store = RedisStateStore.builder(client).namespace("open").commandTimeout(TIMEOUT)
+        try (RedisStateStore store = RedisStateStore.builder(REDIS.client()).namespace("open").commandTimeout(TIMEOUT)
                 .budgetFailurePolicy(BudgetFailurePolicy.failOpen(3.00)).build()) {
             FailurePolicyBudgetStore budgets = store.budgets();
             assertThat(budgets.reserve("warm-up", scopes("b"), 0, Duration.ofMinutes(1)).granted()).isTrue();
-            redis.stop();
+            REDIS.server().stop();
 
             for (int i = 0; i < 3; i++) {
                 ReserveResult r = budgets.reserve("open-" + i, scopes("b"), USD, Duration.ofMinutes(1));
@@ -105,7 +92,7 @@ class RedisOutageTest {
             }
             assertThat(budgets.outstandingNanos()).isEqualTo(2_400_000_000L);
 
-            redis.restart(); // empty: persistence is off
+            REDIS.server().restart(); // empty: persistence is off
             awaitReconnected(store);
             budgets.replayQueued();
 
@@ -124,16 +111,16 @@ class RedisOutageTest {
 
     @Test
     void aCommitThatCannotReachRedisIsQueuedAndAppliedOnceOnReturn() {
-        try (RedisStateStore store = RedisStateStore.builder(client).namespace("queued-commit").commandTimeout(TIMEOUT).build()) {
+        try (RedisStateStore store = RedisStateStore.builder(REDIS.client()).namespace("queued-commit").commandTimeout(TIMEOUT).build()) {
             FailurePolicyBudgetStore budgets = store.budgets();
-            redis.restart();
+            REDIS.server().restart();
             awaitReconnected(store);
             assertThat(budgets.reserve("t", scopes("c"), 2 * USD, Duration.ofMinutes(5)).granted()).isTrue();
             // stop without losing data: the hold is gone with the restart, so check against a fresh start
-            redis.stop();
+            REDIS.server().stop();
             assertThat(budgets.commit("t", USD).settlement()).isEqualTo(Settlement.QUEUED);
             assertThat(budgets.queued()).isEqualTo(1);
-            redis.restart();
+            REDIS.server().restart();
             awaitReconnected(store);
             assertThat(budgets.replayQueued()).isEqualTo(1);
             // the restarted Redis forgot the reservation: the queued commit finds it UNKNOWN and charges nothing twice
@@ -143,13 +130,13 @@ class RedisOutageTest {
 
     @Test
     void quarantinesAndKillsStayAppliedWhileRedisIsUnreachable() {
-        try (RedisStateStore a = RedisStateStore.builder(client).namespace("flags-outage").commandTimeout(TIMEOUT).build();
-             RedisStateStore b = RedisStateStore.builder(client).namespace("flags-outage").commandTimeout(TIMEOUT).build()) {
+        try (RedisStateStore a = RedisStateStore.builder(REDIS.client()).namespace("flags-outage").commandTimeout(TIMEOUT).build();
+             RedisStateStore b = RedisStateStore.builder(REDIS.client()).namespace("flags-outage").commandTimeout(TIMEOUT).build()) {
             a.flags().set(FlagKeys.quarantine("rogue"), "loop", null);
             b.refreshFlags();
             assertThat(b.flags().isSet(FlagKeys.quarantine("rogue"))).isTrue();
 
-            redis.stop();
+            REDIS.server().stop();
             b.refreshFlags(); // fails: the copy stays
             assertThat(b.flags().isSet(FlagKeys.quarantine("rogue"))).isTrue();
 
@@ -160,7 +147,7 @@ class RedisOutageTest {
             b.refreshFlags();
             assertThat(b.flags().isSet(FlagKeys.kill("spender"))).isTrue();
 
-            redis.restart(); // empty
+            REDIS.server().restart(); // empty
             awaitReconnected(b);
             b.refreshFlags();
             assertThat(b.pendingFlagWrites()).isZero();
@@ -171,13 +158,13 @@ class RedisOutageTest {
 
     @Test
     void aStoreBuiltWhileRedisIsDownStartsFailingClosedAndConnectsWhenRedisComesUp() {
-        redis.stop();
-        RedisClient late = redis.client();
+        REDIS.server().stop();
+        RedisClient late = REDIS.newClient();
         try (RedisStateStore store = RedisStateStore.builder(late).namespace("late").commandTimeout(TIMEOUT)
                 .connectTimeout(Duration.ofMillis(500)).build()) {
             assertThat(store.budgets().reserve("early", scopes("d"), USD, Duration.ofMinutes(1)).status())
                     .isEqualTo(ReserveResult.Status.UNAVAILABLE);
-            redis.restart();
+            REDIS.server().restart();
             awaitReconnected(store);
             assertThat(store.budgets().reserve("later", scopes("d"), USD, Duration.ofMinutes(1)).status())
                     .isEqualTo(ReserveResult.Status.GRANTED);

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentsre.store.BudgetStore;
 import dev.agentsre.store.ScopeBalance;
 import dev.agentsre.store.ScopeLimit;
-import dev.agentsre.testing.RedisServer;
+import dev.agentsre.testing.RedisServerExtension;
 import dev.agentsre.testing.ManualClock;
-import io.lettuce.core.RedisClient;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -19,28 +18,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Budgets shared by separate JVM processes (not threads) through a real redis-server. */
 class RedisProcessesTest {
 
     private static final long USD = 1_000_000_000L;
-    static RedisServer redis;
-    static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        client = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private static Process worker(String... args) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -67,7 +53,7 @@ class RedisProcessesTest {
         List<BufferedReader> outputs = new ArrayList<>();
         try {
             for (int p = 0; p < 4; p++) {
-                Process process = worker("race", redis.uri(), ns, key, Long.toString(10 * USD), "20");
+                Process process = worker("race", REDIS.server().uri(), ns, key, Long.toString(10 * USD), "20");
                 processes.add(process);
                 outputs.add(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
             }
@@ -90,7 +76,7 @@ class RedisProcessesTest {
                 assertThat(process.exitValue()).isZero();
             }
             assertThat(granted).isEqualTo(10);
-            try (RedisStateStore store = RedisStateStore.builder(client).namespace(ns).build()) {
+            try (RedisStateStore store = RedisStateStore.builder(REDIS.client()).namespace(ns).build()) {
                 assertThat(store.budgets().balance(key)).isEqualTo(new ScopeBalance(key, 10 * USD, 0));
             }
         } finally {
@@ -102,14 +88,14 @@ class RedisProcessesTest {
     void theHoldOfAJvmThatDiedIsReclaimedAfterItsLease() throws Exception {
         String ns = "dead-jvm";
         String key = "agent:mortal:d:today";
-        Process dying = worker("die", redis.uri(), ns, key, Long.toString(10 * USD), Long.toString(5 * USD), "60000");
+        Process dying = worker("die", REDIS.server().uri(), ns, key, Long.toString(10 * USD), Long.toString(5 * USD), "60000");
         BufferedReader out = new BufferedReader(new InputStreamReader(dying.getInputStream(), StandardCharsets.UTF_8));
         assertThat(line(out)).isEqualTo("reserved");
         assertThat(dying.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
         // this JVM's clock: just now, then past the dead JVM's lease
         ManualClock clock = ManualClock.at(Instant.now());
-        try (RedisStateStore store = RedisStateStore.builder(client).namespace(ns).clock(clock).build()) {
+        try (RedisStateStore store = RedisStateStore.builder(REDIS.client()).namespace(ns).clock(clock).build()) {
             BudgetStore budgets = store.budgets();
             List<ScopeLimit> scopes = List.of(ScopeLimit.of(key, 10 * USD, clock.instant(), Duration.ofDays(1)));
             assertThat(budgets.held(key)).isEqualTo(5 * USD);

@@ -10,45 +10,31 @@ import dev.agentsre.breaker.CircuitState;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.testing.ManualClock;
 import dev.agentsre.testing.ManualScheduledExecutor;
-import dev.agentsre.testing.RedisServer;
+import dev.agentsre.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Quarantines and forced-open breakers shared by JVMs through a real redis-server. */
 class RedisSharedFlagsTest {
 
-    static RedisServer redis;
-    static RedisClient clientA;
-    static RedisClient clientB;
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+    /** A second connection, as a second JVM would have. */
+    private final RedisClient second = REDIS.newClient();
     private RedisStateStore storeA;
     private RedisStateStore storeB;
     private static int namespaces;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        clientA = redis.client();
-        clientB = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        clientA.shutdown();
-        clientB.shutdown();
-        redis.close();
-    }
 
     @AfterEach
     void close() {
         storeA.close();
         storeB.close();
-        if (!redis.isRunning()) {
-            redis.restart();
+        if (!REDIS.server().isRunning()) {
+            REDIS.server().restart();
         }
     }
 
@@ -61,8 +47,8 @@ class RedisSharedFlagsTest {
         String ns = "quarantine-poll-" + namespaces++;
         ManualClock clockB = ManualClock.at(Instant.now());
         ManualScheduledExecutor schedulerB = new ManualScheduledExecutor(clockB);
-        storeA = RedisStateStore.builder(clientA).namespace(ns).pubSub(false).build();
-        storeB = RedisStateStore.builder(clientB).namespace(ns).pubSub(false).clock(clockB).scheduler(schedulerB)
+        storeA = RedisStateStore.builder(REDIS.client()).namespace(ns).pubSub(false).build();
+        storeB = RedisStateStore.builder(second).namespace(ns).pubSub(false).clock(clockB).scheduler(schedulerB)
                 .flagCacheTtl(Duration.ofSeconds(1)).build();
         RogueAgentDetector a = detector(storeA);
         RogueAgentDetector b = detector(storeB);
@@ -86,8 +72,8 @@ class RedisSharedFlagsTest {
     @Test
     void aQuarantineInJvmAReachesJvmBWithinOneSecondByPubSub() {
         String ns = "quarantine-pubsub-" + namespaces++;
-        storeA = RedisStateStore.builder(clientA).namespace(ns).build();
-        storeB = RedisStateStore.builder(clientB).namespace(ns).flagCacheTtl(Duration.ofMinutes(10)).build();
+        storeA = RedisStateStore.builder(REDIS.client()).namespace(ns).build();
+        storeB = RedisStateStore.builder(second).namespace(ns).flagCacheTtl(Duration.ofMinutes(10)).build();
         RogueAgentDetector a = detector(storeA);
         RogueAgentDetector b = detector(storeB);
         long start = System.nanoTime();
@@ -102,8 +88,8 @@ class RedisSharedFlagsTest {
     @Test
     void aReleaseInJvmBEndsTheQuarantineJvmADetected() {
         String ns = "quarantine-release-" + namespaces++;
-        storeA = RedisStateStore.builder(clientA).namespace(ns).pubSub(false).build();
-        storeB = RedisStateStore.builder(clientB).namespace(ns).pubSub(false).build();
+        storeA = RedisStateStore.builder(REDIS.client()).namespace(ns).pubSub(false).build();
+        storeB = RedisStateStore.builder(second).namespace(ns).pubSub(false).build();
         RogueAgentDetector a = detector(storeA);
         RogueAgentDetector b = detector(storeB);
         a.quarantine("scraper", "tool loop");
@@ -117,13 +103,13 @@ class RedisSharedFlagsTest {
     @Test
     void quarantinesStayAppliedWhileRedisIsUnreachable() {
         String ns = "quarantine-outage-" + namespaces++;
-        storeA = RedisStateStore.builder(clientA).namespace(ns).pubSub(false).commandTimeout(Duration.ofMillis(300)).build();
-        storeB = RedisStateStore.builder(clientB).namespace(ns).pubSub(false).commandTimeout(Duration.ofMillis(300)).build();
+        storeA = RedisStateStore.builder(REDIS.client()).namespace(ns).pubSub(false).commandTimeout(Duration.ofMillis(300)).build();
+        storeB = RedisStateStore.builder(second).namespace(ns).pubSub(false).commandTimeout(Duration.ofMillis(300)).build();
         RogueAgentDetector a = detector(storeA);
         RogueAgentDetector b = detector(storeB);
         a.quarantine("scraper", "tool loop");
         storeB.refreshFlags();
-        redis.stop();
+        REDIS.server().stop();
         storeB.refreshFlags();
         assertThat(b.admit("scraper")).isFalse();
         b.quarantine("crawler", "decided during the outage");
@@ -133,8 +119,8 @@ class RedisSharedFlagsTest {
     @Test
     void aForcedOpenBreakerInJvmAIsOpenInJvmBAndAResetClosesBoth() {
         String ns = "breakers-" + namespaces++;
-        storeA = RedisStateStore.builder(clientA).namespace(ns).pubSub(false).build();
-        storeB = RedisStateStore.builder(clientB).namespace(ns).pubSub(false).build();
+        storeA = RedisStateStore.builder(REDIS.client()).namespace(ns).pubSub(false).build();
+        storeB = RedisStateStore.builder(second).namespace(ns).pubSub(false).build();
         CircuitBreakerRegistry a = CircuitBreakerRegistry.builder().defaultConfig(CircuitBreakerConfig.ofDefaults())
                 .flagStore(storeA.flags()).build();
         CircuitBreakerRegistry b = CircuitBreakerRegistry.builder().defaultConfig(CircuitBreakerConfig.ofDefaults())

@@ -12,7 +12,7 @@ import dev.agentsre.store.Settlement;
 import dev.agentsre.store.WindowSnapshot;
 import dev.agentsre.testing.ManualScheduledExecutor;
 import dev.agentsre.testing.Race;
-import dev.agentsre.testing.RedisServer;
+import dev.agentsre.testing.RedisServerExtension;
 import dev.agentsre.testing.ManualClock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -23,33 +23,20 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis state store on a real redis-server: sharing between stores, flags, windows, restarts, keys. */
 class RedisStateStoreTest {
 
     private static final long USD = 1_000_000_000L;
-    static RedisServer redis;
-    static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        client = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
 
     @Test
     void twoStoresOnSeparateConnectionsGrantExactlyTheLimit() throws Exception {
-        RedisClient secondClient = redis.client();
-        try (RedisStateStore a = RedisStateStore.builder(client).namespace("race").build();
+        RedisClient secondClient = REDIS.newClient();
+        try (RedisStateStore a = RedisStateStore.builder(REDIS.client()).namespace("race").build();
              RedisStateStore b = RedisStateStore.builder(secondClient).namespace("race").build()) {
             List<ScopeLimit> scopes = List.of(ScopeLimit.daily("agent:hot", 10 * USD, Instant.now(), java.time.ZoneOffset.UTC));
             AtomicInteger granted = new AtomicInteger();
@@ -66,8 +53,6 @@ class RedisStateStoreTest {
             assertThat(granted.get()).isEqualTo(10);
             String key = scopes.get(0).key();
             assertThat(b.budgets().balance(key)).isEqualTo(new ScopeBalance(key, 10 * USD, 0));
-        } finally {
-            secondClient.shutdown();
         }
     }
 
@@ -75,8 +60,8 @@ class RedisStateStoreTest {
     void aFlagSetInOneJvmIsSeenByAnotherWithinTheCacheTtlWithoutPubSub() {
         ManualClock clock = ManualClock.at(Instant.now());
         ManualScheduledExecutor scheduler = new ManualScheduledExecutor(clock);
-        try (RedisStateStore a = RedisStateStore.builder(client).namespace("poll").pubSub(false).build();
-             RedisStateStore b = RedisStateStore.builder(client).namespace("poll").pubSub(false).clock(clock)
+        try (RedisStateStore a = RedisStateStore.builder(REDIS.client()).namespace("poll").pubSub(false).build();
+             RedisStateStore b = RedisStateStore.builder(REDIS.client()).namespace("poll").pubSub(false).clock(clock)
                      .scheduler(scheduler).flagCacheTtl(Duration.ofSeconds(1)).build()) {
             a.flags().set(FlagKeys.quarantine("rogue"), "loop detected", null);
             assertThat(b.flags().isSet(FlagKeys.quarantine("rogue"))).isFalse();
@@ -94,8 +79,8 @@ class RedisStateStoreTest {
 
     @Test
     void aFlagSetInOneJvmReachesAnotherWithinASecondByPubSub() throws Exception {
-        try (RedisStateStore a = RedisStateStore.builder(client).namespace("pubsub").build();
-             RedisStateStore b = RedisStateStore.builder(client).namespace("pubsub").flagCacheTtl(Duration.ofMinutes(10)).build()) {
+        try (RedisStateStore a = RedisStateStore.builder(REDIS.client()).namespace("pubsub").build();
+             RedisStateStore b = RedisStateStore.builder(REDIS.client()).namespace("pubsub").flagCacheTtl(Duration.ofMinutes(10)).build()) {
             CountDownLatch seen = new CountDownLatch(1);
             List<Flag> changes = new ArrayList<>();
             b.flags().watch(FlagKeys.QUARANTINE, (key, flag) -> {
@@ -117,7 +102,7 @@ class RedisStateStoreTest {
     @Test
     void flagsLapseAfterTheirTtlAndAreCapped() {
         ManualClock clock = ManualClock.at(Instant.now());
-        try (RedisStateStore a = RedisStateStore.builder(client).namespace("ttl").clock(clock).maxFlags(2).build()) {
+        try (RedisStateStore a = RedisStateStore.builder(REDIS.client()).namespace("ttl").clock(clock).maxFlags(2).build()) {
             a.flags().set(FlagKeys.breakerOpen("openai"), "forced", Duration.ofMinutes(5));
             assertThat(a.flags().isSet(FlagKeys.breakerOpen("openai"))).isTrue();
             clock.advance(Duration.ofMinutes(5));
@@ -132,8 +117,8 @@ class RedisStateStoreTest {
 
     @Test
     void windowsAddEveryJvmsCountsAndDropBucketsThatLeftTheRing() {
-        try (RedisStateStore a = RedisStateStore.builder(client).namespace("windows").build();
-             RedisStateStore b = RedisStateStore.builder(client).namespace("windows").build()) {
+        try (RedisStateStore a = RedisStateStore.builder(REDIS.client()).namespace("windows").build();
+             RedisStateStore b = RedisStateStore.builder(REDIS.client()).namespace("windows").build()) {
             WindowSnapshot fromA = WindowSnapshot.of(60_000, 4, List.of(new WindowSnapshot.Bucket(100, 10, 1),
                     new WindowSnapshot.Bucket(101, 5, 0)), 15, 1, 6_000_000);
             WindowSnapshot fromB = WindowSnapshot.of(60_000, 4, List.of(new WindowSnapshot.Bucket(101, 7, 2)), 7, 2, 6_060_000);
@@ -162,13 +147,13 @@ class RedisStateStoreTest {
         List<ScopeLimit> scopes = List.of(ScopeLimit.daily("agent:a", 10 * USD, clock.instant(), java.time.ZoneOffset.UTC));
         WindowSnapshot window = WindowSnapshot.of(30_000, 720, List.of(new WindowSnapshot.Bucket(7, 990, 0),
                 new WindowSnapshot.Bucket(8, 10, 10)), 1000, 10, 210_000);
-        try (RedisStateStore first = RedisStateStore.builder(client).namespace("restart").clock(clock).build()) {
+        try (RedisStateStore first = RedisStateStore.builder(REDIS.client()).namespace("restart").clock(clock).build()) {
             first.budgets().charge("c1", scopes, 3 * USD);
             first.budgets().reserve("open", scopes, 2 * USD, Duration.ofMinutes(5));
             first.flags().set(FlagKeys.kill("spender"), "over budget", null);
             first.windows().add("slo:x", window);
         }
-        try (RedisStateStore second = RedisStateStore.builder(client).namespace("restart").clock(clock).build()) {
+        try (RedisStateStore second = RedisStateStore.builder(REDIS.client()).namespace("restart").clock(clock).build()) {
             String key = scopes.get(0).key();
             assertThat(second.budgets().balance(key)).isEqualTo(new ScopeBalance(key, 3 * USD, 2 * USD));
             assertThat(second.budgets().commit("open", USD).settlement()).isEqualTo(Settlement.APPLIED);
@@ -180,8 +165,8 @@ class RedisStateStoreTest {
 
     @Test
     void everyKeyOfANamespaceCarriesItsHashTag() {
-        try (RedisStateStore store = RedisStateStore.builder(client).namespace("tagged").build();
-             StatefulRedisConnection<String, String> raw = client.connect()) {
+        try (RedisStateStore store = RedisStateStore.builder(REDIS.client()).namespace("tagged").build();
+             StatefulRedisConnection<String, String> raw = REDIS.client().connect()) {
             List<ScopeLimit> scopes = List.of(ScopeLimit.daily("agent:a", 10 * USD, Instant.now(), java.time.ZoneOffset.UTC),
                     ScopeLimit.monthly("org", 100 * USD, Instant.now(), java.time.ZoneOffset.UTC));
             store.budgets().reserve("r", scopes, USD, Duration.ofMinutes(1));
@@ -195,15 +180,15 @@ class RedisStateStoreTest {
 
     @Test
     void aNamespaceWithBracesIsRejected() {
-        assertThatThrownBy(() -> RedisStateStore.builder(client).namespace("a}b").build())
+        assertThatThrownBy(() -> RedisStateStore.builder(REDIS.client()).namespace("a}b").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
-        assertThatThrownBy(() -> RedisStateStore.builder(client).commandTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() -> RedisStateStore.builder(REDIS.client()).commandTimeout(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("commandTimeout");
     }
 
     @Test
     void aRefusalFromRedisNamesTheScope() {
-        try (RedisStateStore store = RedisStateStore.builder(client).namespace("refusal").build()) {
+        try (RedisStateStore store = RedisStateStore.builder(REDIS.client()).namespace("refusal").build()) {
             Instant now = Instant.now();
             ScopeLimit agentA = ScopeLimit.daily("agent:a", 10 * USD, now, java.time.ZoneOffset.UTC);
             ScopeLimit agentB = ScopeLimit.daily("agent:b", 10 * USD, now, java.time.ZoneOffset.UTC);
@@ -222,12 +207,12 @@ class RedisStateStoreTest {
     void anSloOverRedisReadsTheSameBudgetAndBurnRatesAfterARestart() {
         java.util.concurrent.atomic.AtomicReference<RedisStateStore> current = new java.util.concurrent.atomic.AtomicReference<>();
         dev.agentsre.store.WindowRestartScenario.Reading[] rolling = dev.agentsre.store.WindowRestartScenario.run(() -> {
-            current.set(RedisStateStore.builder(client).namespace("slo-restart").build());
+            current.set(RedisStateStore.builder(REDIS.client()).namespace("slo-restart").build());
             return current.get().windows();
         }, () -> current.get().close(), false);
         assertThat(rolling[1]).isEqualTo(rolling[0]);
         dev.agentsre.store.WindowRestartScenario.Reading[] calendar = dev.agentsre.store.WindowRestartScenario.run(() -> {
-            current.set(RedisStateStore.builder(client).namespace("slo-restart-calendar").build());
+            current.set(RedisStateStore.builder(REDIS.client()).namespace("slo-restart-calendar").build());
             return current.get().windows();
         }, () -> current.get().close(), true);
         assertThat(calendar[1]).isEqualTo(calendar[0]);
@@ -236,8 +221,8 @@ class RedisStateStoreTest {
     @Test
     void twoJvmsCountingIntoOneSloOverRedisEachSeeTheFleet() {
         ManualClock clock = ManualClock.at(Instant.parse("2026-11-25T08:00:00Z"));
-        RedisClient secondClient = redis.client();
-        try (RedisStateStore a = RedisStateStore.builder(client).namespace("fleet-slo").build();
+        RedisClient secondClient = REDIS.newClient();
+        try (RedisStateStore a = RedisStateStore.builder(REDIS.client()).namespace("fleet-slo").build();
              RedisStateStore b = RedisStateStore.builder(secondClient).namespace("fleet-slo").build()) {
             dev.agentsre.slo.ErrorBudget budgetA = dev.agentsre.store.WindowRestartScenario.budget(a.windows(), clock,
                     new ManualScheduledExecutor(clock), false);
@@ -258,8 +243,6 @@ class RedisStateStoreTest {
             assertThat(budgetA.burnRate(Duration.ofMinutes(5))).isEqualTo(budgetB.burnRate(Duration.ofMinutes(5)));
             budgetA.close();
             budgetB.close();
-        } finally {
-            secondClient.shutdown();
         }
     }
 }
