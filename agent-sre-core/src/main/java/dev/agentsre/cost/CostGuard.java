@@ -113,6 +113,16 @@ import java.util.function.ToDoubleFunction;
  * never dropped). Reads ({@link #state}, {@link #snapshot}, {@link #agents}, the exporters' gauges)
  * never create, keep alive or roll over anything.
  *
+ * <p><b>Across JVMs and restarts.</b> With {@link Builder#budgetStore} the budgets also live in a
+ * {@link BudgetStore} (Redis for a fleet; a file or a database for restarts): after this guard's own
+ * checks, a reservation is held in the store, which grants it only if it fits beside every guard's
+ * spend and holds, in every scope at once; commits, charges and each in-flight call are sent there
+ * once per id, and the store's answers raise this guard's spend to the fleet's, so alerts, throttles
+ * and kills follow it. {@link Builder#flagStore} shares kill switches and revives. A store that
+ * cannot be reached refuses reservations (fail closed) unless it was given another
+ * {@link dev.agentsre.store.BudgetFailurePolicy}. Reads ({@link #snapshot}, {@link #state}) never
+ * wait for a store: they show what this guard last learnt from it.
+ *
  * <p><b>Events</b> ({@link dev.agentsre.event.CostEvent}): every alert, state change, roll-over and
  * eviction; the transitions of a budget reach listeners in the order they happened, even when
  * threads race. Thread-safe and lock-free on the charge and admission paths, except for a short

@@ -114,4 +114,14 @@ class StoreValuesTest {
         assertThat(windows.add("w", other)).isEqualTo(other);
         assertThat(windows.load("none")).isEmpty();
     }
+
+    @Test
+    void inMemoryWindowsAreCapped() {
+        WindowStore windows = new dev.agentsre.store.internal.InMemoryWindowStore(2);
+        WindowSnapshot w = WindowSnapshot.of(1000, 3, List.of(new WindowSnapshot.Bucket(1, 1, 0)), 1, 0, 1000);
+        windows.add("a", w);
+        windows.add("b", w);
+        assertThatThrownBy(() -> windows.add("c", w)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxWindows");
+        assertThat(windows.add("a", w).lifetimeTotal()).isEqualTo(2); // a known window still takes deltas
+    }
 }

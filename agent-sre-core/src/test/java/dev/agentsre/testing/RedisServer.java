@@ -68,12 +68,17 @@ public final class RedisServer implements AutoCloseable {
 
     /** The path of redis-server, or an {@link AssertionError} saying how to install it. */
     public static String binary() {
-        String configured = System.getenv("REDIS_SERVER");
+        return binary(System.getenv(), List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/opt/homebrew/bin"));
+    }
+
+    /** {@link #binary()} with the environment and the usual directories given (for its own test). */
+    public static String binary(java.util.Map<String, String> env, List<String> usualDirs) {
+        String configured = env.get("REDIS_SERVER");
         if (configured != null && new File(configured).canExecute()) {
             return configured;
         }
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/opt/homebrew/bin"));
+        List<String> dirs = new ArrayList<>(List.of(env.getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(usualDirs);
         for (String dir : dirs) {
             File candidate = new File(dir, "redis-server");
             if (!dir.isEmpty() && candidate.canExecute()) {
