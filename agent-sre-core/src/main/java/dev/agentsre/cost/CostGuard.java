@@ -7,6 +7,7 @@ import dev.agentsre.cost.internal.Budget;
 import dev.agentsre.cost.internal.Enforcement;
 import dev.agentsre.cost.internal.Ledger;
 import dev.agentsre.cost.internal.Ledgers;
+import dev.agentsre.cost.internal.Manuals;
 import dev.agentsre.cost.internal.Period;
 import dev.agentsre.cost.internal.PeriodClock;
 import dev.agentsre.cost.internal.SharedBudgets;
@@ -26,6 +27,7 @@ import dev.agentsre.store.FlagStore;
 import dev.agentsre.store.ScopeLimit;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +52,8 @@ import java.util.function.ToDoubleFunction;
  * organisation per month. It admits tasks ({@link #checkTask}, or race-free with
  * {@link #reserve}), charges what they cost ({@link #recordCost}, {@link #recordUsage}), raises
  * alerts as utilisation crosses thresholds, throttles a budget near its limit, and kills it at the
- * kill-switch threshold until the period rolls over or someone calls {@link #revive}. Its settings
+ * kill-switch threshold until the period rolls over or someone calls {@link #revive}; an operator
+ * throttles or kills an agent by hand ({@link #throttle}, {@link #kill}). Its settings
  * are a {@link CostGuardConfig}.
  *
  * <pre>{@code
@@ -71,13 +75,19 @@ import java.util.function.ToDoubleFunction;
  * the hard limit still applies).
  *
  * <p><b>Admission.</b> A task is refused with {@link BudgetAction#KILL} while any of its budgets is
- * killed (an organisation kill covers every agent, including agents first seen after it), with
- * {@link BudgetAction#DENY} when its estimate does not fit beside what is spent and held (for the
- * per-task limit: beside what the task has spent and holds in other reservations), and — when any of
- * its budgets is throttled — it is admitted at {@code throttledTasksPerMinute} per throttled budget
+ * killed, by its kill switch or by hand (an organisation kill covers every agent, including agents
+ * first seen after it), with {@link BudgetAction#DENY} when its estimate does not fit beside what is
+ * spent and held (for the per-task limit: beside what the task has spent and holds in other
+ * reservations), and — when any of its budgets is throttled — it is admitted at {@code throttledTasksPerMinute} per throttled budget
  * (an organisation's throttle admits that many tasks in total, not per agent), with a
  * {@code retryAfter} for the tasks in between. {@code checkTask} admits (it uses a throttled slot);
  * use it with {@code recordCost}, or use {@code reserve} with {@code commit}.
+ *
+ * <p><b>By hand.</b> An operator (or an incident response) throttles or kills an agent whatever it
+ * spends — {@link #throttle(String, Duration, String)}, {@link #kill(String, String)}, for a time or until
+ * {@link #revive} — across period roll-overs; the budget's state is the stricter of what its spend set
+ * off and what was set by hand, {@link #manualEnforcement} reads the latter, and such an agent is never
+ * evicted while it lasts.
  *
  * <p><b>Wrapping a call</b> ({@link #execute}, {@link #call}, {@link #executeWithUsage},
  * {@link #executeAsync}, {@link #decorateSupplier}, {@link #decorateCallable}) reserves the estimate,
@@ -105,9 +115,9 @@ import java.util.function.ToDoubleFunction;
  * {@value #MAX_CHARGE_IDS} charge ids for idempotency and {@code maxOpenReservations} open
  * reservations; nothing grows with the number of charges. A new agent (or tenant, or task) beyond its
  * cap evicts the least recently used one whose eviction lifts no enforcement — never one that is
- * killed or throttled, holds a reservation, or has spent under a limit in a period that is not over
- * (it would come back ACTIVE with $0 spent) — and a {@link dev.agentsre.event.BudgetEvicted} is
- * published; eviction is O(1) amortised. When only such entries remain the new one is
+ * killed or throttled (by spend or by hand), holds a reservation, or has spent under a limit in a
+ * period that is not over (it would come back ACTIVE with $0 spent) — and a
+ * {@link dev.agentsre.event.BudgetEvicted} is published; eviction is O(1) amortised. When only such entries remain the new one is
  * <em>refused</em>: its admission is denied naming the cap (fail closed; raise the cap), while a charge
  * reported for it after the fact still reaches its tenant's and the organisation's budgets (money is
  * never dropped). Reads ({@link #state}, {@link #snapshot}, {@link #agents}, the exporters' gauges)
@@ -272,7 +282,7 @@ public final class CostGuard {
         if (scopes.refusal != null) {
             return scopes.refusal;
         }
-        CostDecision refusal = refusal(scopes, estimate);
+        CostDecision refusal = refusal(scopes, estimate, now);
         if (refusal != null) {
             return refusal;
         }
@@ -323,7 +333,7 @@ public final class CostGuard {
         }
         while (true) {
             Scopes scopes = scopes(agentId, now);
-            CostDecision refusal = scopes.refusal != null ? scopes.refusal : refusal(scopes, estimate);
+            CostDecision refusal = scopes.refusal != null ? scopes.refusal : refusal(scopes, estimate, now);
             if (refusal != null) {
                 return denied(id, agentId, taskId, estimate, refusal, now, total[0]);
             }
@@ -398,8 +408,7 @@ public final class CostGuard {
         return denied(id, agentId, taskId, estimate, refusal, now);
     }
 
-    private CostDecision refusal(Scopes scopes, long estimate) {
-        long now = -1;
+    private CostDecision refusal(Scopes scopes, long estimate, long now) {
         for (int i = scopes.size - 1; i >= 0; i--) { // organisation first: its kill covers everyone
             Budget budget = scopes.budgets[i];
             Period period = scopes.periods[i];
@@ -408,11 +417,11 @@ public final class CostGuard {
                     return CostDecision.kill(budget.scope, "kill switch engaged across the fleet: the " + budget.describe(period));
                 }
                 if (period.state() != BudgetState.ACTIVE && !period.enforcementOverridden() && shared.revivedElsewhere(budget, period)) {
-                    enforcement.revive(budget, now < 0 ? now = clock.millis() : now); // another JVM revived it
+                    enforcement.revive(budget, now); // another JVM revived it
                 }
             }
-            if (period.state() == BudgetState.KILLED) {
-                return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(period));
+            if (budget.state(period, now) == BudgetState.KILLED) {
+                return CostDecision.kill(budget.scope, killed(budget, period, now));
             }
         }
         for (int i = 0; i < scopes.size; i++) {
@@ -423,6 +432,14 @@ public final class CostGuard {
             }
         }
         return null;
+    }
+
+    /** Why a killed budget refuses: its kill switch, or a kill by hand. */
+    static String killed(Budget budget, Period period, long now) {
+        if (budget.killedByHand(period, now)) {
+            return "the " + budget.describe(period) + " is " + Manuals.describe(budget.manual());
+        }
+        return "kill switch engaged: the " + budget.describe(period);
     }
 
     // ------------------------------------------------------------------ charging
@@ -884,7 +901,84 @@ public final class CostGuard {
 
     // ------------------------------------------------------------------ control and views
 
-    /** Ends a throttle or kill of the agent's daily budget for the rest of the day (nothing to do for an untracked agent). */
+    /**
+     * Throttles {@code agentId} by hand for {@code duration}: its tasks are admitted at
+     * {@code throttledTasksPerMinute} (the others are refused with a {@code retryAfter}), whatever it
+     * spends and across the day's roll-over, until the time is up or {@link #revive}. Replaces a throttle
+     * or kill by hand set before (a kill its spend set off stays: the stricter state applies). The
+     * change is published as a {@link dev.agentsre.event.BudgetStateChanged} naming the reason; its end,
+     * at the agent's first admission or charge after it (reads never publish). An agent the guard does
+     * not track yet is tracked from now, and is never evicted while the throttle lasts.
+     *
+     * @throws IllegalArgumentException for a blank agent id or reason, or a duration below 1 ms or above
+     *     100 years; nothing is changed
+     * @throws IllegalStateException if the agent is not tracked and the guard holds {@code maxAgents}
+     *     agents none of which may be evicted; nothing is changed
+     */
+    public void throttle(String agentId, Duration duration, String reason) {
+        byHand(agentId, BudgetState.THROTTLED, Check.millis("duration", duration), reason);
+    }
+
+    /** {@link #throttle(String, Duration, String)} until {@link #revive}. */
+    public void throttle(String agentId, String reason) {
+        byHand(agentId, BudgetState.THROTTLED, null, reason);
+    }
+
+    /**
+     * Kills {@code agentId} by hand for {@code duration}: every admission of its tasks is refused with
+     * {@link BudgetAction#KILL}, and its running tasks' next calls in the pipeline, until the time is up
+     * or {@link #revive} — across the day's roll-over. Otherwise as {@link #throttle(String, Duration, String)}.
+     *
+     * @throws IllegalArgumentException for a blank agent id or reason, or a duration below 1 ms or above 100 years
+     * @throws IllegalStateException if the agent cannot be tracked (see {@link #throttle(String, Duration, String)})
+     */
+    public void kill(String agentId, Duration duration, String reason) {
+        byHand(agentId, BudgetState.KILLED, Check.millis("duration", duration), reason);
+    }
+
+    /** {@link #kill(String, Duration, String)} until {@link #revive}. */
+    public void kill(String agentId, String reason) {
+        byHand(agentId, BudgetState.KILLED, null, reason);
+    }
+
+    private void byHand(String agentId, BudgetState state, Duration duration, String reason) {
+        Check.notBlank("agentId", agentId);
+        Check.notBlank("reason", reason);
+        long now = clock.millis();
+        long until = duration == null ? Long.MAX_VALUE : now + duration.toMillis();
+        Budget.Manual manual = new Budget.Manual(state, reason, now, until);
+        while (true) {
+            Ledger ledger = ledgers.agent(agentId, now);
+            if (ledger == null) {
+                throw new IllegalStateException("the cost guard tracks its cap of " + ledgers.maxAgents() + " agents and none may be "
+                        + "evicted, so agent '" + agentId + "' cannot be " + (state == BudgetState.KILLED ? "killed" : "throttled")
+                        + " by hand (its tasks are refused meanwhile); raise maxAgents");
+            }
+            if (enforcement.setManual(ledger.daily, manual, Manuals.describe(manual), now, ledger)) {
+                return; // the throttle or kill pins the ledger; an eviction that decided first sends us to the new one
+            }
+        }
+    }
+
+    /** The throttle or kill by hand of {@code agentId} in force now, if any; a pure read. */
+    public Optional<ManualEnforcement> manualEnforcement(String agentId) {
+        Check.notBlank("agentId", agentId);
+        long now = clock.millis();
+        Ledger ledger = ledgers.peekAgent(agentId);
+        Budget.Manual manual = ledger == null ? null : ledger.daily.manual();
+        if (manual == null || !manual.inForceAt(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ManualEnforcement(agentId, manual.state, manual.reason, Instant.ofEpochMilli(manual.sinceMillis),
+                manual.untilRevived() ? null : Instant.ofEpochMilli(manual.untilMillis)));
+    }
+
+    /**
+     * Ends a throttle or kill of the agent's daily budget: one set by hand ({@link #throttle},
+     * {@link #kill}), and one its spend set off today — which also keeps automatic enforcement off for
+     * the rest of the day (the hard limit still applies). A revive that only ends a throttle or kill by
+     * hand leaves automatic enforcement on. Nothing to do for an untracked agent.
+     */
     public void revive(String agentId) {
         Ledger ledger = ledgers.peekAgent(Check.notBlank("agentId", agentId));
         if (ledger != null) {
@@ -939,7 +1033,7 @@ public final class CostGuard {
     /** A budget's state now, killed as well when another JVM engaged its shared kill switch. */
     private BudgetState stateOf(Budget budget, long now) {
         Period p = budget.view(now);
-        return shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : p.state();
+        return shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : budget.state(p, now);
     }
 
     private static BudgetState worse(BudgetState a, BudgetState b) {
@@ -1032,7 +1126,7 @@ public final class CostGuard {
             p.breakdown().forEach((k, v) -> copy.put(k, Money.toUsd(v.sum())));
             breakdown = Collections.unmodifiableMap(copy);
         }
-        BudgetState state = shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : p.state();
+        BudgetState state = shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : budget.state(p, now);
         return new BudgetSnapshot(budget.scope, budget.owner, Money.toUsd(p.spentNanos()), Money.toUsd(p.heldNanos()),
                 budget.limited() ? Money.toUsd(budget.limitNanos) : null, budget.utilisation(p), state,
                 Instant.ofEpochMilli(p.startMillis), Instant.ofEpochMilli(p.endMillis), breakdown);

@@ -57,9 +57,9 @@ final class InFlightCharges extends InFlightCost {
         for (int i = budgets.length - 1; i >= 0; i--) { // organisation first: its kill covers everyone
             Budget budget = budgets[i];
             Period current = guard.enforcement().current(budget, now);
-            if (current.state() == BudgetState.KILLED || periods[i].state() == BudgetState.KILLED) {
-                // a kill now stops a task that started before it, whichever period its money goes to
-                return CostDecision.kill(budget.scope, "kill switch engaged: the " + budget.describe(current));
+            if (budget.state(current, now) == BudgetState.KILLED || periods[i].state() == BudgetState.KILLED) {
+                // a kill now (by spend or by hand) stops a task that started before it, whichever period its money goes to
+                return CostDecision.kill(budget.scope, CostGuard.killed(budget, current, now));
             }
             if (budget.limited() && periods[i].spentNanos() >= budget.limitNanos) {
                 spentOut = i; // the most specific one wins

@@ -9,35 +9,32 @@ import dev.agentsre.internal.Check;
  */
 public interface BudgetControl {
 
-    /** Admits the agent's tasks at a reduced rate until revived or the period rolls over. */
+    /** Admits the agent's tasks at a reduced rate until revived. */
     void throttle(String agentId, String reason);
 
-    /** Refuses every task of the agent until revived or the period rolls over. */
+    /** Refuses every task of the agent until revived. */
     void kill(String agentId, String reason);
 
     /** Ends a throttle or kill of the agent. */
     void revive(String agentId);
 
     /**
-     * The control of a {@link CostGuard}. Reviving goes through {@link CostGuard#revive(String)}.
-     * {@code CostGuard}'s public API has no manual throttle or kill yet (its throttle and kill
-     * switch engage only from spending), so {@link #throttle} and {@link #kill} of this control
-     * throw {@link UnsupportedOperationException} naming what is missing; the response records that
-     * failure. Pass your own {@code BudgetControl} to throttle or kill by decision.
+     * The control of a {@link CostGuard}: {@link CostGuard#throttle(String, String)},
+     * {@link CostGuard#kill(String, String)} (both until revived, across the day's roll-over) and
+     * {@link CostGuard#revive(String)}. A throttle or kill the guard cannot carry out (an untracked agent
+     * while its cap is full of agents it may not evict) throws, and the response records the failure.
      */
     static BudgetControl of(CostGuard guard) {
         Check.notNull("guard", guard);
         return new BudgetControl() {
             @Override
             public void throttle(String agentId, String reason) {
-                throw new UnsupportedOperationException("CostGuard has no manual throttle in its public API yet; "
-                        + "throttle '" + agentId + "' through a BudgetControl of your own");
+                guard.throttle(agentId, reason);
             }
 
             @Override
             public void kill(String agentId, String reason) {
-                throw new UnsupportedOperationException("CostGuard has no manual kill switch in its public API yet; "
-                        + "kill '" + agentId + "' through a BudgetControl of your own");
+                guard.kill(agentId, reason);
             }
 
             @Override

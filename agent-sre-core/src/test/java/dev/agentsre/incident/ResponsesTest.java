@@ -85,7 +85,8 @@ class ResponsesTest {
 
     @Test
     void failuresAndMissingComponentsAreRecordedNotHidden() {
-        CostGuard guard = CostGuard.builder().perAgentDailyLimit(10).clock(clock).build();
+        CostGuard guard = CostGuard.builder().perAgentDailyLimit(10).maxAgents(1).clock(clock).build();
+        guard.kill("other", "pins the guard's only slot");
         IncidentManager incidents = IncidentManager.builder().clock(clock).eventBus(bus).responseExecutor(Runnable::run)
                 .controls(Controls.builder().budgets(BudgetControl.of(guard)).build())
                 .respond(IncidentSeverity.SEV1, Responses.kill(Responses.Target.PRIMARY_AGENT),
@@ -108,7 +109,7 @@ class ResponsesTest {
                 org.assertj.core.groups.Tuple.tuple("open_circuit(affected_agents)", ResponseStatus.SKIPPED),
                 org.assertj.core.groups.Tuple.tuple("rollback(primary_agent)", ResponseStatus.SKIPPED),
                 org.assertj.core.groups.Tuple.tuple("custom", ResponseStatus.FAILED));
-        assertThat(executed.get(0).detail()).contains("CostGuard has no manual kill switch");
+        assertThat(executed.get(0).detail()).contains("cannot be killed by hand").contains("raise maxAgents");
         assertThat(executed.get(1).detail()).isEqualTo("no agent breakers configured");
         assertThat(executed.get(3).detail()).isEqualTo("IllegalStateException: boom");
         assertThat(guard.state("a")).isEqualTo(BudgetState.ACTIVE);

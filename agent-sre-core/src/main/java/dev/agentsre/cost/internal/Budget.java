@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * the new day (it never reopens a period). A reservation keeps the periods it was taken in, so its
  * commit lands there whatever the clock says by then.
  *
+ * <p><b>State.</b> A period's own state is what its spend set off (the throttle and kill switch, ended
+ * by its roll-over or a revive). Beside it, an agent's budget may carry a {@link Manual} throttle or
+ * kill set by a person (until a time, or until revived), which outlives roll-overs; the budget's
+ * state is the stricter of the two ({@link #state(Period, long)}).
+ *
  * <p>Spend and holds are lock-free atomics; the roll-over, the alert level and the state change under
  * this budget's lock, which is where their events are queued (so they reach listeners in order).
  * Memory: a few hundred bytes, plus the spending breakdown of an agent's day (at most
@@ -48,6 +53,41 @@ public final class Budget extends Retirable {
     private final PeriodClock.Periodicity periodicity;
     private final PeriodClock periods;
     private final AtomicReference<Period> period;
+    /** A throttle or kill set by hand, or {@code null}; written under this budget's lock. */
+    private volatile Manual manual;
+
+    /**
+     * A throttle or kill set by hand: in force from {@code sinceMillis} until {@code untilMillis}
+     * ({@link Long#MAX_VALUE}: until revived), whatever the spend. Immutable.
+     */
+    public static final class Manual {
+        /** {@link BudgetState#THROTTLED} or {@link BudgetState#KILLED}. */
+        public final BudgetState state;
+        /** Why, as given. */
+        public final String reason;
+        /** When it was set. */
+        public final long sinceMillis;
+        /** When it ends by itself; {@link Long#MAX_VALUE} for never. */
+        public final long untilMillis;
+
+        /** A manual {@code state} from {@code sinceMillis} to {@code untilMillis}. */
+        public Manual(BudgetState state, String reason, long sinceMillis, long untilMillis) {
+            this.state = state;
+            this.reason = reason;
+            this.sinceMillis = sinceMillis;
+            this.untilMillis = untilMillis;
+        }
+
+        /** Whether it is in force at {@code now}. */
+        public boolean inForceAt(long now) {
+            return now < untilMillis;
+        }
+
+        /** Whether it lasts until revived. */
+        public boolean untilRevived() {
+            return untilMillis == Long.MAX_VALUE;
+        }
+    }
 
     /** A budget whose first period is the one containing {@code now}. */
     public Budget(BudgetScope scope, String owner, String agentId, long limitNanos, PeriodClock.Periodicity periodicity,
@@ -59,6 +99,46 @@ public final class Budget extends Retirable {
         this.periodicity = periodicity;
         this.periods = periods;
         this.period = new AtomicReference<>(periods.periodAt(now, periodicity, scope == BudgetScope.AGENT));
+    }
+
+    /** The throttle or kill set by hand, or {@code null} (it may have expired: see {@link Manual#inForceAt}). */
+    public Manual manual() {
+        return manual;
+    }
+
+    /** Sets or clears ({@code null}) the throttle or kill by hand; under this budget's lock. */
+    void manual(Manual manual) {
+        this.manual = manual;
+    }
+
+    /** Whether a manual throttle or kill has expired at {@code now} without its end being processed yet (one volatile read). */
+    public boolean manualExpiredAt(long now) {
+        Manual m = manual;
+        return m != null && !m.inForceAt(now);
+    }
+
+    /** The budget's state in period {@code p} at {@code now}: the stricter of the period's own and a manual one in force. */
+    public BudgetState state(Period p, long now) {
+        Manual m = manual;
+        BudgetState own = p.state;
+        return m == null || !m.inForceAt(now) ? own : stricter(own, m.state);
+    }
+
+    /** Whether {@code p} is killed at {@code now} by hand only (its spend did not kill it). */
+    public boolean killedByHand(Period p, long now) {
+        Manual m = manual;
+        return p.state != BudgetState.KILLED && m != null && m.inForceAt(now) && m.state == BudgetState.KILLED;
+    }
+
+    /** Whether {@code p} is throttled at {@code now} by hand only (its spend did not throttle it). */
+    public boolean throttledByHand(Period p, long now) {
+        Manual m = manual;
+        return p.state == BudgetState.ACTIVE && m != null && m.inForceAt(now) && m.state == BudgetState.THROTTLED;
+    }
+
+    /** The stricter of two states. */
+    public static BudgetState stricter(BudgetState a, BudgetState b) {
+        return b.ordinal() > a.ordinal() ? b : a;
     }
 
     /** Whether spend is limited. */
@@ -143,11 +223,15 @@ public final class Budget extends Retirable {
 
     /**
      * Whether evicting this budget at {@code now} would lift enforcement: it has open reservations
-     * (they commit into its periods), or its period is not over and it is throttled or killed, holds
-     * money, or has spent under a limit.
+     * (they commit into its periods), a throttle or kill by hand in force, or its period is not over
+     * and it is throttled or killed, holds money, or has spent under a limit.
      */
     public boolean holdsEnforcement(long now) {
         if (reservations.get() > 0) {
+            return true;
+        }
+        Manual m = manual;
+        if (m != null && m.inForceAt(now)) {
             return true;
         }
         Period p = period.get();

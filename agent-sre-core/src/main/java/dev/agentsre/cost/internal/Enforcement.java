@@ -10,13 +10,17 @@ import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.internal.Money;
 import dev.agentsre.internal.OrderedEvents;
+import dev.agentsre.internal.Retirable;
+import dev.agentsre.time.Durations;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * What a charge sets off in a budget — utilisation thresholds alerted once per period, the throttle,
- * the kill switch — and the revive that undoes them, with every transition's events published in the
- * order of the transitions. Not API.
+ * the kill switch — the throttle or kill set by hand and its end, and the revive that undoes them,
+ * with every transition's events published in the order of the transitions. Events carry the budget's
+ * state as {@link Budget#state(Period, long)} defines it (the stricter of spend's and the hand's). Not API.
  *
  * <p><b>Order.</b> A transition (an alert level raised, a state changed, a period rolled over) happens
  * under its budget's lock and queues its events there; they are published after the lock is released,
@@ -41,13 +45,20 @@ public final class Enforcement implements Budget.RollOverListener {
         this.events = new OrderedEvents(bus);
     }
 
-    /** The period of {@code budget} to charge at {@code now}, rolling over (and publishing it) when due. */
+    /**
+     * The period of {@code budget} to charge at {@code now}, rolling over (and publishing it) when due,
+     * and publishing the end of a throttle or kill by hand that has expired. Two volatile reads when
+     * neither is due.
+     */
     public Period current(Budget budget, long now) {
         Period p = budget.peek();
-        if (now < p.endMillis) {
+        if (now < p.endMillis && !budget.manualExpiredAt(now)) {
             return p;
         }
-        p = budget.current(now, this);
+        synchronized (budget) {
+            expireManual(budget, now);
+            p = budget.current(now, this);
+        }
         events.drain();
         return p;
     }
@@ -57,10 +68,63 @@ public final class Enforcement implements Budget.RollOverListener {
         Instant at = Instant.ofEpochMilli(now);
         events.enqueue(new BudgetPeriodRolledOver(at, budget.agentId, budget.scope, budget.owner, Money.toUsd(previous.spentNanos()),
                 Instant.ofEpochMilli(next.startMillis)));
-        if (previous.state != BudgetState.ACTIVE) {
-            events.enqueue(new BudgetStateChanged(at, budget.agentId, budget.scope, budget.owner, previous.state, BudgetState.ACTIVE,
-                    "new period"));
+        // A throttle or kill by hand outlives the roll-over (callers end an expired one first).
+        Budget.Manual manual = budget.manual();
+        BudgetState byHand = manual == null ? BudgetState.ACTIVE : manual.state;
+        BudgetState before = Budget.stricter(previous.state, byHand);
+        BudgetState after = Budget.stricter(next.state, byHand);
+        if (before != after) {
+            events.enqueue(new BudgetStateChanged(at, budget.agentId, budget.scope, budget.owner, before, after, "new period"));
         }
+    }
+
+    /**
+     * Sets a throttle or kill by hand on {@code budget} (replacing one set before) and publishes the
+     * change of its state, if any; {@code describe} says what was done, for the event. Returns false,
+     * publishing nothing, when {@code owner} (the registry entry holding the budget) was retired before
+     * the throttle or kill could pin it: the caller sets it on the new entry.
+     */
+    public boolean setManual(Budget budget, Budget.Manual manual, String describe, long now, Retirable owner) {
+        synchronized (budget) {
+            expireManual(budget, now);
+            Period p = budget.current(now, this);
+            BudgetState before = published(budget, p);
+            budget.manual(manual);
+            // The write above pins the entry unless an eviction decided first (see Retirable); the
+            // evictor reads the budget without its lock, so waiting for its decision here is safe.
+            if (!owner.stillLive()) {
+                return false;
+            }
+            BudgetState after = published(budget, p);
+            if (before != after) {
+                stateChanged(budget, before, after, describe, now);
+            }
+        }
+        events.drain();
+        return true;
+    }
+
+    // Under the budget's lock: ends a throttle or kill by hand whose time is up, publishing the change.
+    private void expireManual(Budget budget, long now) {
+        Budget.Manual manual = budget.manual();
+        if (manual == null || manual.inForceAt(now)) {
+            return;
+        }
+        Period p = budget.peek();
+        BudgetState before = Budget.stricter(p.state, manual.state);
+        budget.manual(null);
+        if (before != p.state) {
+            String what = manual.state == BudgetState.KILLED ? "kill" : "throttle";
+            stateChanged(budget, before, p.state, "the " + what + " by hand ended after "
+                    + Durations.format(Duration.ofMillis(manual.untilMillis - manual.sinceMillis)) + ": "
+                    + manual.reason, manual.untilMillis);
+        }
+    }
+
+    /** The state listeners were last told of: the period's own and a throttle or kill by hand (expired ones are ended first). */
+    private static BudgetState published(Budget budget, Period p) {
+        Budget.Manual manual = budget.manual();
+        return manual == null ? p.state : Budget.stricter(p.state, manual.state);
     }
 
     /**
@@ -110,27 +174,45 @@ public final class Enforcement implements Budget.RollOverListener {
             return alerts;
         }
         BudgetState before = p.state;
+        // Events tell the budget's state, a throttle or kill by hand included: a kill by spend of a budget
+        // killed by hand changes nothing listeners can see (the alert is still raised).
+        BudgetState publishedBefore = published(budget, p);
         if (utilisation >= killSwitchThreshold && before != BudgetState.KILLED) {
             String reason = "kill switch at " + Alerts.percent(killSwitchThreshold) + " of the " + budget.describe(p);
             p.state = BudgetState.KILLED;
-            stateChanged(budget, before, BudgetState.KILLED, reason, now);
+            stateChangedIfSeen(budget, publishedBefore, published(budget, p), reason, now);
             alerts = raise(alerts, alert(budget, p, agentId, taskId, now, BudgetAction.KILL, killSwitchThreshold, reason));
         } else if (autoThrottle && utilisation < killSwitchThreshold && utilisation >= throttleThreshold && before == BudgetState.ACTIVE) {
             String reason = "throttled at " + Alerts.percent(throttleThreshold) + " of the " + budget.describe(p);
             p.state = BudgetState.THROTTLED;
-            stateChanged(budget, BudgetState.ACTIVE, BudgetState.THROTTLED, reason, now);
+            stateChangedIfSeen(budget, publishedBefore, published(budget, p), reason, now);
             alerts = raise(alerts, alert(budget, p, agentId, taskId, now, BudgetAction.THROTTLE, throttleThreshold, reason));
         }
         return alerts;
     }
 
-    /** Ends a throttle or kill of {@code budget}'s current period and keeps automatic enforcement off for the rest of it. */
+    private void stateChangedIfSeen(Budget budget, BudgetState from, BudgetState to, String reason, long now) {
+        if (from != to) {
+            stateChanged(budget, from, to, reason, now);
+        }
+    }
+
+    /**
+     * Ends a throttle or kill of {@code budget}: one set by hand, and one its spend set off in the current
+     * period — which also keeps automatic enforcement off for the rest of the period. A revive that only
+     * ends a throttle or kill by hand leaves automatic enforcement on.
+     */
     public void revive(Budget budget, long now) {
         synchronized (budget) {
+            expireManual(budget, now);
             Period p = budget.current(now, this);
-            p.enforcementOverridden = true;
-            BudgetState before = p.state;
-            p.state = BudgetState.ACTIVE;
+            BudgetState before = published(budget, p);
+            boolean byHand = budget.manual() != null;
+            budget.manual(null);
+            if (p.state != BudgetState.ACTIVE || !byHand) {
+                p.enforcementOverridden = true;
+                p.state = BudgetState.ACTIVE;
+            }
             if (before != BudgetState.ACTIVE) {
                 stateChanged(budget, before, BudgetState.ACTIVE, "revived", now);
             }

@@ -32,7 +32,7 @@ public final class ThrottleGate {
         int throttled = -1;
         long wait = 0;
         for (int i = 0; i < size; i++) {
-            if (periods[i].state == BudgetState.THROTTLED) {
+            if (budgets[i].state(periods[i], now) == BudgetState.THROTTLED) {
                 if (throttled < 0) {
                     throttled = i;
                 }
@@ -47,30 +47,37 @@ public final class ThrottleGate {
         }
         Budget by = budgets[throttled];
         if (wait > 0) {
-            return refusal(by, periods[throttled], wait, throttleThreshold);
+            return refusal(by, periods[throttled], wait, throttleThreshold, now);
         }
         // Take every throttled gate; a gate another task took first refuses, giving back the ones taken.
         for (int i = 0; i < size; i++) {
-            if (periods[i].state != BudgetState.THROTTLED) {
+            if (budgets[i].state(periods[i], now) != BudgetState.THROTTLED) {
                 continue;
             }
             AtomicLong gate = periods[i].nextAdmitMillis;
             long next = gate.get();
             if (now < next || !gate.compareAndSet(next, now + intervalMillis)) {
                 for (int j = 0; j < i; j++) {
-                    if (periods[j].state == BudgetState.THROTTLED) {
+                    if (budgets[j].state(periods[j], now) == BudgetState.THROTTLED) {
                         periods[j].nextAdmitMillis.compareAndSet(now + intervalMillis, now); // give the slot back if still ours
                     }
                 }
-                return refusal(budgets[i], periods[i], Math.max(1, gate.get() - now), throttleThreshold);
+                return refusal(budgets[i], periods[i], Math.max(1, gate.get() - now), throttleThreshold, now);
             }
         }
-        return new CostDecision(true, BudgetAction.THROTTLE, by.scope, "admitted at the throttled rate: the " + by.describe(periods[throttled])
-                + " is past " + Alerts.percent(throttleThreshold), Duration.ZERO);
+        return new CostDecision(true, BudgetAction.THROTTLE, by.scope, "admitted at the throttled rate: "
+                + why(by, periods[throttled], throttleThreshold, now), Duration.ZERO);
     }
 
-    private CostDecision refusal(Budget by, Period p, long wait, double throttleThreshold) {
-        return new CostDecision(false, BudgetAction.THROTTLE, by.scope, "throttled: the " + by.describe(p) + " is past "
-                + Alerts.percent(throttleThreshold) + "; " + rateText, Duration.ofMillis(wait));
+    private CostDecision refusal(Budget by, Period p, long wait, double throttleThreshold, long now) {
+        return new CostDecision(false, BudgetAction.THROTTLE, by.scope, "throttled: " + why(by, p, throttleThreshold, now) + "; "
+                + rateText, Duration.ofMillis(wait));
+    }
+
+    private static String why(Budget by, Period p, double throttleThreshold, long now) {
+        if (by.throttledByHand(p, now)) {
+            return "the " + by.describe(p) + " is " + Manuals.describe(by.manual());
+        }
+        return "the " + by.describe(p) + " is past " + Alerts.percent(throttleThreshold);
     }
 }
