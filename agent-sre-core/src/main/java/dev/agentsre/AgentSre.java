@@ -99,8 +99,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. <b>Memory</b>: besides the components (each bounded on its own — a template by its
  * {@code maxAgents}), the SLOs grouped by agent (fixed at build time) and the exhaustion actions in
- * force — one entry per agent and action while in force; per running task a few hundred bytes,
- * dropped when it ends. Nothing grows with the number of tasks or of distinct agent ids.
+ * force — one entry per agent and action while in force; the captures asked for with
+ * {@link #captureNext}, for at most 1,000 agents at a time (about 100 bytes each); per running task a
+ * few hundred bytes, dropped when it ends. Nothing grows with the number of tasks or of distinct agent
+ * ids.
  */
 public final class AgentSre implements AutoCloseable {
 
@@ -114,6 +116,8 @@ public final class AgentSre implements AutoCloseable {
     private final CircuitBreakerRegistry breakers;
     private final CostGuard costGuard;
     private final TraceStore traceStore;
+    private final boolean captureEveryTask;
+    private final CaptureRequests captureRequests = new CaptureRequests();
     private final ChaosExperiment chaos;
     private final TaskLimits defaultLimits;
     private final Function<GuardedCall, String> dependencyKey;
@@ -160,6 +164,7 @@ public final class AgentSre implements AutoCloseable {
         this.breakers = b.breakers;
         this.costGuard = b.costGuard;
         this.traceStore = b.traceStore;
+        this.captureEveryTask = b.captureEveryTask;
         this.chaos = b.chaos;
         this.defaultLimits = b.taskLimits.orElse(TaskLimits.NONE);
         this.dependencyKey = b.dependencyKey;
@@ -255,6 +260,32 @@ public final class AgentSre implements AutoCloseable {
     /** Whether an exhausted SLO with {@link ExhaustionAction#THROTTLE} throttles {@code agentId}. */
     public boolean sloThrottled(String agentId) {
         return sloActions.throttleGate(agentId) != null;
+    }
+
+    /**
+     * Captures the next {@code traces} tasks of {@code agentId} into the pipeline's trace store —
+     * also when the pipeline does not capture every task ({@link Builder#captureEveryTask}(false)):
+     * what an incident response asks for to debug an agent ({@code Controls.builder().traces(sre::captureNext)}).
+     * A task counts when it is admitted (a task refused at the door is not captured), delegations are
+     * captured inside their parent's trace, and exactly {@code traces} tasks are captured however many
+     * threads run the agent's tasks. Asking again while captures are pending makes the count the larger
+     * of the two (the next 20 and the next 20 are the next 20).
+     *
+     * @throws IllegalArgumentException for a blank agent id, or {@code traces} outside 1..{@value CaptureRequests#MAX_PER_AGENT}
+     * @throws IllegalStateException if the pipeline has no trace store, or captures are pending for
+     *     {@value CaptureRequests#MAX_AGENTS} other agents already
+     */
+    public void captureNext(String agentId, int traces) {
+        if (traceStore == null) {
+            throw new IllegalStateException("the pipeline has no trace store to capture '" + agentId + "' into: "
+                    + "build it with traceStore(store)");
+        }
+        captureRequests.arm(agentId, traces);
+    }
+
+    /** Tasks of {@code agentId} still to be captured at {@link #captureNext}'s request; a pure read. */
+    public int pendingCaptures(String agentId) {
+        return captureRequests.pending(Check.notBlank("agentId", agentId));
     }
 
     /** The bus the pipeline publishes on. */
@@ -516,6 +547,15 @@ public final class AgentSre implements AutoCloseable {
         return traceStore;
     }
 
+    /** Whether a task of {@code agentId} being admitted is captured: every task, or one asked for. */
+    boolean capturesTask(String agentId) {
+        if (traceStore == null) {
+            return false;
+        }
+        boolean asked = captureRequests.take(agentId); // taken also when every task is captured: the request is served
+        return captureEveryTask || asked;
+    }
+
     AtomicLong sloThrottleGate(String agentId) {
         return sloActions.throttleGate(agentId);
     }
@@ -695,6 +735,7 @@ public final class AgentSre implements AutoCloseable {
         private CostGuard costGuard;
         private RogueAgentDetector rogueDetector;
         private TraceStore traceStore;
+        private boolean captureEveryTask = true;
         private ChaosExperiment chaos;
         private TaskLimits taskLimits = TaskLimits.NONE;
         private final List<CallGuard> guards = new ArrayList<>();
@@ -804,9 +845,22 @@ public final class AgentSre implements AutoCloseable {
             return this;
         }
 
-        /** Captures every task (its delegations nested in it) into this store. */
+        /**
+         * Captures tasks (their delegations nested in them) into this store: every task, unless
+         * {@link #captureEveryTask}(false) keeps it for the tasks asked for with {@link AgentSre#captureNext}.
+         */
         public Builder traceStore(TraceStore traceStore) {
             this.traceStore = traceStore;
+            return this;
+        }
+
+        /**
+         * Whether every task is captured into the {@link #traceStore} (default true); with false only
+         * the tasks asked for with {@link AgentSre#captureNext} are — an incident's "capture the next
+         * 20 traces of this agent" without the cost of capturing every task.
+         */
+        public Builder captureEveryTask(boolean everyTask) {
+            this.captureEveryTask = everyTask;
             return this;
         }
 

@@ -137,7 +137,7 @@ final class TaskRun implements GuardedTask {
             throw Throwables.<RuntimeException>sneakyThrow(failure);
         }
         admitted = guards.length;
-        if (parent == null && sre.traceStore() != null) {
+        if (parent == null && sre.capturesTask(agentId)) {
             capture = sre.startCapture(agentId);
         }
     }
