@@ -19,7 +19,7 @@ public record Change(String id, Kind kind, String agentId, String description, I
 
     /** Kinds of change. */
     public enum Kind {
-        /** A rollout started, advanced a step or was promoted. */
+        /** A rollout started, advanced a step, was promoted or was rolled back. */
         ROLLOUT,
         /** A chaos experiment started. */
         CHAOS,

@@ -12,6 +12,7 @@ import dev.agentsre.event.IncidentSeverityChanged;
 import dev.agentsre.event.IncidentStateChanged;
 import dev.agentsre.event.NotificationDelivered;
 import dev.agentsre.event.NotificationFailed;
+import dev.agentsre.event.RolloutRolledBack;
 import dev.agentsre.event.SreEvent;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.SreEventListener;
@@ -287,9 +288,17 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         } else if (event instanceof dev.agentsre.event.RolloutStateChanged) {
             rolloutStep((dev.agentsre.event.RolloutStateChanged) event);
         }
-        if (!policy.handles(event.getClass())) {
-            return;
+        if (policy.handles(event.getClass())) {
+            detect(event);
         }
+        if (event instanceof RolloutRolledBack) {
+            // After the detection: the rollback is a change later incidents of its agent may be blamed on,
+            // never a cause of the incident its own signal opens.
+            rolledBack((RolloutRolledBack) event);
+        }
+    }
+
+    private void detect(SreEvent event) {
         // A rule usually reports nothing (a task refused for another reason than capability): the
         // thread's reusable sink keeps that path allocation-free. Anything reported is copied out
         // before processing, which may publish and so re-enter on this thread.
@@ -470,6 +479,13 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
                 : to.name().toLowerCase(Locale.ROOT) + " step " + e.step() + " at " + dev.agentsre.internal.Decimals.one(e.weight() * 100) + "%";
         recordChange(new Change(e.rollout() + "@" + (e.step() < 0 ? "promoted" : "step-" + e.step()), Change.Kind.ROLLOUT, e.agentId(),
                 "rollout " + e.rollout() + " " + what, e.timestamp()));
+    }
+
+    /** A rolled-back rollout restored the baseline: a change too. */
+    private void rolledBack(RolloutRolledBack e) {
+        String why = e.evidence() == null ? "" : ": " + e.evidence().summary();
+        recordChange(new Change(e.rollout() + "@rolled-back", Change.Kind.ROLLOUT, e.agentId(), "rollout " + e.rollout()
+                + " rolled back from " + dev.agentsre.internal.Decimals.one(e.weight() * 100) + "% to the baseline" + why, e.timestamp()));
     }
 
     // ------------------------------------------------------------------ processing

@@ -99,6 +99,71 @@ class PipelineAndDeliveryIntegrationTest {
     }
 
     @Test
+    void aRollbackIsAChangeThatLaterIncidentsOfItsAgentAreLinkedToButNeverTheCauseOfItsOwnIncident() {
+        IncidentManager incidents = IncidentManager.builder().clock(clock).eventBus(bus).responseExecutor(Runnable::run).build();
+        bus.subscribe(incidents);
+        bus.publish(new RolloutStateChanged(T0, "bot", "bot-v4", RolloutState.PENDING, RolloutState.CANARY, 0, 0.05, null, "started"));
+        clock.advance(Duration.ofMinutes(3));
+        Evidence evidence = new Evidence(Evidence.BURN_RATE, "error_rate", "candidate burn rate 22x over 1h and 5m", Map.of("burn_rate", 22.0));
+        bus.publish(new RolloutRolledBack(clock.instant(), "bot", "bot-v4", RolloutState.CANARY, 0, 0.05, evidence));
+        Incident rollbackIncident = incidents.all().get(0);
+        assertThat(rollbackIncident.changes()).extracting(Change::id).containsExactly("bot-v4@step-0");
+
+        clock.advance(Duration.ofMinutes(10)); // past the correlation window: a new problem of the same agent
+        incidents.signal(new Signal(SignalType.SLO_BREACH, IncidentSeverity.SEV2, "bot", "bot-slo/fast_burn", "burning", clock.instant(),
+                "test", List.of()));
+        Incident later = incidents.all().get(1);
+        assertThat(later.changes()).extracting(Change::id).containsExactly("bot-v4@step-0", "bot-v4@rolled-back");
+        assertThat(later.changes().get(1).description())
+                .isEqualTo("rollout bot-v4 rolled back from 5.0% to the baseline: candidate burn rate 22x over 1h and 5m");
+        RootCauseHint top = later.hints().stream().filter(h -> h.type() == RootCauseHint.Type.CHANGE).findFirst().orElseThrow();
+        assertThat(top.subject()).isEqualTo("bot-v4@rolled-back");
+        assertThat(top.evidence().get(0).text()).contains("10m before the impact");
+    }
+
+    @Test
+    void theRollbackResponseRollsBackTheAgentsRealRolloutAndItsRolledBackSignalJoinsTheSameIncident() throws Exception {
+        AgentRollout<String, String> rollout = AgentRollout.<String, String>builder("bot-v4").agent("bot")
+                .baseline("v3", AgentVersion.of(q -> "v3")).candidate("v4", AgentVersion.of(q -> "v4"))
+                .steps(RolloutStep.canary(1.0).duration("1h")).clock(clock).eventBus(bus).build();
+        List<dev.agentsre.event.IncidentResponseExecuted> executed = new ArrayList<>();
+        bus.subscribe(dev.agentsre.event.IncidentResponseExecuted.class, executed::add);
+        IncidentManager incidents = IncidentManager.builder().clock(clock).eventBus(bus).responseExecutor(Runnable::run)
+                .controls(Controls.builder().rollouts(RolloutControl.of(List.of(rollout))).build())
+                .respond(SignalType.SLO_BREACH, Responses.rollback(Responses.Target.PRIMARY_AGENT))
+                .build();
+        bus.subscribe(incidents);
+        rollout.start();
+        assertThat(rollout.call("session-1", "q")).isEqualTo("v4");
+        clock.advance(Duration.ofMinutes(5));
+
+        incidents.signal(new Signal(SignalType.SLO_BREACH, IncidentSeverity.SEV2, "bot", "bot-slo/fast_burn", "burning", clock.instant(),
+                "test", List.of()));
+        Incident incident = incidents.open().get(0);
+        assertThat(rollout.state()).isEqualTo(RolloutState.ROLLED_BACK);
+        assertThat(rollout.call("session-1", "q")).isEqualTo("v3"); // every session is on the baseline from its next call
+        assertThat(rollout.status().toString()).contains("rolled back by hand: incident " + incident.id());
+        assertThat(executed).singleElement().satisfies(e -> {
+            assertThat(e.response()).isEqualTo("rollback(primary_agent)");
+            assertThat(e.status()).isEqualTo(ResponseStatus.SUCCEEDED);
+            assertThat(e.target()).isEqualTo("bot");
+        });
+        assertThat(incidents.all()).hasSize(1);
+        assertThat(incident.signals()).extracting(IncidentSignal::type).containsExactly(SignalType.SLO_BREACH, SignalType.ROLLOUT_ROLLED_BACK);
+        assertThat(incident.changes()).extracting(Change::id).containsExactly("bot-v4@step-0");
+
+        // A second incident of the agent finds no active rollout: the response fails and says why.
+        clock.advance(Duration.ofHours(2));
+        incident.resolve("alice", "rolled back");
+        incidents.signal(new Signal(SignalType.SLO_BREACH, IncidentSeverity.SEV2, "bot", "bot-slo/slow_burn", "burning", clock.instant(),
+                "test", List.of()));
+        assertThat(executed).last().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(ResponseStatus.FAILED);
+            assertThat(e.detail()).isEqualTo("failed for bot: agent 'bot' has no active rollout");
+        });
+    }
+
+    @Test
     void aRolloutControlRollsBackARealRollout() {
         AgentRollout<String, String> rollout = AgentRollout.<String, String>builder("bot-v4").agent("bot")
                 .baseline("v3", AgentVersion.of(q -> "v3")).candidate("v4", AgentVersion.of(q -> "v4"))
