@@ -1,16 +1,15 @@
 package dev.agentsre.slo;
 
 import dev.agentsre.event.SreEventBus;
+import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.Check;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -40,20 +39,23 @@ import java.util.function.Supplier;
  * A fleet-wide objective — every agent's events in one budget — is a plain {@link Slo} without an
  * agent id.
  *
- * <p><b>Bounded.</b> At most {@code maxAgents} SLOs (default {@value #DEFAULT_MAX_AGENTS}). An
- * agent's SLO not asked for during {@code idleExpiry} (default 24 hours) is removed by {@link
- * #evictIdle()} (an {@link SloEvaluator} calls it every round), and when a new agent would exceed
- * the cap the idle ones go first, then the least recently used, down to 90% of the cap (one scan
- * per tenth of the cap: O(1) amortised per new agent). <b>Eviction never lifts enforcement</b>: an
- * SLO that is {@link SloStatus#EXHAUSTED} (its exhaustion action is in force) or has an open alert
- * is never removed; when only such SLOs remain at the cap, {@link #forAgent(String)} refuses the
- * new agent with an {@link IllegalStateException}. Memory: {@code maxAgents} × the memory of one
- * SLO (about 40 KiB for a 30-day budget with the default alerts and one built-in indicator, so about
- * 40 MiB at the default cap) plus about 150 bytes per agent.
+ * <p><b>Bounded.</b> At most {@code maxAgents} SLOs (default {@value #DEFAULT_MAX_AGENTS}), kept in
+ * the library's one bounded registry ({@code dev.agentsre.internal.BoundedRegistry}). An agent's SLO
+ * not asked for during {@code idleExpiry} (default 24 hours) is removed by {@link #evictIdle()} (an
+ * {@link SloEvaluator} calls it every round); when a new agent would exceed the cap, the least
+ * recently used SLO (second chance: an SLO asked for since the last sweep gets another round) is
+ * evicted to make room, in O(1) amortised. <b>Eviction never lifts enforcement</b>: an SLO that is
+ * {@link SloStatus#EXHAUSTED} (its exhaustion action is in force, {@link Slo#actionInForce()}) or has
+ * an open alert is pinned — never evicted, idle or not; when only such SLOs remain at the cap,
+ * {@link #forAgent(String)} refuses the new agent with an {@link IllegalStateException} naming the
+ * cap. Memory: {@code maxAgents} × the memory of one SLO (about 40 KiB for a 30-day budget with the
+ * default alerts and one built-in indicator, so about 40 MiB at the default cap) plus about 150 bytes
+ * per agent.
  *
  * <p>Thread-safe. {@link #forAgent(String)} on an existing agent is a concurrent-map lookup and one
  * clock read; creating an agent's SLO takes a lock (never held while user code runs other than the
- * suppliers). {@link #find(String)}, {@link #instances()} and {@link #size()} are pure reads.
+ * suppliers). {@link #find(String)}, {@link #instances()} and {@link #size()} are pure reads (they
+ * never count as a use).
  */
 public final class SloTemplate {
 
@@ -71,7 +73,8 @@ public final class SloTemplate {
     private final int maxAgents;
     private final long idleExpiryMillis;
     private final Slo definition;
-    private final ConcurrentHashMap<String, Entry> agents = new ConcurrentHashMap<>();
+    private final BoundedRegistry<String, Entry> agents;
+    /** Serialises creation, so a supplier's budget is never made for an agent and then dropped. */
     private final ReentrantLock creationLock = new ReentrantLock();
 
     private SloTemplate(Builder b) {
@@ -85,6 +88,7 @@ public final class SloTemplate {
         this.idleExpiryMillis = Check.positive("idleExpiry", b.idleExpiry).toMillis();
         // Built once now: validates the definition at build time, and describes it to rule generators.
         this.definition = newSlo(null);
+        this.agents = new BoundedRegistry<>(maxAgents, entry -> evictable(entry.slo), (agent, entry) -> retired(entry));
     }
 
     /** Starts a builder of a template whose SLOs are called {@code sloName}. */
@@ -100,7 +104,7 @@ public final class SloTemplate {
      *     may be evicted (every one exhausted or alerting)
      */
     public Slo forAgent(String agentId) {
-        Entry entry = agents.get(agentId);
+        Entry entry = agentId == null ? null : agents.get(agentId);
         if (entry == null) {
             entry = create(Check.notBlank("agentId", agentId));
         }
@@ -110,16 +114,14 @@ public final class SloTemplate {
 
     /** The SLO of {@code agentId} if it exists; never creates one, never counts as a use. */
     public Optional<Slo> find(String agentId) {
-        Entry entry = agentId == null ? null : agents.get(agentId);
+        Entry entry = agentId == null ? null : agents.peek(agentId);
         return entry == null ? Optional.empty() : Optional.of(entry.slo);
     }
 
     /** Every agent's SLO, in no particular order (a copy). */
     public List<Slo> instances() {
         List<Slo> result = new ArrayList<>(agents.size());
-        for (Entry entry : agents.values()) {
-            result.add(entry.slo);
-        }
+        agents.forEach((agent, entry) -> result.add(entry.slo));
         return result;
     }
 
@@ -134,14 +136,9 @@ public final class SloTemplate {
      */
     public int evictIdle() {
         long cutoff = clock().millis() - idleExpiryMillis;
-        int evicted = 0;
-        for (Map.Entry<String, Entry> e : agents.entrySet()) {
-            if (e.getValue().lastAccess.get() <= cutoff && evictable(e.getValue().slo) && agents.remove(e.getKey(), e.getValue())) {
-                e.getValue().slo.errorBudget().close(); // a budget in a window store sends its last events and stops syncing
-                evicted++;
-            }
-        }
-        return evicted;
+        List<Entry> evicted = agents.evictIf(entry -> entry.lastAccess.get() <= cutoff);
+        evicted.forEach(SloTemplate::retired);
+        return evicted.size();
     }
 
     /**
@@ -189,49 +186,26 @@ public final class SloTemplate {
             if (entry != null) {
                 return entry;
             }
-            if (agents.size() >= maxAgents) {
-                makeRoom();
+            // Made before the registry's lock (it runs the suppliers) but under the creation lock, so
+            // the registry never drops it for one another thread made first.
+            Entry created = new Entry(newSlo(agentId), clock().millis());
+            entry = agents.getOrCreate(agentId, id -> created);
+            if (entry == null) {
+                throw new IllegalStateException("SLO template '" + name + "' holds maxAgents=" + maxAgents
+                        + " agents and none may be evicted (each is exhausted or has an open alert); raise maxAgents");
             }
-            entry = new Entry(newSlo(agentId), clock().millis());
-            agents.put(agentId, entry);
             return entry;
         } finally {
             creationLock.unlock();
         }
     }
 
-    // Under the creation lock: idle ones first, then the least recently used, down to 90% of the cap.
-    // (To fold into issue 13's internal.BoundedRegistry, the one bounded-registry class, once it is on main.)
-    private void makeRoom() {
-        evictIdle();
-        int target = Math.max(0, maxAgents - Math.max(1, maxAgents / 10));
-        if (agents.size() > target) {
-            List<Map.Entry<String, Entry>> candidates = new ArrayList<>();
-            for (Map.Entry<String, Entry> e : agents.entrySet()) {
-                if (evictable(e.getValue().slo)) {
-                    candidates.add(Map.entry(e.getKey(), e.getValue()));
-                }
-            }
-            long[] lastAccess = new long[candidates.size()];
-            Integer[] order = new Integer[candidates.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-                lastAccess[i] = candidates.get(i).getValue().lastAccess.get(); // keys read once: the sort sees stable values
-            }
-            java.util.Arrays.sort(order, (x, y) -> Long.compare(lastAccess[x], lastAccess[y]));
-            for (int i = 0; i < order.length && agents.size() > target; i++) {
-                Map.Entry<String, Entry> e = candidates.get(order[i]);
-                if (agents.remove(e.getKey(), e.getValue())) {
-                    e.getValue().slo.errorBudget().close();
-                }
-            }
-        }
-        if (agents.size() >= maxAgents) {
-            throw new IllegalStateException("SLO template '" + name + "' holds maxAgents=" + maxAgents
-                    + " agents and none may be evicted (each is exhausted or has an open alert); raise maxAgents");
-        }
+    /** A budget in a window store sends its last events and stops syncing once its agent's SLO is gone. */
+    private static void retired(Entry entry) {
+        entry.slo.errorBudget().close();
     }
 
+    /** Pinned while its exhaustion action is in force (status EXHAUSTED) or an alert is open. */
     private static boolean evictable(Slo slo) {
         return slo.status() != SloStatus.EXHAUSTED && slo.openAlert().isEmpty();
     }

@@ -107,6 +107,29 @@ class SloTemplateTest {
     }
 
     @Test
+    void anAgentWhoseActionIsInForceSurvivesAnyChurnOfNewAgentsUnderEightThreadsAndTheCapHolds() throws Exception {
+        SloTemplate template = reliability().maxAgents(50).build();
+        for (int t = 0; t < 20; t++) {
+            template.forAgent("broken").recordServed(false);
+        }
+        Slo broken = template.find("broken").orElseThrow();
+        assertThat(broken.actionInForce()).hasValue(ExhaustionAction.THROTTLE);
+        java.util.concurrent.atomic.AtomicInteger over = new java.util.concurrent.atomic.AtomicInteger();
+        Race.run(8, thread -> {
+            for (int a = 0; a < 400; a++) {
+                template.forAgent("churn-" + thread + "-" + a).recordServed(true);
+                if (template.size() > 50) {
+                    over.incrementAndGet();
+                }
+            }
+        });
+        assertThat(over.get()).isZero();
+        assertThat(template.size()).isEqualTo(50);
+        assertThat(template.find("broken")).containsSame(broken); // the same SLO, its throttle still in force
+        assertThat(broken.actionInForce()).hasValue(ExhaustionAction.THROTTLE);
+    }
+
+    @Test
     void concurrentFirstUseCreatesOneSloPerAgent() throws Exception {
         SloTemplate template = reliability().build();
         List<Slo> seen = new CopyOnWriteArrayList<>();
