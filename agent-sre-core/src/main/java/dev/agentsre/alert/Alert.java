@@ -1,7 +1,6 @@
 package dev.agentsre.alert;
 
 import dev.agentsre.internal.Check;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -100,12 +99,58 @@ public final class Alert {
         return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
     }
 
+    /**
+     * The fingerprint of the labels given as name/value pairs already sorted by name (a null value is
+     * left out, as {@link Builder#label} does; no {@code severity}), computed without building a map:
+     * for the mapping's rules, which recognise an alert that fires again before building it. Equal to
+     * {@link #fingerprintOf(Map)} of the same labels.
+     */
+    static long fingerprintOfSorted(String n1, String v1, String n2, String v2, String n3, String v3, String n4, String v4) {
+        long hash = label(FNV_OFFSET, n1, v1);
+        hash = label(hash, n2, v2);
+        hash = label(hash, n3, v3);
+        return label(hash, n4, v4);
+    }
+
+    private static long label(long hash, String name, String value) {
+        if (value == null) {
+            return hash;
+        }
+        hash = (fnv(hash, name) ^ 0xFF) * FNV_PRIME;
+        return (fnv(hash, value) ^ 0xFF) * FNV_PRIME;
+    }
+
+    /**
+     * FNV-1a over the UTF-8 encoding of {@code text}, encoded on the fly (no byte array): what
+     * {@code text.getBytes(UTF_8)} gives, an unpaired surrogate included (encoded as {@code '?'}).
+     */
     private static long fnv(long hash, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         long h = hash;
-        for (byte b : bytes) {
-            h ^= b & 0xFF;
-            h *= FNV_PRIME;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                h = (h ^ c) * FNV_PRIME;
+            } else if (c < 0x800) {
+                h = (h ^ (0xC0 | (c >> 6))) * FNV_PRIME;
+                h = (h ^ (0x80 | (c & 0x3F))) * FNV_PRIME;
+            } else if (Character.isSurrogate(c)) {
+                char low = i + 1 < n ? text.charAt(i + 1) : 0;
+                if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+                    int cp = Character.toCodePoint(c, low);
+                    h = (h ^ (0xF0 | (cp >> 18))) * FNV_PRIME;
+                    h = (h ^ (0x80 | ((cp >> 12) & 0x3F))) * FNV_PRIME;
+                    h = (h ^ (0x80 | ((cp >> 6) & 0x3F))) * FNV_PRIME;
+                    h = (h ^ (0x80 | (cp & 0x3F))) * FNV_PRIME;
+                    i++;
+                } else {
+                    h = (h ^ '?') * FNV_PRIME; // what the JDK's encoder writes for a malformed surrogate
+                }
+            } else {
+                h = (h ^ (0xE0 | (c >> 12))) * FNV_PRIME;
+                h = (h ^ (0x80 | ((c >> 6) & 0x3F))) * FNV_PRIME;
+                h = (h ^ (0x80 | (c & 0x3F))) * FNV_PRIME;
+            }
         }
         return h;
     }

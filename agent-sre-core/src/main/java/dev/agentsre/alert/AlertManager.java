@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,13 +138,43 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
     private final AtomicLong rejected = new AtomicLong();
     private volatile boolean closed;
 
+    /** Looks up {@link #alerts} by a fingerprint without boxing it (one per manager, used under its lock). */
+    private final FingerprintProbe probe = new FingerprintProbe();
+
     /** An alert and the groups it is in. */
     private static final class AlertSlot {
         Alert alert;
         final List<AggregationGroup> groups = new ArrayList<>(2);
+        /** What fired the alert again since {@link #alert} was built, and how to rebuild it; null when current. */
+        Object refiredBy;
+        Function<Object, Alert> rebuild;
 
         AlertSlot(Alert alert) {
             this.alert = alert;
+        }
+    }
+
+    /**
+     * A key equal to the boxed fingerprint it is set to, for {@code alerts.get(probe)} without
+     * allocating a {@link Long}: {@link HashMap#get} compares the probe with the stored keys by the
+     * probe's {@code equals}. Only ever used for lookups, under the lock.
+     */
+    private static final class FingerprintProbe {
+        long fingerprint;
+
+        FingerprintProbe set(long value) {
+            this.fingerprint = value;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Long && (Long) o == fingerprint;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(fingerprint);
         }
     }
 
@@ -252,6 +283,8 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
             } else {
                 unindexLocked(slot.alert);
                 slot.alert = stamped;
+                slot.refiredBy = null; // the alert fired in full is the newest
+                slot.rebuild = null;
                 resolvedWaiting.remove(alert.fingerprint());
             }
             indexLocked(stamped);
@@ -280,6 +313,57 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
         return true;
     }
 
+    /**
+     * The fast path of an alert that fires again unchanged — what a burn-rate alert does on every
+     * evaluation while it burns: when the alert with {@code fingerprint} is firing at {@code severity}
+     * with no end, nothing about it but its annotations can change (its labels are its identity, its
+     * start is kept, its routes and groups are those of its labels), so it only remembers
+     * {@code source}, from which {@code rebuild} makes the alert with the newest annotations when it is
+     * next needed (a flush, a resolve, {@link #status()}). Returns false when the caller must fire the
+     * alert in full (new, resolved, ending by itself, or another severity: an escalation). Allocates
+     * nothing. For the mapping's rules.
+     */
+    @SuppressWarnings("unchecked")
+    <E> boolean refired(long fingerprint, Severity severity, E source, Function<? super E, Alert> rebuild) {
+        if (closed) {
+            return false;
+        }
+        synchronized (lock) {
+            AlertSlot slot = alerts.get(probe.set(fingerprint));
+            if (slot == null || slot.alert.endsAt() != null || slot.alert.severity() != severity) {
+                return false;
+            }
+            slot.refiredBy = source;
+            slot.rebuild = (Function<Object, Alert>) rebuild;
+            return true;
+        }
+    }
+
+    /** The slot's alert with the annotations of what fired it last (see {@link #refired}); caller holds the lock. */
+    private Alert currentLocked(AlertSlot slot) {
+        Object source = slot.refiredBy;
+        if (source == null) {
+            return slot.alert;
+        }
+        slot.refiredBy = null;
+        Alert rebuilt;
+        try {
+            rebuilt = slot.rebuild.apply(source);
+        } catch (RuntimeException e) {
+            LOG.warn("could not rebuild alert {} from {}; its earlier annotations are kept", slot.alert, source, e);
+            return slot.alert;
+        }
+        if (rebuilt == null || rebuilt.fingerprint() != slot.alert.fingerprint() || rebuilt.severity() != slot.alert.severity()) {
+            return slot.alert; // not the same alert: never swap identities behind the groups' backs
+        }
+        Alert stamped = rebuilt.withStartsAt(slot.alert.startsAt());
+        slot.alert = stamped;
+        for (AggregationGroup group : slot.groups) {
+            group.alerts.put(stamped.fingerprint(), stamped);
+        }
+        return stamped;
+    }
+
     /** Fires {@code alert} ({@link #fireAlert}); a rejection is counted in {@link AlertStatus#rejectedAlerts()}. */
     @Override
     public void fire(Alert alert) {
@@ -305,7 +389,7 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
                 return false;
             }
             unindexLocked(slot.alert);
-            slot.alert = slot.alert.withEndsAt(now);
+            slot.alert = currentLocked(slot).withEndsAt(now);
             resolvedWaiting.add(fingerprint);
             for (AggregationGroup group : slot.groups) {
                 group.alerts.put(fingerprint, slot.alert);
@@ -365,6 +449,7 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
                 Instant now = clock.instant();
                 group.timer = null;
                 group.nextFlush = null;
+                refreshLocked(group);
                 Notification n = decideLocked(group, now);
                 if (n != null) {
                     dropped = group.channel.enqueue(n);
@@ -382,6 +467,16 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
         }
         if (dropped != null) {
             group.channel.reportDropped(dropped);
+        }
+    }
+
+    /** Brings the group's alerts that fired again up to date (see {@link #refired}); caller holds the lock. */
+    private void refreshLocked(AggregationGroup group) {
+        for (Alert alert : List.copyOf(group.alerts.values())) {
+            AlertSlot slot = alerts.get(probe.set(alert.fingerprint()));
+            if (slot != null && slot.refiredBy != null) {
+                currentLocked(slot);
+            }
         }
     }
 
@@ -608,7 +703,7 @@ public final class AlertManager implements SreEventListener<SreEvent>, AlertSink
         List<AlertStatus.SilenceStatus> silenceStates = new ArrayList<>();
         synchronized (lock) {
             for (AlertSlot slot : alerts.values()) {
-                Alert alert = slot.alert;
+                Alert alert = currentLocked(slot); // the newest annotations (a cache filled, no state changed)
                 List<String> silencedBy = silencedByLocked(alert, now);
                 List<String> inhibitedBy = inhibitedByLocked(alert, now);
                 AlertStatus.AlertState.State state = alert.isResolvedAt(now) ? AlertStatus.AlertState.State.RESOLVED

@@ -162,6 +162,18 @@ public final class EventAlertMapping {
     }
 
     private static void burnFired(BurnRateAlertFired e, AlertSink sink) {
+        Severity severity = e.alert().severity() == AlertSeverity.CRITICAL ? Severity.CRITICAL : Severity.WARNING;
+        // A burn-rate alert fires again on every evaluation while it burns. When it fires already at this
+        // severity the manager only keeps the event for the newest annotations: no alert is built.
+        if (sink instanceof AlertManager && ((AlertManager) sink).refired(Alert.fingerprintOfSorted("agent_id", e.agentId(),
+                Alert.ALERTNAME, "SloBurnRate", "rule", e.alert().name(), "slo", e.sloName()), severity, e, EventAlertMapping::burnAlert)) {
+            return;
+        }
+        sink.fire(burnAlert(e));
+    }
+
+    /** The burn-rate alert of {@code e}, with its numbers as annotations. */
+    private static Alert burnAlert(BurnRateAlertFired e) {
         boolean page = e.alert().severity() == AlertSeverity.CRITICAL;
         String windows = Durations.format(e.alert().longWindow())
                 + (e.alert().shortWindow() == null ? "" : " and " + Durations.format(e.alert().shortWindow()));
@@ -173,7 +185,7 @@ public final class EventAlertMapping {
         if (!Double.isNaN(e.shortWindowRate())) {
             alert.annotation("burn_rate_short", format(e.shortWindowRate()));
         }
-        sink.fire(alert.build());
+        return alert.build();
     }
 
     private static void sloStatus(SloStatusChanged e, AlertSink sink) {

@@ -84,11 +84,7 @@ public final class DetectionPolicy {
     /** The documented default table. */
     public static DetectionPolicy defaults() {
         return empty()
-                .on(BurnRateAlertFired.class, (e, sink) -> sink.signal(
-                        e.alert().severity() == AlertSeverity.CRITICAL ? SignalType.SLO_BREACH : SignalType.SLO_BURN_TICKET, e.agentId(),
-                        e.sloName() + "/" + e.alert().name(), e.sloName() + ": " + e.alert().name() + " burning at "
-                                + dev.agentsre.internal.Decimals.one(e.longWindowRate()) + "x (threshold "
-                                + dev.agentsre.internal.Decimals.one(e.alert().rate()) + "x)"))
+                .on(BurnRateAlertFired.class, DetectionPolicy::burnFired)
                 .on(BurnRateAlertResolved.class, (e, sink) -> sink.recovered(
                         e.alert().severity() == AlertSeverity.CRITICAL ? SignalType.SLO_BREACH : SignalType.SLO_BURN_TICKET, e.agentId(),
                         e.sloName() + "/" + e.alert().name()))
@@ -124,6 +120,22 @@ public final class DetectionPolicy {
                                 + e.reason());
                     }
                 });
+    }
+
+    private static void burnFired(BurnRateAlertFired e, SignalSink sink) {
+        SignalType type = e.alert().severity() == AlertSeverity.CRITICAL ? SignalType.SLO_BREACH : SignalType.SLO_BURN_TICKET;
+        // A burn-rate alert fires again on every evaluation while it burns: an incident that has its
+        // condition counts it without the signal being built.
+        if (sink instanceof IncidentManager.Detection
+                && ((IncidentManager.Detection) sink).repeated(type, e.agentId(), e.sloName(), e.alert().name(), e, DetectionPolicy::burnDetail)) {
+            return;
+        }
+        sink.signal(type, e.agentId(), e.sloName() + "/" + e.alert().name(), burnDetail(e));
+    }
+
+    private static String burnDetail(BurnRateAlertFired e) {
+        return e.sloName() + ": " + e.alert().name() + " burning at " + dev.agentsre.internal.Decimals.one(e.longWindowRate()) + "x (threshold "
+                + dev.agentsre.internal.Decimals.one(e.alert().rate()) + "x)";
     }
 
     private static void breaker(CircuitStateChanged e, SignalSink sink) {

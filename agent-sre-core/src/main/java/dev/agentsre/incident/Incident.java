@@ -120,8 +120,33 @@ public final class Incident {
             this.active = s.type().hasRecovery();
         }
 
+        /** What repeated the condition since {@link #detail} was written, and how to word it; null when current. */
+        Object repeatedBy;
+        java.util.function.Function<Object, String> wording;
+
+        /** The newest detail, worded now from what repeated the condition last (under the manager's lock). */
+        String detail() {
+            Object source = repeatedBy;
+            if (source != null) {
+                repeatedBy = null;
+                try {
+                    detail = wording.apply(source);
+                } catch (RuntimeException e) {
+                    // the earlier wording stays: a detail is for people, never worth an exception
+                }
+            }
+            return detail;
+        }
+
+        /** A detail worded by the caller: the newest. */
+        void detail(String worded) {
+            detail = worded;
+            repeatedBy = null;
+        }
+
         IncidentSignal snapshot() {
-            return new IncidentSignal(type, severity, agentId, subject, detail, firstDetail, firstSeen, lastSeen, occurrences, active, recoveredAt);
+            return new IncidentSignal(type, severity, agentId, subject, detail(), firstDetail, firstSeen, lastSeen, occurrences, active,
+                    recoveredAt);
         }
     }
 

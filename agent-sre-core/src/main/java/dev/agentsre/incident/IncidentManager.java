@@ -304,12 +304,14 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         // before processing, which may publish and so re-enter on this thread.
         Detection detection = SCRATCH.get();
         detection.reset(event.timestamp(), event, policy, topology);
+        detection.manager = this;
         try {
             policy.apply(event, detection);
         } finally {
             detection.event = null;
             detection.policy = null;
             detection.topology = null;
+            detection.manager = null;
         }
         if (detection.signals.isEmpty() && detection.recoveries.isEmpty()) {
             return;
@@ -326,12 +328,14 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
     private static final ThreadLocal<Detection> SCRATCH = ThreadLocal.withInitial(() -> new Detection(Instant.EPOCH, "", null, null));
 
     /** Collects what the policy's rules report for one event. */
-    private static final class Detection implements SignalSink {
+    static final class Detection implements SignalSink {
         Instant at;
         String eventName;
         SreEvent event;
         DetectionPolicy policy;
         DependencyTopology topology;
+        /** The manager the event is for, while its rules run (null for signals reported directly). */
+        IncidentManager manager;
         final List<Signal> signals = new ArrayList<>(2);
         final List<String> recoveries = new ArrayList<>(2);
 
@@ -372,6 +376,104 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         @Override
         public boolean isDependency(String name) {
             return topology.isDependency(name);
+        }
+
+        /**
+         * The fast path of a signal that repeats a condition (a burn-rate alert fires on every evaluation
+         * while it burns): when an open incident has the active condition of {@code type}, {@code agentId}
+         * and the subject {@code subject + "/" + qualifier} ({@code subject} alone when {@code qualifier}
+         * is null), and the signal would change nothing but its count, it is counted there — its detail
+         * worded by {@code wording} from {@code source} when someone reads it — and true is returned,
+         * without building the signal. Otherwise false: the rule reports the signal in full.
+         */
+        <E> boolean repeated(SignalType type, String agentId, String subject, String qualifier, E source,
+                             java.util.function.Function<? super E, String> wording) {
+            return manager != null && manager.repeated(type, agentId, subject, qualifier, at, source, wording);
+        }
+    }
+
+    /**
+     * A key equal to the signal key ({@link Signal#key}) of its parts, for looking up the maps keyed by
+     * it without concatenating: {@link HashMap#get} compares the probe with the stored keys by the
+     * probe's {@code equals}, and its hash is the key string's. Only ever used for lookups, under the lock.
+     */
+    private static final class SignalKeyProbe {
+        private String type;
+        private String agent;
+        private String subject;
+        private String qualifier;
+        private int length;
+        private int hash;
+
+        SignalKeyProbe set(SignalType type, String agentId, String subject, String qualifier) {
+            this.type = type.id();
+            this.agent = agentId == null ? "" : agentId;
+            this.subject = subject == null ? "" : subject;
+            this.qualifier = qualifier;
+            this.length = this.type.length() + 1 + agent.length() + 1 + this.subject.length() + (qualifier == null ? 0 : 1 + qualifier.length());
+            int h = hash(0, this.type);
+            h = hash(31 * h + '|', agent);
+            h = hash(31 * h + '|', this.subject);
+            this.hash = qualifier == null ? h : hash(31 * h + '/', qualifier);
+            return this;
+        }
+
+        private static int hash(int h, String part) {
+            for (int i = 0; i < part.length(); i++) {
+                h = 31 * h + part.charAt(i);
+            }
+            return h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof String) || ((String) o).length() != length) {
+                return false;
+            }
+            String key = (String) o;
+            int at = 0;
+            if (!key.startsWith(type, at) || key.charAt(at += type.length()) != '|' || !key.startsWith(agent, ++at)
+                    || key.charAt(at += agent.length()) != '|' || !key.startsWith(subject, ++at)) {
+                return false;
+            }
+            at += subject.length();
+            return qualifier == null || key.charAt(at) == '/' && key.startsWith(qualifier, at + 1);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private final SignalKeyProbe keyProbe = new SignalKeyProbe();
+
+    /** See {@link Detection#repeated}. Allocates nothing. */
+    @SuppressWarnings("unchecked")
+    private <E> boolean repeated(SignalType type, String agentId, String subject, String qualifier, Instant at, E source,
+                                 java.util.function.Function<? super E, String> wording) {
+        if (type == SignalType.DEPENDENCY_FAILING) {
+            return false; // each of its signals adds evidence of the dependency's health
+        }
+        IncidentSeverity severity = policy.severityOf(type);
+        synchronized (lock) {
+            SignalKeyProbe key = keyProbe.set(type, agentId, subject, qualifier);
+            Incident incident = bySignalKey.get(key);
+            Incident.SignalState state = incident == null ? null : incident.signals.get(key);
+            if (state == null || !state.active || severity.isWorseThan(state.severity) || severity.isWorseThan(incident.severity)
+                    || agentId != null && !incident.agents.contains(agentId)) {
+                return false; // new, returning, escalating or not fully joined: the full path
+            }
+            // What join() does for a repeated signal, minus what cannot change here.
+            state.occurrences++;
+            state.lastSeen = at;
+            state.repeatedBy = source;
+            state.wording = (java.util.function.Function<Object, String>) wording;
+            if (at.isAfter(incident.lastSignalAt)) {
+                incident.lastSignalAt = at;
+            }
+            incident.hintsCache = null;
+            return true;
         }
     }
 
@@ -682,7 +784,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         } else {
             state.occurrences++;
             state.lastSeen = s.timestamp();
-            state.detail = s.detail();
+            state.detail(s.detail());
             if (s.type().hasRecovery()) {
                 state.active = true;
                 state.recoveredAt = null;
@@ -1314,7 +1416,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
             }
             String subject = s.agentId != null ? s.agentId : s.subject;
             hints.add(new RootCauseHint(RootCauseHint.Type.COST, subject, score,
-                    List.of(new RootCauseHint.Evidence(s.firstSeen, s.type.id() + ": " + s.detail))));
+                    List.of(new RootCauseHint.Evidence(s.firstSeen, s.type.id() + ": " + s.detail()))));
         }
     }
 

@@ -44,10 +44,12 @@ public enum SignalType {
 
     private final IncidentSeverity defaultSeverity;
     private final boolean hasRecovery;
+    private final String id;
 
     SignalType(IncidentSeverity defaultSeverity, boolean hasRecovery) {
         this.defaultSeverity = defaultSeverity;
         this.hasRecovery = hasRecovery;
+        this.id = name().toLowerCase(Locale.ROOT); // once: keys are built from it on the event path
     }
 
     /** The severity {@link DetectionPolicy#defaults()} gives it. */
@@ -65,7 +67,7 @@ public enum SignalType {
 
     /** The lower-case name, e.g. {@code slo_breach}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /**
