@@ -31,6 +31,7 @@ class PipelineAndDeliveryIntegrationTest {
 
     private final ManualClock clock = ManualClock.at(T0);
     private final SreEventBus bus = new SreEventBus();
+    private final List<IncidentManager> managers = new ArrayList<>();
 
     @Test
     void thePipelinesCallGuardTeachesTheTopologyWhoCallsWhatAndWhatFails() throws Exception {
@@ -64,15 +65,23 @@ class PipelineAndDeliveryIntegrationTest {
         assertThat(topology.isFailing("search", clock.instant())).isFalse();
     }
 
-    @Test
-    void rolloutStepsAreChangesAndARollbackIsAnAlertAndAnIncidentAlreadyMitigated() {
+    /** A manager on the bus that sees bot-v4 start a 5% canary and, 3 minutes later, roll back on its burn rate; returns the rollback. */
+    private RolloutRolledBack canaryRolledBackAfterThreeMinutes() {
         IncidentManager incidents = IncidentManager.builder().clock(clock).eventBus(bus).responseExecutor(Runnable::run).build();
         bus.subscribe(incidents);
+        managers.add(incidents);
         bus.publish(new RolloutStateChanged(T0, "bot", "bot-v4", RolloutState.PENDING, RolloutState.CANARY, 0, 0.05, null, "started"));
         clock.advance(Duration.ofMinutes(3));
         Evidence evidence = new Evidence(Evidence.BURN_RATE, "error_rate", "candidate burn rate 22x over 1h and 5m", Map.of("burn_rate", 22.0));
         RolloutRolledBack rolledBack = new RolloutRolledBack(clock.instant(), "bot", "bot-v4", RolloutState.CANARY, 0, 0.05, evidence);
         bus.publish(rolledBack);
+        return rolledBack;
+    }
+
+    @Test
+    void rolloutStepsAreChangesAndARollbackIsAnAlertAndAnIncidentAlreadyMitigated() {
+        RolloutRolledBack rolledBack = canaryRolledBackAfterThreeMinutes();
+        IncidentManager incidents = managers.get(0);
 
         Incident incident = incidents.all().get(0);
         assertThat(incident.state()).isEqualTo(IncidentState.MITIGATED);
@@ -100,12 +109,8 @@ class PipelineAndDeliveryIntegrationTest {
 
     @Test
     void aRollbackIsAChangeThatLaterIncidentsOfItsAgentAreLinkedToButNeverTheCauseOfItsOwnIncident() {
-        IncidentManager incidents = IncidentManager.builder().clock(clock).eventBus(bus).responseExecutor(Runnable::run).build();
-        bus.subscribe(incidents);
-        bus.publish(new RolloutStateChanged(T0, "bot", "bot-v4", RolloutState.PENDING, RolloutState.CANARY, 0, 0.05, null, "started"));
-        clock.advance(Duration.ofMinutes(3));
-        Evidence evidence = new Evidence(Evidence.BURN_RATE, "error_rate", "candidate burn rate 22x over 1h and 5m", Map.of("burn_rate", 22.0));
-        bus.publish(new RolloutRolledBack(clock.instant(), "bot", "bot-v4", RolloutState.CANARY, 0, 0.05, evidence));
+        canaryRolledBackAfterThreeMinutes();
+        IncidentManager incidents = managers.get(0);
         Incident rollbackIncident = incidents.all().get(0);
         assertThat(rollbackIncident.changes()).extracting(Change::id).containsExactly("bot-v4@step-0");
 
