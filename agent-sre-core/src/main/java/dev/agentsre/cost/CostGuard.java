@@ -23,6 +23,7 @@ import dev.agentsre.internal.Money;
 import dev.agentsre.store.BudgetFailurePolicy;
 import dev.agentsre.store.BudgetStore;
 import dev.agentsre.store.FailurePolicyBudgetStore;
+import dev.agentsre.store.Flag;
 import dev.agentsre.store.FlagStore;
 import dev.agentsre.store.ScopeLimit;
 import java.math.BigDecimal;
@@ -420,8 +421,16 @@ public final class CostGuard {
                     enforcement.revive(budget, now); // another JVM revived it
                 }
             }
+            Flag byHand = budget.scope == BudgetScope.AGENT && shared.hasFlags() ? shared.killedByHandElsewhere(budget.owner) : null;
+            if (byHand == null && budget.scope == BudgetScope.AGENT && shared.hasFlags() && budget.killedByHand(period, now)) {
+                enforcement.revive(budget, now); // our kill by hand was shared, and another JVM revived it
+            }
             if (budget.state(period, now) == BudgetState.KILLED) {
                 return CostDecision.kill(budget.scope, killed(budget, period, now));
+            }
+            byHand = budget.scope == BudgetScope.AGENT && shared.hasFlags() ? shared.killedByHandElsewhere(budget.owner) : null;
+            if (byHand != null) {
+                return CostDecision.kill(budget.scope, "the " + budget.describe(period) + " is killed by hand across the fleet: " + byHand.value());
             }
         }
         for (int i = 0; i < scopes.size; i++) {
@@ -436,8 +445,9 @@ public final class CostGuard {
 
     /** Why a killed budget refuses: its kill switch, or a kill by hand. */
     static String killed(Budget budget, Period period, long now) {
-        if (budget.killedByHand(period, now)) {
-            return "the " + budget.describe(period) + " is " + Manuals.describe(budget.manual());
+        Budget.Manual manual = budget.manual(); // read once: a revive may end it meanwhile
+        if (manual != null && budget.killedByHand(period, now)) {
+            return "the " + budget.describe(period) + " is " + Manuals.describe(manual);
         }
         return "kill switch engaged: the " + budget.describe(period);
     }
@@ -947,15 +957,25 @@ public final class CostGuard {
         long now = clock.millis();
         long until = duration == null ? Long.MAX_VALUE : now + duration.toMillis();
         Budget.Manual manual = new Budget.Manual(state, reason, now, until);
+        if (state == BudgetState.KILLED) {
+            shared.shareKillByHand(agentId, reason, duration); // first: a guard never sees our kill without the fleet's
+        }
         while (true) {
             Ledger ledger = ledgers.agent(agentId, now);
             if (ledger == null) {
+                if (state == BudgetState.KILLED) {
+                    shared.clearKillByHand(agentId);
+                }
                 throw new IllegalStateException("the cost guard tracks its cap of " + ledgers.maxAgents() + " agents and none may be "
                         + "evicted, so agent '" + agentId + "' cannot be " + (state == BudgetState.KILLED ? "killed" : "throttled")
                         + " by hand (its tasks are refused meanwhile); raise maxAgents");
             }
             if (enforcement.setManual(ledger.daily, manual, Manuals.describe(manual), now, ledger)) {
-                return; // the throttle or kill pins the ledger; an eviction that decided first sends us to the new one
+                // the throttle or kill pins the ledger; an eviction that decided first sends us to the new one
+                if (state != BudgetState.KILLED) {
+                    shared.clearKillByHand(agentId); // a throttle by hand replaces a kill by hand
+                }
+                return;
             }
         }
     }
@@ -967,7 +987,9 @@ public final class CostGuard {
         Ledger ledger = ledgers.peekAgent(agentId);
         Budget.Manual manual = ledger == null ? null : ledger.daily.manual();
         if (manual == null || !manual.inForceAt(now)) {
-            return Optional.empty();
+            Flag shared = this.shared.hasFlags() ? this.shared.killedByHandElsewhere(agentId) : null; // killed by hand by another JVM
+            return shared == null ? Optional.empty() : Optional.of(new ManualEnforcement(agentId, BudgetState.KILLED, shared.value(),
+                    shared.setAt(), shared.expiresAt()));
         }
         return Optional.of(new ManualEnforcement(agentId, manual.state, manual.reason, Instant.ofEpochMilli(manual.sinceMillis),
                 manual.untilRevived() ? null : Instant.ofEpochMilli(manual.untilMillis)));
@@ -981,6 +1003,7 @@ public final class CostGuard {
      */
     public void revive(String agentId) {
         Ledger ledger = ledgers.peekAgent(Check.notBlank("agentId", agentId));
+        shared.clearKillByHand(agentId); // a kill by hand shared with the fleet ends everywhere, tracked here or not
         if (ledger != null) {
             revive(ledger.daily);
         }
@@ -1033,7 +1056,12 @@ public final class CostGuard {
     /** A budget's state now, killed as well when another JVM engaged its shared kill switch. */
     private BudgetState stateOf(Budget budget, long now) {
         Period p = budget.view(now);
-        return shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : budget.state(p, now);
+        return shared.hasFlags() && killedByTheFleet(budget, p) ? BudgetState.KILLED : budget.state(p, now);
+    }
+
+    /** Killed by another JVM: by its kill switch, or (an agent) by hand. */
+    private boolean killedByTheFleet(Budget budget, Period p) {
+        return shared.killedElsewhere(budget, p) || budget.scope == BudgetScope.AGENT && shared.killedByHandElsewhere(budget.owner) != null;
     }
 
     private static BudgetState worse(BudgetState a, BudgetState b) {
@@ -1126,7 +1154,7 @@ public final class CostGuard {
             p.breakdown().forEach((k, v) -> copy.put(k, Money.toUsd(v.sum())));
             breakdown = Collections.unmodifiableMap(copy);
         }
-        BudgetState state = shared.hasFlags() && shared.killedElsewhere(budget, p) ? BudgetState.KILLED : budget.state(p, now);
+        BudgetState state = shared.hasFlags() && killedByTheFleet(budget, p) ? BudgetState.KILLED : budget.state(p, now);
         return new BudgetSnapshot(budget.scope, budget.owner, Money.toUsd(p.spentNanos()), Money.toUsd(p.heldNanos()),
                 budget.limited() ? Money.toUsd(budget.limitNanos) : null, budget.utilisation(p), state,
                 Instant.ofEpochMilli(p.startMillis), Instant.ofEpochMilli(p.endMillis), breakdown);
@@ -1292,7 +1320,8 @@ public final class CostGuard {
         /**
          * Shares kill switches through {@code flags}: a kill engaged by any guard over the same flags
          * refuses the budget's tasks in every one of them (until its period ends), and a revive in
-         * one revives it in all.
+         * one revives it in all. A {@link CostGuard#kill kill by hand} is shared too (for its time or
+         * until a {@link CostGuard#revive} in any of them); a throttle by hand stays in its JVM.
          */
         public Builder flagStore(FlagStore flags) {
             this.flagStore = Check.notNull("flagStore", flags);

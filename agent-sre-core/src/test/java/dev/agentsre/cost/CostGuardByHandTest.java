@@ -280,4 +280,36 @@ class CostGuardByHandTest {
             assertThat(guard.agents()).hasSizeLessThanOrEqualTo(16).contains("victim", "flapping");
         }
     }
+
+    @Test
+    void aKillByHandIsSharedWithEveryGuardOverTheSameFlagsUntilItsTimeIsUpOrAnyOfThemRevives() {
+        dev.agentsre.store.FlagStore flags = dev.agentsre.store.FlagStore.inMemory(clock);
+        CostGuard here = guard().perAgentDailyLimit(10.00).flagStore(flags).build();
+        CostGuard there = guard().perAgentDailyLimit(10.00).flagStore(flags).build();
+
+        here.kill("a", "incident INC-9");
+        CostDecision refused = there.checkTask("a", 0.01); // "there" has never seen agent a
+        assertThat(refused.action()).isEqualTo(BudgetAction.KILL);
+        assertThat(refused.reason()).contains("killed by hand across the fleet: incident INC-9");
+        assertThat(there.state("a")).isEqualTo(BudgetState.KILLED);
+        assertThat(there.snapshot("a").state()).isEqualTo(BudgetState.KILLED);
+        assertThat(there.manualEnforcement("a")).hasValueSatisfying(m -> {
+            assertThat(m.state()).isEqualTo(BudgetState.KILLED);
+            assertThat(m.reason()).isEqualTo("incident INC-9");
+        });
+        assertThat(there.checkTask("b", 0.01).allowed()).isTrue();
+
+        there.revive("a"); // a revive anywhere ends it everywhere
+        assertThat(here.checkTask("a", 0.01).allowed()).isTrue();
+        assertThat(there.checkTask("a", 0.01).allowed()).isTrue();
+
+        here.kill("a", Duration.ofMinutes(10), "cool down");
+        assertThat(there.checkTask("a", 0.01).action()).isEqualTo(BudgetAction.KILL);
+        here.throttle("a", "slow down instead"); // a throttle by hand replaces the kill, and stays here
+        assertThat(there.checkTask("a", 0.01).allowed()).isTrue();
+        here.kill("a", Duration.ofMinutes(10), "cool down again");
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(there.checkTask("a", 0.01).allowed()).isTrue(); // its time is up everywhere
+        assertThat(here.checkTask("a", 0.01).allowed()).isTrue();
+    }
 }

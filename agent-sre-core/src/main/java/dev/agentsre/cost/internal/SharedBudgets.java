@@ -3,6 +3,7 @@ package dev.agentsre.cost.internal;
 import dev.agentsre.cost.BudgetScope;
 import dev.agentsre.internal.Money;
 import dev.agentsre.store.FailurePolicyBudgetStore;
+import dev.agentsre.store.Flag;
 import dev.agentsre.store.FlagKeys;
 import dev.agentsre.store.FlagStore;
 import dev.agentsre.store.ReserveResult;
@@ -198,6 +199,49 @@ public final class SharedBudgets {
     /** Whether a guard revived {@code budget}'s {@code period} (its automatic enforcement is off for the period). */
     public boolean revivedElsewhere(Budget budget, Period period) {
         return flags != null && flags.isSet(REVIVED + scope(budget, period).key());
+    }
+
+    /** Longest a kill by hand "until revived" is kept in the flag store (a flag needs a TTL). */
+    static final Duration KILL_BY_HAND_UNTIL_REVIVED = Duration.ofDays(3650);
+
+    /**
+     * Shares a kill by hand of an agent's {@code budget} with the fleet for {@code ttl} ({@code null}:
+     * until revived), so every guard over the same flags refuses the agent too. Unlike a kill switch it
+     * is not keyed by period: it lasts across roll-overs, as the kill by hand does here.
+     */
+    public void shareKillByHand(String agentId, String reason, Duration ttl) {
+        if (flags == null) {
+            return;
+        }
+        try {
+            flags.set(killByHandKey(agentId), reason, ttl == null ? KILL_BY_HAND_UNTIL_REVIVED : ttl);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not share the kill by hand of {} with the fleet: {}", agentId, e.getMessage());
+        }
+    }
+
+    /** Ends a shared kill by hand of {@code agentId} (a revive); nothing when there is none. */
+    public void clearKillByHand(String agentId) {
+        if (flags == null) {
+            return;
+        }
+        try {
+            flags.clear(killByHandKey(agentId));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not share the revive of {} with the fleet: {}", agentId, e.getMessage());
+        }
+    }
+
+    /** The kill by hand of {@code agentId} shared by any guard of the fleet (this one too), or {@code null}. */
+    public Flag killedByHandElsewhere(String agentId) {
+        if (flags == null) {
+            return null;
+        }
+        return flags.get(killByHandKey(agentId)).orElse(null);
+    }
+
+    private static String killByHandKey(String agentId) {
+        return FlagKeys.KILL + "hand:" + escape(agentId);
     }
 
     /** The flag key of {@code budget}'s kill in {@code period}. */

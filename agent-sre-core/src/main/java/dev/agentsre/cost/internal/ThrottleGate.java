@@ -75,8 +75,9 @@ public final class ThrottleGate {
     }
 
     private static String why(Budget by, Period p, double throttleThreshold, long now) {
-        if (by.throttledByHand(p, now)) {
-            return "the " + by.describe(p) + " is " + Manuals.describe(by.manual());
+        Budget.Manual manual = by.manual(); // read once: a revive may end it meanwhile
+        if (manual != null && by.throttledByHand(p, now)) {
+            return "the " + by.describe(p) + " is " + Manuals.describe(manual);
         }
         return "the " + by.describe(p) + " is past " + Alerts.percent(throttleThreshold);
     }
