@@ -20,6 +20,7 @@ import dev.agentsre.breaker.CircuitState;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import dev.agentsre.slo.Slo;
+import dev.agentsre.slo.SloTemplate;
 import dev.agentsre.time.Durations;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -31,6 +32,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -149,8 +151,11 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
     private final Duration correlationWindow;
     private final Duration reopenWindow;
     private final Duration changeLookback;
-    private final Map<String, Slo> slosByName;
+    /** Static SLOs by name and agent ({@link #sloKey}); several agents' SLOs may share a name. */
+    private final Map<String, Slo> slosByKey;
+    private final Map<String, List<Slo>> slosByName;
     private final Map<String, List<Slo>> slosByAgent;
+    private final List<SloTemplate> sloTemplates;
     private final FailingTraces failingTraces;
     private final Controls controls;
     private final EnumMap<IncidentSeverity, List<Response>> bySeverity;
@@ -204,18 +209,29 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         this.correlationWindow = Check.positive("correlationWindow", b.correlationWindow);
         this.reopenWindow = Check.positive("reopenWindow", b.reopenWindow);
         this.changeLookback = Check.positive("changeLookback", b.changeLookback);
-        Map<String, Slo> names = new LinkedHashMap<>();
+        Map<String, Slo> keys = new LinkedHashMap<>();
+        Map<String, List<Slo>> names = new HashMap<>();
         Map<String, List<Slo>> agents = new HashMap<>();
         for (Slo slo : b.slos) {
-            if (names.putIfAbsent(slo.name(), slo) != null) {
-                throw new IllegalArgumentException("SLO names must be unique, got '" + slo.name() + "' twice");
+            if (keys.putIfAbsent(sloKey(slo), slo) != null) {
+                throw new IllegalArgumentException("SLO '" + slo.name() + "'" + (slo.agentId() == null ? "" : " of agent '"
+                        + slo.agentId() + "'") + " is given twice (an SLO is identified by its name and agent)");
             }
+            names.computeIfAbsent(slo.name(), k -> new ArrayList<>()).add(slo);
             if (slo.agentId() != null) {
                 agents.computeIfAbsent(slo.agentId(), k -> new ArrayList<>()).add(slo);
             }
         }
+        Set<String> templateNames = new HashSet<>();
+        for (SloTemplate template : b.sloTemplates) {
+            if (!templateNames.add(template.name())) {
+                throw new IllegalArgumentException("SLO template '" + template.name() + "' is given twice");
+            }
+        }
+        this.slosByKey = Map.copyOf(keys);
         this.slosByName = Map.copyOf(names);
         this.slosByAgent = Map.copyOf(agents);
+        this.sloTemplates = List.copyOf(b.sloTemplates);
         this.failingTraces = b.failingTraces;
         this.controls = b.controls;
         this.bySeverity = new EnumMap<>(b.bySeverity);
@@ -678,6 +694,34 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         }
     }
 
+    /** An SLO's identity among the manager's: its name, and its agent's id when it has one. */
+    static String sloKey(Slo slo) {
+        return slo.agentId() == null ? slo.name() : slo.name() + "@" + slo.agentId();
+    }
+
+    /** The SLO a signal names: a static one (of the signal's agent, or of none), or a template's SLO of the agent. */
+    private Slo sloOf(String name, String agentId) {
+        List<Slo> named = slosByName.get(name);
+        if (named != null) {
+            for (Slo slo : named) {
+                if (java.util.Objects.equals(slo.agentId(), agentId)) {
+                    return slo;
+                }
+            }
+            if (named.size() == 1 && agentId == null) {
+                return named.get(0);
+            }
+        }
+        if (agentId != null) {
+            for (SloTemplate template : sloTemplates) {
+                if (template.name().equals(name)) {
+                    return template.find(agentId).orElse(null); // pure: never creates an agent's SLO
+                }
+            }
+        }
+        return null;
+    }
+
     private List<Incident> correlated(Signal s, Instant at) {
         LinkedHashSet<Incident> found = new LinkedHashSet<>();
         List<String> agents = new ArrayList<>(1 + s.agents().size());
@@ -725,6 +769,17 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
                     }
                 }
             }
+        }
+        if (found.isEmpty() && agents.isEmpty() && deps.isEmpty()) {
+            // A fleet-wide signal (an SLO of no agent): the fleet burns because some agent fails, so it joins
+            // the incident that signalled last — never merges incidents it cannot tell apart.
+            Incident latest = null;
+            for (Incident incident : open.values()) {
+                if (active(incident, at) && (latest == null || incident.lastSignalAt.isAfter(latest.lastSignalAt))) {
+                    latest = incident;
+                }
+            }
+            return latest == null ? List.of() : List.of(latest);
         }
         List<Incident> list = new ArrayList<>(found);
         list.sort(Comparator.comparing((Incident i) -> i.detectedAt).thenComparing(Incident::id));
@@ -817,8 +872,16 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
                 setImpactStart(incident, since, s.subject());
             }
         }
-        if (s.subject() != null && slosByName.containsKey(s.subject())) {
-            incident.slos.computeIfAbsent(s.subject(), n -> new Incident.SloBaseline(slosByName.get(n)));
+        if (s.subject() != null && (s.type() == SignalType.SLO_BREACH || s.type() == SignalType.SLO_BURN_TICKET
+                || s.type() == SignalType.ERROR_BUDGET_EXHAUSTED)) {
+            Slo slo = sloOf(s.subject(), s.agentId());
+            if (slo == null && s.subject().lastIndexOf('/') > 0) { // a burn signal names "slo/rule"
+                slo = sloOf(s.subject().substring(0, s.subject().lastIndexOf('/')), s.agentId());
+            }
+            if (slo != null) {
+                Slo measured = slo;
+                incident.slos.computeIfAbsent(sloKey(measured), n -> new Incident.SloBaseline(measured));
+            }
         }
         incident.hintsCache = null;
         if (s.severity().isWorseThan(incident.severity)) {
@@ -868,7 +931,10 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
             }
         }
         for (Slo slo : slosByAgent.getOrDefault(agent, List.of())) {
-            incident.slos.computeIfAbsent(slo.name(), n -> new Incident.SloBaseline(slo));
+            incident.slos.computeIfAbsent(sloKey(slo), n -> new Incident.SloBaseline(slo));
+        }
+        for (SloTemplate template : sloTemplates) {
+            template.find(agent).ifPresent(slo -> incident.slos.computeIfAbsent(sloKey(slo), n -> new Incident.SloBaseline(slo)));
         }
         Instant from = incident.detectedAt.minus(changeLookback);
         for (Change change : changes) {
@@ -1596,6 +1662,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         private Duration reopenWindow = DEFAULT_REOPEN_WINDOW;
         private Duration changeLookback = DEFAULT_CHANGE_LOOKBACK;
         private final List<Slo> slos = new ArrayList<>();
+        private final List<SloTemplate> sloTemplates = new ArrayList<>();
         private FailingTraces failingTraces;
         private Controls controls = Controls.none();
         private final EnumMap<IncidentSeverity, List<Response>> bySeverity = new EnumMap<>(IncidentSeverity.class);
@@ -1670,6 +1737,16 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         /** One SLO. */
         public Builder slo(Slo slo) {
             this.slos.add(Check.notNull("slo", slo));
+            return this;
+        }
+
+        /**
+         * A template whose agents' SLOs measure the impact: an incident of agent {@code a} takes the SLO
+         * the template holds for {@code a} when the agent joins (looked up, never created), and a burn
+         * signal of the template's SLO name for agent {@code a} takes that agent's SLO.
+         */
+        public Builder sloTemplate(SloTemplate template) {
+            this.sloTemplates.add(Check.notNull("sloTemplate", template));
             return this;
         }
 
