@@ -57,8 +57,10 @@ import java.util.TreeSet;
  * after the rules were generated. Two SLOs with the same name and agent, or a template and an SLO of
  * the same name, are rejected.
  *
- * <p>The in-process minimum-events guard has no equivalent here; windows without traffic never fire
- * (0/0 is not a number). A calendar-aligned SLO period is approximated by its nominal rolling
+ * <p>The in-process minimum-events guard holds here too: an alert of an event-counting budget also
+ * needs {@code minimumEvents} events (by {@code increase}, so approximately) in its long window, so a
+ * quiet SLO's first failures after a start do not fire; windows without traffic never fire (0/0 is
+ * not a number). A calendar-aligned SLO period is approximated by its nominal rolling
  * length. Test the output with {@code promtool test rules}.
  */
 public final class PrometheusRules {
@@ -199,7 +201,7 @@ public final class PrometheusRules {
     private static void alertRule(ArrayNode rules, Slo slo, BurnRateAlert alert) {
         double budget = slo.errorBudget().total();
         String selector = selector(slo);
-        String raise = threshold(alert, selector, alert.rate() * budget);
+        String raise = threshold(alert, selector, alert.rate() * budget) + minimumEvents(slo, alert, selector);
         StringBuilder expr = new StringBuilder(raise);
         if (alert.resolveRate() < alert.rate()) {
             // Hysteresis: a firing alert holds while its windows stay at the resolve rate.
@@ -227,6 +229,20 @@ public final class PrometheusRules {
         annotations.put("description", "Error ratio above " + number(alert.rate() * budget) + " over " + Durations.format(alert.longWindow())
                 + (alert.shortWindow() == null ? "" : " and " + Durations.format(alert.shortWindow()))
                 + " (target " + number(1 - budget) + ", budget window " + Durations.format(slo.errorBudget().window()) + ").");
+    }
+
+    /**
+     * As in process, an alert needs {@code minimumEvents} in its long window, so a quiet SLO's first
+     * failure (or a scrape that has just started) does not page. Time-slice budgets count slices the
+     * event counter cannot see: their rules carry no such guard.
+     */
+    private static String minimumEvents(Slo slo, BurnRateAlert alert, String selector) {
+        long minimum = slo.errorBudget().minimumEvents();
+        if (minimum <= 0 || slo.errorBudget().budgetingMethod() != dev.agentsre.slo.BudgetingMethod.OCCURRENCES) {
+            return "";
+        }
+        return "\nand on (slo_name, agent_id)\nsum by (slo_name, agent_id) (increase(" + EVENTS + selector + "[" + Durations.format(alert.longWindow())
+                + "])) >= " + minimum;
     }
 
     private static String threshold(BurnRateAlert alert, String selector, double ratio) {

@@ -119,6 +119,31 @@ class PrometheusRulesTest {
     }
 
     @Test
+    void promtoolKeepsAQuietSloSilentUntilItsLongWindowHoldsTheMinimumEvents(@TempDir Path dir) throws Exception {
+        String promtool = promtool();
+        Files.writeString(dir.resolve("rules.yml"), PrometheusRules.generate(List.of(slo)), StandardCharsets.UTF_8);
+        String labels = "slo_name=\"reliability\",agent_id=\"researcher\"";
+        String page = "{severity: page, slo_name: reliability, agent_id: researcher, agentsre_alert: ";
+        // One task every ten minutes, every one failing: an error ratio of 1 in every window, but the
+        // fast burn's hour never holds the 10 events the in-process guard needs; the slow burn's
+        // six hours do after 100 minutes.
+        List<String> test = new ArrayList<>(List.of("rule_files: [rules.yml]", "evaluation_interval: 1m", "tests:",
+                "  - interval: 1m",
+                "    input_series:",
+                "      - series: 'agentsre_slo_events_total{" + labels + ",outcome=\"good\"}'",
+                "        values: '0x180'",
+                "      - series: 'agentsre_slo_events_total{" + labels + ",outcome=\"bad\"}'",
+                "        values: '0+0.1x180'",
+                "    alert_rule_test:",
+                expect("50m", "AgentSreFastBurn", null),
+                expect("50m", "AgentSreSlowBurn", null),
+                expect("3h", "AgentSreFastBurn", null),
+                expect("3h", "AgentSreSlowBurn", page + "slow_burn}", "6", "0.03 over 6h and 30m")));
+        Files.writeString(dir.resolve("test.yml"), String.join("\n", test) + "\n", StandardCharsets.UTF_8);
+        assertThat(run(dir, promtool, "test", "rules", "test.yml")).contains("SUCCESS");
+    }
+
+    @Test
     void promtoolHoldsAFiringAlertWhileTheBurnStaysAboveItsResolveRate(@TempDir Path dir) throws Exception {
         String promtool = promtool();
         Slo tenX = Slo.builder("hover").agentId("a").errorBudget(ErrorBudget.builder().target(0.99).multiWindowAlerts(false)
