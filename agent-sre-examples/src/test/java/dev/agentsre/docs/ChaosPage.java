@@ -6,6 +6,7 @@ import dev.agentsre.chaos.ChaosExperiment;
 import dev.agentsre.chaos.ChaosScheduler;
 import dev.agentsre.chaos.ChaosTemplates;
 import dev.agentsre.chaos.Fault;
+import dev.agentsre.chaos.InjectedFaultException;
 import dev.agentsre.chaos.ResilienceScore;
 import dev.agentsre.testing.ManualClock;
 import dev.agentsre.testing.RecordingSleeper;

@@ -10,8 +10,11 @@ import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What docs/cost-guard.md's Java fragments take as given. */
 abstract class CostGuardPage {
@@ -43,4 +46,5 @@ abstract class CostGuardPage {
     Task task;
     CircuitBreaker breaker;
     CostGuard guard;
+    Logger log = LoggerFactory.getLogger("operations");
 }

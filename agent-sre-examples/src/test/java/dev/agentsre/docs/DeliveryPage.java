@@ -5,7 +5,7 @@ import dev.agentsre.delivery.AgentRollout;
 import dev.agentsre.delivery.AgentRolloutSpec;
 import dev.agentsre.delivery.AgentVersion;
 import dev.agentsre.delivery.BlueGreen;
-import dev.agentsre.delivery.Comparison;
+import dev.agentsre.slo.Comparison;
 import dev.agentsre.delivery.DeploymentFreeze;
 import dev.agentsre.delivery.Gate;
 import dev.agentsre.delivery.OutputComparator;
@@ -13,6 +13,7 @@ import dev.agentsre.delivery.RollbackTrigger;
 import dev.agentsre.delivery.RolloutMetrics;
 import dev.agentsre.delivery.RolloutStep;
 import dev.agentsre.event.SreEventBus;
+import dev.agentsre.replay.AgentCalls;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,12 +43,6 @@ abstract class DeliveryPage {
     SreEventBus bus;
     ScheduledExecutorService scheduler;
 
-    /** 1 when two answers have the same status, else 0. */
-    double sameStatus(Answer a, Answer b) {
-        return a.status().equals(b.status()) ? 1 : 0;
-    }
-
-    boolean probe(String version) {
-        return true;
-    }
+    /** The question a blue-green health check asks. */
+    Question probe;
 }
