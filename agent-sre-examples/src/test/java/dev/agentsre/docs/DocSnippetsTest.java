@@ -55,7 +55,8 @@ import org.junit.jupiter.api.Test;
  *       {@code ```bash}, {@code ```yaml}).</li>
  * </ul>
  *
- * Snippets that also run: {@code IntegrationDocsTest} (agent-sre-core) holds integrations.md's
+ * Snippets that also run: {@link RunningDocSnippetsTest} (getting-started.md's hold released on a failed
+ * call, chaos.md's drill on its virtual clock); {@code IntegrationDocsTest} (agent-sre-core) holds integrations.md's
  * classes verbatim and runs them against a local server; {@code SloDocSnippetsTest} runs slo.md's
  * statements with assertions and checks the page still shows them.
  */
