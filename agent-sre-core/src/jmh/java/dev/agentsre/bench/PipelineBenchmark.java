@@ -79,4 +79,9 @@ public abstract class PipelineBenchmark {
     @Threads(2)
     public static class T2 extends PipelineBenchmark {
     }
+
+    /** Four threads on two cores: no loss against two. */
+    @Threads(4)
+    public static class T4 extends PipelineBenchmark {
+    }
 }

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -176,7 +177,9 @@ public final class CostGuard {
             return size() > MAX_CHARGE_IDS;
         }
     });
-    private final ConcurrentHashMap<Long, CostReservation> openReservations = new ConcurrentHashMap<>();
+    /** Open reservations (by identity: no shared id counter for every task to write). */
+    private final Set<CostReservation> openReservations = ConcurrentHashMap.newKeySet();
+    /** Ids of reservations in a shared store (they need one there); 0 without a store. */
     private final AtomicLong reservationIds = new AtomicLong();
     private final AtomicLong nextSweepMillis = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong wrappedCalls = new AtomicLong();
@@ -206,10 +209,10 @@ public final class CostGuard {
                 config.anomalyMinRatio(), config.velocityRatio(), config.velocityMinimumUsdPerMinute()) : null;
         this.ledgers = new Ledgers(clock, periods, config.maxAgents(), config.maxTenants(), config.agentDailyLimitNanos(),
                 config.agentDailyLimitsNanos(), config.tenantOf(), config.tenantLimitsNanos(), config.defaultTenantLimitNanos(), anomalies,
-                enforcement);
+                enforcement, budgetStore == null);
         this.tasks = new TaskTotals(config.maxTrackedTasks());
         this.organization = new Budget(BudgetScope.ORGANIZATION, ORGANIZATION, null, config.orgMonthlyBudgetNanos(),
-                PeriodClock.Periodicity.MONTH, periods, clock.millis());
+                PeriodClock.Periodicity.MONTH, periods, clock.millis(), budgetStore == null ? enforcement : null);
         if (budgetStore != null) {
             checkStorable(config);
         }
@@ -314,7 +317,7 @@ public final class CostGuard {
         Check.notBlank("taskId", taskId);
         long now = clock.millis();
         sweepExpired(now);
-        long id = reservationIds.incrementAndGet();
+        long id = shared.hasStore() ? reservationIds.incrementAndGet() : 0;
         if (openReservations.size() >= maxOpenReservations) {
             return denied(id, agentId, taskId, estimate, CostDecision.deny(null, "too many open reservations (" + maxOpenReservations
                     + "); commit or release some"), now);
@@ -374,7 +377,7 @@ public final class CostGuard {
             CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate,
                     decision == null ? CostDecision.ALLOWED : decision, periods, budgets, scopes.ledger, total[0],
                     now + reservationTimeoutMillis, storeId, storeScopes);
-            openReservations.put(id, reservation);
+            openReservations.add(reservation);
             return reservation;
         }
     }
@@ -775,7 +778,7 @@ public final class CostGuard {
                 break; // the cap is full of pinned agents: the tenant and the organisation are still charged
             }
             Period day = enforcement.current(ledger.daily, now);
-            day.charge(nanos);
+            ledger.daily.charge(day, nanos);
             if (ledger.stillLive()) {
                 parts.forEach(day::addBreakdown);
                 budgets[n] = ledger.daily;
@@ -791,7 +794,7 @@ public final class CostGuard {
                     break; // no budget, or the cap is full of pinned tenants
                 }
                 Period month = enforcement.current(tenant, now);
-                month.charge(nanos);
+                tenant.charge(month, nanos);
                 if (tenant.stillLive()) {
                     budgets[n] = tenant;
                     periods[n++] = month;
@@ -800,7 +803,7 @@ public final class CostGuard {
             }
         }
         Period month = enforcement.current(organization, now);
-        month.charge(nanos);
+        organization.charge(month, nanos);
         budgets[n] = organization;
         periods[n++] = month;
         if (n < 3) {
@@ -825,7 +828,7 @@ public final class CostGuard {
         Budget[] budgets = reservation.budgets;
         Period[] periods = reservation.heldIn();
         for (int i = 0; i < budgets.length; i++) {
-            periods[i].charge(nanos);
+            budgets[i].charge(periods[i], nanos);
         }
         if (reservation.storeId != null) {
             shared.commit(reservation.storeId, nanos, budgets, periods);
@@ -876,7 +879,9 @@ public final class CostGuard {
             if (ledger.anomalies != null) {
                 alerts = others(alerts, ledger.anomalies.check(taskId, nanos, now, null));
             }
-            ledger.lastActivityMillis = now;
+            if (ledger.lastActivityMillis != now) {
+                ledger.lastActivityMillis = now; // read first: threads of one agent do not all write its line every charge
+            }
         }
         charged(now, agentId, taskId, ledger == null ? null : ledger.tenant, model, nanos);
         return alerts == null ? List.of() : List.copyOf(alerts);
@@ -1108,7 +1113,7 @@ public final class CostGuard {
     public int openReservations() {
         long now = clock.millis();
         int open = 0;
-        for (CostReservation reservation : openReservations.values()) {
+        for (CostReservation reservation : openReservations) {
             if (reservation.expiresAtMillis() > now && reservation.status() == CostReservation.Status.OPEN) {
                 open++;
             }
@@ -1124,6 +1129,17 @@ public final class CostGuard {
     /** What the guard keeps per agent, tenant, task, reservation and charge id (for tests of the memory bound). */
     Object[] trackedState() {
         return new Object[] {ledgers, tasks, openReservations, chargeIds};
+    }
+
+    /** Whether the organisation's current period is striped (for tests that contention took the striped path). */
+    boolean organizationStriped() {
+        return organization.peek().striped();
+    }
+
+    /** Whether the agent's current day is striped (for tests). */
+    boolean agentStriped(String agentId) {
+        Ledger ledger = ledgers.peekAgent(agentId);
+        return ledger != null && ledger.daily.peek().striped();
     }
 
     /** Task totals tracked (for tests of the bound). */
@@ -1196,7 +1212,7 @@ public final class CostGuard {
         if (now < next || !nextSweepMillis.compareAndSet(next, now + 1_000)) {
             return;
         }
-        for (CostReservation reservation : openReservations.values()) {
+        for (CostReservation reservation : openReservations) {
             if (reservation.expiresAtMillis() <= now) {
                 reservation.expire();
             }
@@ -1205,7 +1221,7 @@ public final class CostGuard {
 
     /** A reservation was closed (committed, released, expired, finished in flight): it pins nothing any more. */
     void closed(CostReservation reservation) {
-        openReservations.remove(reservation.id(), reservation);
+        openReservations.remove(reservation);
         if (reservation.storeId != null && reservation.status() != CostReservation.Status.COMMITTED) {
             shared.release(reservation.storeId); // released or expired here: give the shared hold back now
         }

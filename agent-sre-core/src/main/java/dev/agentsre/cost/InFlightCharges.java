@@ -61,7 +61,7 @@ final class InFlightCharges extends InFlightCost {
                 // a kill now (by spend or by hand) stops a task that started before it, whichever period its money goes to
                 return CostDecision.kill(budget.scope, CostGuard.killed(budget, current, now));
             }
-            if (budget.limited() && periods[i].spentNanos() >= budget.limitNanos) {
+            if (budget.spentOut(periods[i])) {
                 spentOut = i; // the most specific one wins
             }
         }
@@ -99,7 +99,7 @@ final class InFlightCharges extends InFlightCost {
         Period[] periods = task.heldIn();
         if (nanos > 0) {
             for (int i = 0; i < budgets.length; i++) {
-                periods[i].charge(nanos); // the task's own periods: a task belongs to the day it was admitted in
+                budgets[i].charge(periods[i], nanos); // the task's own periods: a task belongs to the day it was admitted in
             }
             if (task.storeId != null) {
                 // each call's cost reaches the shared store at once (the fleet sees it); the task's hold
@@ -123,7 +123,9 @@ final class InFlightCharges extends InFlightCost {
                 root.overLimitAlerted = true;
                 guard.otherAlert(null, guard.overLimitAlert(root.agentId(), root.taskId(), rootTotal, now));
             }
-            task.ledger.lastActivityMillis = now;
+            if (task.ledger.lastActivityMillis != now) {
+                task.ledger.lastActivityMillis = now;
+            }
             guard.charged(now, task.agentId(), task.taskId(), task.ledger.tenant, model, nanos);
         }
     }

@@ -53,6 +53,8 @@ public final class Budget extends Retirable {
     private final PeriodClock.Periodicity periodicity;
     private final PeriodClock periods;
     private final AtomicReference<Period> period;
+    /** Where a contended period's cap comes from; {@code null}: never striped (a shared store, or a budget for reads). */
+    private final Enforcement striping;
     /** A throttle or kill set by hand, or {@code null}; written under this budget's lock. */
     private volatile Manual manual;
 
@@ -89,9 +91,19 @@ public final class Budget extends Retirable {
         }
     }
 
-    /** A budget whose first period is the one containing {@code now}. */
+    /** A budget whose first period is the one containing {@code now}, never striped. */
     public Budget(BudgetScope scope, String owner, String agentId, long limitNanos, PeriodClock.Periodicity periodicity,
                   PeriodClock periods, long now) {
+        this(scope, owner, agentId, limitNanos, periodicity, periods, now, null);
+    }
+
+    /**
+     * A budget whose first period is the one containing {@code now}; its periods are striped when
+     * contended, below caps {@code striping} sets ({@code null}: never striped).
+     */
+    public Budget(BudgetScope scope, String owner, String agentId, long limitNanos, PeriodClock.Periodicity periodicity,
+                  PeriodClock periods, long now, Enforcement striping) {
+        this.striping = striping;
         this.scope = scope;
         this.owner = owner;
         this.agentId = agentId;
@@ -181,9 +193,71 @@ public final class Budget extends Retirable {
         return now < p.endMillis ? p : periods.periodAt(now, periodicity, false);
     }
 
+    // ------------------------------------------------------------------ spend and holds
+    //
+    // A period that is not inflated (see Period) works on its two base counters: spent, and held
+    // checked against the limit by a CAS that re-reads spent afterwards (a concurrent charge only ever
+    // makes a hold back off, so the limit is exact). When threads collide on them the period inflates
+    // to stripes. A limited budget's stripe then draws an allowance from the base — a hold in the base,
+    // taken by the same exact check but against the period's cap (below the next threshold and the
+    // limit) — and its threads charge and hold from it without touching the base: one base write per
+    // allowance instead of one per task. Invariant, at rest: base spent + base held = what is spent +
+    // what is held + the allowances not used yet, so the base never says less than the truth.
+    //
+    // Overshoot is zero by construction: every nano-dollar held or spent from an allowance was held in
+    // the base by the exact check first. Under-use is bounded: an allowance is at most 1/(8 x stripes)
+    // of the room left below the cap when drawn, so at most 1/8 of that room is parked in stripes — and
+    // none near a threshold or the limit: a draw that does not fit puts the period in exact mode, which
+    // returns every allowance to the base and sends every operation there (the old simple path), so the
+    // limit stays reachable exactly and a refusal is judged on exact figures. A charge from an
+    // allowance cannot cross a threshold (the base is below the cap), so it is not judged; an exact
+    // charge is, and a charge that sees exact mode begin after it wrote (Dekker: write, then read the
+    // flag; exact mode sets the flag, then reads the stripes) is judged too. The cap only rises, as
+    // thresholds are passed (Enforcement.recap, under this budget's lock), and a period far below its
+    // new cap leaves exact mode.
+
     /** Whether {@code estimate} more fits beside what is spent and held in {@code p}. */
     public boolean fits(Period p, long estimate) {
-        return !limited() || Money.sum(p.spentNanos(), p.heldNanos(), estimate) <= limitNanos;
+        if (!limited() || Money.sum(p.baseUsed(), estimate) <= limitNanos) {
+            return true; // the base never says less than what is spent and held
+        }
+        return p.stripes != null && Money.sum(p.spentNanos(), p.heldNanos(), estimate) <= limitNanos;
+    }
+
+    /** Whether {@code p} has spent its whole limit. */
+    public boolean spentOut(Period p) {
+        return limited() && p.baseUsed() >= limitNanos && p.spentNanos() >= limitNanos;
+    }
+
+    /** Adds {@code nanos} to the spend of {@code p}; judge the thresholds afterwards unless {@link Period#judgesCharges} says not to. */
+    public void charge(Period p, long nanos) {
+        SpendStripe[] st = p.stripes;
+        if (st == null) {
+            long current = p.spent.get();
+            if (striping == null || current < 0) {
+                Money.addTo(p.spent, nanos); // never striped, or saturated: the simple path
+                return;
+            }
+            if (p.spent.compareAndSet(current, Money.sum(current, nanos))) {
+                return;
+            }
+            inflate(p); // contended: charged on the stripes from now on
+            st = p.stripes;
+        }
+        SpendStripe s = stripe(st);
+        if (!p.allowances) {
+            s.addSpent(nanos);
+            return;
+        }
+        if (!p.exact) {
+            if (s.take(nanos) || draw(p, s, nanos)) {
+                s.addSpent(nanos);
+                s.addHeld(-nanos);
+                return;
+            }
+            enterExact(p);
+        }
+        Money.addTo(p.spent, nanos);
     }
 
     /**
@@ -191,29 +265,169 @@ public final class Budget extends Retirable {
      * already held as room (the caller's own hold, which its own calls may use).
      */
     public boolean tryHold(Period p, long nanos, long allowance) {
+        SpendStripe[] st = p.stripes;
+        if (st != null && allowance == 0) {
+            SpendStripe s = stripe(st);
+            if (!p.allowances) {
+                s.addHeld(nanos);
+                return true;
+            }
+            if (!p.exact) {
+                if (s.take(nanos) || draw(p, s, nanos)) {
+                    return true; // the allowance taken is the hold
+                }
+                enterExact(p);
+            }
+        }
         if (!limited()) {
             Money.addTo(p.held, nanos);
             return true;
         }
-        while (true) {
-            long held = p.held.get();
-            // spent only grows outside holds; re-reading it inside the loop keeps the check tight
-            if (Money.sum(p.spentNanos(), held, nanos) - allowance > limitNanos) {
-                return false;
-            }
-            if (p.held.compareAndSet(held, held + nanos)) {
-                if (Money.sum(p.spentNanos(), held, nanos) - allowance <= limitNanos) {
-                    return true;
+        if (holdInBase(p, nanos, allowance, limitNanos)) {
+            return true;
+        }
+        if (p.stripes == null) {
+            return false;
+        }
+        // Allowances parked in stripes count as held in the base: give them back, then judge exactly.
+        enterExact(p);
+        return holdInBase(p, nanos, allowance, limitNanos);
+    }
+
+    /**
+     * The exact check-and-hold on the base counters against {@code cap}: CAS the holds, then re-read
+     * the spend (a charge racing in makes the hold back off). A collision inflates a stripable period.
+     */
+    private boolean holdInBase(Period p, long nanos, long allowance, long cap) {
+        boolean collided = false;
+        try {
+            while (true) {
+                long held = p.held.get();
+                // spent only grows outside holds; re-reading it inside the loop keeps the check tight
+                if (Money.sum(Money.read(p.spent), held, nanos) - allowance > cap) {
+                    return false;
                 }
-                p.held.addAndGet(-nanos); // a concurrent charge landed in between: undo and report no room
-                return false;
+                if (p.held.compareAndSet(held, held + nanos)) {
+                    if (Money.sum(Money.read(p.spent), held, nanos) - allowance <= cap) {
+                        return true;
+                    }
+                    p.held.addAndGet(-nanos); // a concurrent charge landed in between: undo and report no room
+                    return false;
+                }
+                collided = true;
+            }
+        } finally {
+            if (collided && p.stripes == null && striping != null) {
+                inflate(p);
             }
         }
     }
 
+    /**
+     * Draws an allowance for stripe {@code s} that covers {@code nanos} (which the caller uses at once)
+     * and parks the rest in the stripe: 1/(8 x stripes) of the room below the cap, or just
+     * {@code nanos} when that is less. False when even {@code nanos} does not fit below the cap, or
+     * exact mode began meanwhile: the caller goes exact.
+     */
+    private boolean draw(Period p, SpendStripe s, long nanos) {
+        long cap = p.cap;
+        long room = cap - p.baseUsed();
+        if (room < nanos) {
+            return false;
+        }
+        long share = room / (8L * p.stripes.length);
+        long amount = Math.max(nanos, share);
+        if (!holdInBase(p, amount, 0, cap)) {
+            if (amount == nanos || !holdInBase(p, nanos, 0, cap)) {
+                return false;
+            }
+            amount = nanos;
+        }
+        if (p.exact) {
+            p.held.addAndGet(-amount); // exact mode began meanwhile: no allowances now
+            return false;
+        }
+        if (amount > nanos) {
+            p.chunk = amount;
+            s.give(amount - nanos);
+            if (p.exact) {
+                returnAllowance(p, s.drain());
+            }
+        }
+        return true;
+    }
+
     /** Gives back a hold. */
     public static void release(Period p, long nanos) {
-        p.held.addAndGet(-nanos);
+        SpendStripe[] st = p.stripes;
+        if (st == null || p.exact && p.allowances) {
+            p.held.addAndGet(-nanos);
+            return;
+        }
+        SpendStripe s = stripe(st);
+        if (!p.allowances) {
+            s.addHeld(-nanos);
+            return;
+        }
+        s.give(nanos); // back into the stripe's allowance
+        if (p.exact) {
+            returnAllowance(p, s.drain()); // exact mode began meanwhile: allowances go back to the base
+        } else {
+            returnAllowance(p, s.trim(2 * p.chunk));
+        }
+    }
+
+    private static void returnAllowance(Period p, long nanos) {
+        if (nanos > 0) {
+            p.held.addAndGet(-nanos);
+        }
+    }
+
+    /** Exact mode: every allowance back to the base, every operation there (until {@link #recap} finds room again). */
+    private static void enterExact(Period p) {
+        if (!p.exact) {
+            p.exact = true;
+        }
+        for (SpendStripe s : p.stripes) {
+            returnAllowance(p, s.drain());
+        }
+    }
+
+    /** Inflates {@code p} to stripes (once). */
+    private void inflate(Period p) {
+        synchronized (p) {
+            if (p.stripes != null) {
+                return;
+            }
+            p.allowances = limited();
+            p.cap = limited() ? striping.cap(this, p) : UNLIMITED;
+            SpendStripe[] st = new SpendStripe[Period.STRIPES];
+            for (int i = 0; i < st.length; i++) {
+                st[i] = new SpendStripe();
+            }
+            p.stripes = st;
+        }
+    }
+
+    /**
+     * Under this budget's lock, after a threshold was passed or a revive: raises the cap of an inflated
+     * period, and ends its exact mode when the base is far below the new cap (1/64 of the limit).
+     */
+    void recap(Period p) {
+        if (p.stripes == null || !p.allowances) {
+            return;
+        }
+        long cap = striping.cap(this, p);
+        if (cap > p.cap) {
+            p.cap = cap;
+        }
+        if (p.exact && p.cap - p.baseUsed() >= limitNanos >>> 6) {
+            p.exact = false;
+        }
+    }
+
+    private static SpendStripe stripe(SpendStripe[] st) {
+        return st[(int) Thread.currentThread().getId() & (st.length - 1)];
     }
 
     /** Utilisation of {@code p}: spent / limit, NaN when unlimited. */

@@ -132,7 +132,7 @@ public final class Enforcement implements Budget.RollOverListener {
      * returns {@code alerts} with the alerts raised appended (published as well).
      */
     public List<CostAlert> afterCharge(Budget budget, Period p, String agentId, String taskId, long now, List<CostAlert> alerts) {
-        if (!budget.limited() || !due(p, budget.utilisation(p))) {
+        if (!budget.limited() || !p.judgesCharges() || !due(p, budget.utilisation(p))) {
             return alerts;
         }
         synchronized (budget) {
@@ -171,6 +171,7 @@ public final class Enforcement implements Budget.RollOverListener {
         }
         p.alertLevel = reached;
         if (p.enforcementOverridden) {
+            budget.recap(p);
             return alerts;
         }
         BudgetState before = p.state;
@@ -188,7 +189,48 @@ public final class Enforcement implements Budget.RollOverListener {
             stateChangedIfSeen(budget, publishedBefore, published(budget, p), reason, now);
             alerts = raise(alerts, alert(budget, p, agentId, taskId, now, BudgetAction.THROTTLE, throttleThreshold, reason));
         }
+        budget.recap(p);
         return alerts;
+    }
+
+    /**
+     * The cap of a striped period of {@code budget} (see {@link Budget}): the largest base spend at
+     * which no threshold still due in {@code p} is reached — the next alert threshold, and (unless a
+     * revive overrode them) the throttle and kill-switch thresholds not yet set off — and never above
+     * the limit. It only rises within a period: alert levels only go up, states only get stricter or
+     * are overridden. Reads volatiles only; a stale read gives a lower, safe cap.
+     */
+    long cap(Budget budget, Period p) {
+        double next = Double.POSITIVE_INFINITY;
+        int level = p.alertLevel;
+        if (level < alertThresholds.length) {
+            next = alertThresholds[level];
+        }
+        if (!p.enforcementOverridden) {
+            BudgetState state = p.state;
+            if (state != BudgetState.KILLED) {
+                next = Math.min(next, killSwitchThreshold);
+            }
+            if (autoThrottle && state == BudgetState.ACTIVE) {
+                next = Math.min(next, throttleThreshold);
+            }
+        }
+        long limit = budget.limitNanos;
+        return next == Double.POSITIVE_INFINITY ? limit : Math.min(limit, below(next, limit));
+    }
+
+    /** The largest spend whose utilisation ({@code spend / limit} in doubles, as judged) is below {@code threshold}. */
+    static long below(double threshold, long limit) {
+        if (threshold <= 0) {
+            return -1;
+        }
+        long spend = (long) Math.min((double) Long.MAX_VALUE, Math.floor(threshold * limit));
+        long step = 1;
+        while (spend >= 0 && (double) spend / limit >= threshold) {
+            spend -= step;
+            step *= 2; // doubles are coarse near 2^63: a few steps reach a spend below
+        }
+        return spend;
     }
 
     private void stateChangedIfSeen(Budget budget, BudgetState from, BudgetState to, String reason, long now) {
@@ -216,6 +258,7 @@ public final class Enforcement implements Budget.RollOverListener {
             if (before != BudgetState.ACTIVE) {
                 stateChanged(budget, before, BudgetState.ACTIVE, "revived", now);
             }
+            budget.recap(p);
         }
         events.drain();
     }

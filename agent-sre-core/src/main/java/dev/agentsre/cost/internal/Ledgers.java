@@ -29,11 +29,17 @@ public final class Ledgers {
     private final SpendAnomalies.Settings anomalies;
     private final BoundedRegistry<String, Ledger> agents;
     private final BoundedRegistry<String, Budget> tenants;
+    /** Stripes contended periods below its caps; {@code null} with a shared store (see {@link Budget}). */
+    private final Enforcement striping;
 
-    /** Ledgers with these limits; evictions are published through {@code enforcement} (in order with its events). */
+    /**
+     * Ledgers with these limits; evictions are published through {@code enforcement} (in order with its
+     * events), and contended periods are striped unless {@code striped} is false (a shared store).
+     */
     public Ledgers(Clock clock, PeriodClock periods, int maxAgents, int maxTenants, long agentDailyLimitNanos,
                    Map<String, Long> agentDailyLimits, Function<String, String> tenantOf, Map<String, Long> tenantLimits,
-                   long defaultTenantLimitNanos, SpendAnomalies.Settings anomalies, Enforcement enforcement) {
+                   long defaultTenantLimitNanos, SpendAnomalies.Settings anomalies, Enforcement enforcement, boolean striped) {
+        this.striping = striped ? enforcement : null;
         this.clock = clock;
         this.periods = periods;
         this.agentDailyLimitNanos = agentDailyLimitNanos;
@@ -67,7 +73,8 @@ public final class Ledgers {
 
     private Ledger newLedger(String agentId, long now) {
         String tenant = tenantOf == null ? null : tenantOf.apply(agentId); // user code: runs outside any lock
-        Budget daily = new Budget(BudgetScope.AGENT, agentId, agentId, dailyLimit(agentId), PeriodClock.Periodicity.DAY, periods, now);
+        Budget daily = new Budget(BudgetScope.AGENT, agentId, agentId, dailyLimit(agentId), PeriodClock.Periodicity.DAY, periods, now,
+                striping);
         return new Ledger(agentId, tenant == null || tenant.isBlank() ? null : tenant, daily,
                 anomalies == null ? null : new SpendAnomalies(agentId, anomalies), now);
     }
@@ -92,7 +99,13 @@ public final class Ledgers {
         if (budget != null || !hasTenantBudget(tenant)) {
             return budget;
         }
-        return tenants.getOrCreate(tenant, t -> newTenant(t, now));
+        return tenants.getOrCreate(tenant, t -> new Budget(BudgetScope.TENANT, t, null, tenantLimit(t), PeriodClock.Periodicity.MONTH,
+                periods, now, striping));
+    }
+
+    private long tenantLimit(String tenant) {
+        Long own = tenantLimits.get(tenant);
+        return own != null ? own : defaultTenantLimitNanos;
     }
 
     /** The budget of {@code tenant} if tracked; a pure read. */
@@ -102,9 +115,7 @@ public final class Ledgers {
 
     /** A tenant budget that is not registered: what an unknown tenant looks like to a read. */
     public Budget newTenant(String tenant, long now) {
-        Long own = tenantLimits.get(tenant);
-        return new Budget(BudgetScope.TENANT, tenant, null, own != null ? own : defaultTenantLimitNanos, PeriodClock.Periodicity.MONTH,
-                periods, now);
+        return new Budget(BudgetScope.TENANT, tenant, null, tenantLimit(tenant), PeriodClock.Periodicity.MONTH, periods, now);
     }
 
     /** The agents tracked. */

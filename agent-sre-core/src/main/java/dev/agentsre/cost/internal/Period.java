@@ -3,7 +3,6 @@ package dev.agentsre.cost.internal;
 import dev.agentsre.cost.BudgetState;
 import dev.agentsre.internal.Money;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -12,6 +11,14 @@ import java.util.concurrent.atomic.LongAdder;
  * has raised, its enforcement state, its throttle gate and (for an agent's day) the spend by category.
  * Spend and holds are atomics updated without a lock; the alert level and the state change only under
  * the budget's lock (so their events are published in order). Not API.
+ *
+ * <p><b>Striped when contended.</b> A period starts with two base counters ({@link #spent},
+ * {@link #held}), exact and simple. The first time two threads collide on one of them (and the budget
+ * allows striping: not with a shared store) it inflates to {@link #STRIPES} {@link SpendStripe}s, one
+ * group of threads each: a limited budget's stripe then spends and holds from an <em>allowance</em> it
+ * drew from the base (counted there as held), so the base counters — the ones every thread would
+ * share — are written once per allowance instead of once per task. How {@link Budget} keeps this
+ * exact is described there; reads sum the stripes ({@link #spentNanos}, {@link #heldNanos}).
  */
 public final class Period {
 
@@ -19,6 +26,9 @@ public final class Period {
     public static final int MAX_CATEGORIES = 32;
     /** The category that sums the ones beyond {@link #MAX_CATEGORIES}. */
     public static final String OTHER = "other";
+
+    /** Stripes of an inflated period: a power of two, at least twice the processors (at most 64). */
+    public static final int STRIPES = Math.min(64, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
 
     /** First instant of the period, epoch milliseconds. */
     public final long startMillis;
@@ -35,6 +45,22 @@ public final class Period {
     /** Earliest time a throttled budget admits its next task (a GCRA gate with a burst of one). */
     final AtomicLong nextAdmitMillis = new AtomicLong(Long.MIN_VALUE);
     final ConcurrentHashMap<String, LongAdder> breakdown;
+    /** The stripes once contended; {@code null} before (and always with a shared store). */
+    volatile SpendStripe[] stripes;
+    /** Whether the stripes draw allowances (a limited budget) or only count (an unlimited one). */
+    volatile boolean allowances;
+    /**
+     * An inflated limited period near a threshold or its limit: every operation goes to the base
+     * counters and no stripe holds an allowance (see {@link Budget}).
+     */
+    volatile boolean exact;
+    /**
+     * While the base's spent and held stay at or below this, no threshold is crossed and the limit
+     * holds; raised (never lowered) as thresholds are passed. Allowances are drawn below it.
+     */
+    volatile long cap;
+    /** The last allowance drawn: a stripe keeps at most twice this of what it is given back. */
+    volatile long chunk;
 
     Period(long startMillis, long endMillis, boolean tracksBreakdown) {
         this.startMillis = startMillis;
@@ -42,14 +68,46 @@ public final class Period {
         this.breakdown = tracksBreakdown ? new ConcurrentHashMap<>() : null;
     }
 
-    /** Spent in the period, saturating. */
+    /** Spent in the period, saturating: the base and every stripe. */
     public long spentNanos() {
-        return Money.read(spent);
+        long total = Money.read(spent);
+        SpendStripe[] st = stripes;
+        if (st != null) {
+            for (SpendStripe s : st) {
+                total = Money.sum(total, s.spent());
+            }
+        }
+        return total;
     }
 
-    /** Held by open reservations. */
+    /** Held by open reservations: the base's holds, corrected by every stripe, without the allowances not used yet. */
     public long heldNanos() {
-        return Money.read(held);
+        long total = Money.read(held);
+        SpendStripe[] st = stripes;
+        if (st != null) {
+            for (SpendStripe s : st) {
+                total += s.held() - s.local();
+            }
+        }
+        return Math.max(0, total);
+    }
+
+    /**
+     * The base's spent and held: at least what is spent and held (it also counts the allowances the
+     * stripes have not used yet), and exactly that while the period is not inflated or is exact.
+     */
+    long baseUsed() {
+        return Money.sum(Money.read(spent), Money.read(held));
+    }
+
+    /** Whether a charge just made must be judged against the thresholds (always, unless it came from an allowance below the cap). */
+    public boolean judgesCharges() {
+        return stripes == null || exact || !allowances;
+    }
+
+    /** Whether the period was inflated to stripes (a contended budget without a shared store). */
+    public boolean striped() {
+        return stripes != null;
     }
 
     /** The enforcement state. */
@@ -70,11 +128,6 @@ public final class Period {
     /** The spend by category (agent budgets only; empty otherwise), live. */
     public ConcurrentHashMap<String, LongAdder> breakdown() {
         return breakdown == null ? new ConcurrentHashMap<>() : breakdown;
-    }
-
-    /** Adds to spend. */
-    public void charge(long nanos) {
-        Money.addTo(spent, nanos);
     }
 
     /**
