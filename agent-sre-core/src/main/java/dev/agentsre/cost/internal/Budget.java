@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Spend and holds are lock-free atomics; the roll-over, the alert level and the state change under
  * this budget's lock, which is where their events are queued (so they reach listeners in order).
- * Memory: a few hundred bytes, plus the spending breakdown of an agent's day (at most
+ * Memory: a few hundred bytes (and about 180 bytes per stripe of a contended period: see {@link Period}),
+ * plus the spending breakdown of an agent's day (at most
  * {@value Period#MAX_CATEGORIES} categories).
  */
 public final class Budget extends Retirable {

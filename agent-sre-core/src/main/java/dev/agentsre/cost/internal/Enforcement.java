@@ -219,7 +219,11 @@ public final class Enforcement implements Budget.RollOverListener {
         return next == Double.POSITIVE_INFINITY ? limit : Math.min(limit, below(next, limit));
     }
 
-    /** The largest spend whose utilisation ({@code spend / limit} in doubles, as judged) is below {@code threshold}. */
+    /**
+     * The largest spend whose utilisation ({@code spend / limit} in doubles, as judged) is below
+     * {@code threshold} — for limits above 2<sup>53</sup> nano-dollars (about $9M) a hair below it,
+     * where doubles are coarse (which only starts exact mode that much earlier).
+     */
     static long below(double threshold, long limit) {
         if (threshold <= 0) {
             return -1;
