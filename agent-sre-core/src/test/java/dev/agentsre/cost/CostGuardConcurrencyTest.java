@@ -8,16 +8,21 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CostGuardConcurrencyTest {
 
     private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-10T09:00:00Z"));
 
-    @Test
-    void eightThreadsReservingADollarTwentyTimesAgainstTenDollarsGetExactlyTen() throws Exception {
+    // 16 and 1,000 threads too (issue 21: contention stripes the budget); 1,000 platform threads, the
+    // library targets Java 17, which has no virtual threads.
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {8, 16, 1_000})
+    void threadsReservingADollarTwentyTimesAgainstTenDollarsGetExactlyTen(int threads) throws Exception {
         CostGuard guard = CostGuard.builder().clock(clock).perAgentDailyLimit(10.00).killSwitchThreshold(1.0).build();
         AtomicInteger granted = new AtomicInteger();
-        Race.run(8, thread -> {
+        Race.run(threads, thread -> {
             for (int i = 0; i < 20; i++) {
                 if (guard.reserve("agent", "task-" + thread + "-" + i, 1.00).isGranted()) {
                     granted.incrementAndGet();
@@ -31,8 +36,18 @@ class CostGuardConcurrencyTest {
     // Repeated: the race it guards against (a hold released before the charge lands) is timing-dependent.
     @RepeatedTest(20)
     void racingAgentsNeverOverCommitTheOrganisationAndCommitExactlyTheBudget() throws Exception {
+        racingAgentsCommitExactlyTheBudget(8);
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {16, 1_000})
+    void moreRacingAgentsNeverOverCommitTheOrganisationAndCommitExactlyTheBudget(int threads) throws Exception {
+        racingAgentsCommitExactlyTheBudget(threads);
+    }
+
+    private void racingAgentsCommitExactlyTheBudget(int threads) throws Exception {
         CostGuard guard = CostGuard.builder().clock(clock).orgMonthlyBudget(10.00).killSwitchThreshold(1.0).build();
-        Race.run(8, thread -> {
+        Race.run(threads, thread -> {
             for (int i = 0; i < 20; i++) {
                 CostReservation r = guard.reserve("agent-" + thread, "task-" + i, 1.00);
                 if (r.isGranted()) {

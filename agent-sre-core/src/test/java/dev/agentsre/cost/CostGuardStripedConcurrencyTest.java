@@ -156,36 +156,4 @@ class CostGuardStripedConcurrencyTest {
                 org.assertj.core.groups.Tuple.tuple(BudgetState.ACTIVE, BudgetState.THROTTLED),
                 org.assertj.core.groups.Tuple.tuple(BudgetState.THROTTLED, BudgetState.KILLED));
     }
-
-    @ParameterizedTest(name = "{0} threads")
-    @ValueSource(ints = {16, 1_000})
-    void racingForADollarTwentyTimesAgainstTenDollarsGetsExactlyTen(int threads) throws Exception {
-        CostGuard guard = CostGuard.builder().clock(clock).perAgentDailyLimit(10.00).killSwitchThreshold(1.0).build();
-        AtomicInteger granted = new AtomicInteger();
-        Race.run(threads, thread -> {
-            for (int i = 0; i < 20; i++) {
-                if (guard.reserve("agent", "task-" + thread + "-" + i, 1.00).isGranted()) {
-                    granted.incrementAndGet();
-                }
-            }
-        });
-        assertThat(granted).hasValue(10);
-        assertThat(guard.snapshot("agent").heldUsd()).isEqualByComparingTo("10.00");
-    }
-
-    @ParameterizedTest(name = "{0} threads")
-    @ValueSource(ints = {16, 1_000})
-    void racingAgentsNeverOverCommitTheOrganisationAndCommitExactlyTheBudget(int threads) throws Exception {
-        CostGuard guard = CostGuard.builder().clock(clock).orgMonthlyBudget(10.00).killSwitchThreshold(1.0).build();
-        Race.run(threads, thread -> {
-            for (int i = 0; i < 20; i++) {
-                CostReservation r = guard.reserve("agent-" + thread, "task-" + i, 1.00);
-                if (r.isGranted()) {
-                    r.commit(1.00);
-                }
-            }
-        });
-        assertThat(guard.organizationSnapshot().spentUsd()).isEqualByComparingTo("10.00");
-        assertThat(guard.organizationSnapshot().heldUsd()).isEqualByComparingTo("0");
-    }
 }
