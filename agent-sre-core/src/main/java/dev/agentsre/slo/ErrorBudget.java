@@ -3,6 +3,7 @@ package dev.agentsre.slo;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.window.PeriodCounter;
 import dev.agentsre.internal.window.RollingCounter;
+import dev.agentsre.internal.window.StripedRollingCounter;
 import dev.agentsre.store.WindowSnapshot;
 import dev.agentsre.store.WindowStore;
 import dev.agentsre.time.Durations;
@@ -17,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An error budget: the share of events allowed to be bad over a window, and the alerts that watch
@@ -134,13 +134,10 @@ public final class ErrorBudget {
     private final boolean projectAllowance;
     private final List<BurnRateAlert> alerts;
     private final Clock clock;
-    private final RollingCounter coarse;
-    private final RollingCounter fine;
+    private final StripedRollingCounter coarse;
+    private final StripedRollingCounter fine;
     private final PeriodCounter period;
     private final AtomicLong firstEventMillis = new AtomicLong(UNSET);
-    // Lifetime totals, for exporters: a metrics backend computes burn rates across JVMs from these.
-    private final LongAdder lifetimeEvents = new LongAdder();
-    private final LongAdder lifetimeBad = new LongAdder();
     // The windows a snapshot reads, per ring, and where each alert's windows are among them.
     private final long[] fineWindows;
     private final long[] coarseWindows;
@@ -191,10 +188,10 @@ public final class ErrorBudget {
         this.clock = Check.notNull("clock", b.clock);
         this.alerts = List.copyOf(buildAlerts(b));
         long coarseBucket = Math.max(1, windowMillis / RING_BUCKETS);
-        this.coarse = new RollingCounter(coarseBucket, (int) ((windowMillis + coarseBucket - 1) / coarseBucket));
+        this.coarse = new StripedRollingCounter(coarseBucket, (int) ((windowMillis + coarseBucket - 1) / coarseBucket));
         long fineSpan = Math.max(1, windowMillis / FINE_SPAN_DIVISOR);
         long fineBucket = Math.max(1, fineSpan / RING_BUCKETS);
-        this.fine = new RollingCounter(fineBucket, (int) ((fineSpan + fineBucket - 1) / fineBucket));
+        this.fine = new StripedRollingCounter(fineBucket, (int) ((fineSpan + fineBucket - 1) / fineBucket));
         this.period = calendarWindow == null ? null : new PeriodCounter(millis -> {
             CalendarWindow.Period p = calendarWindow.periodAt(Instant.ofEpochMilli(millis));
             return new long[] {p.start().toEpochMilli(), p.end().toEpochMilli()};
@@ -229,7 +226,7 @@ public final class ErrorBudget {
                         + " judged from one JVM's events, got " + budgetingMethod);
             }
             this.shared = new SharedWindow(b.windowStore, Check.notBlank("windowKey", b.windowKey), clock, coarse, fine, period,
-                    lifetimeEvents::sum, lifetimeBad::sum, firstEventMillis::get, Check.positive("windowSyncInterval", b.windowSyncInterval),
+                    coarse::lifetimeTotal, coarse::lifetimeBad, firstEventMillis::get, Check.positive("windowSyncInterval", b.windowSyncInterval),
                     b.windowSyncScheduler);
             shared.start();
         }
@@ -251,10 +248,6 @@ public final class ErrorBudget {
         fine.record(now, !good);
         if (period != null) {
             period.record(now, 1, good ? 0 : 1);
-        }
-        lifetimeEvents.increment();
-        if (!good) {
-            lifetimeBad.increment();
         }
         if (firstEventMillis.get() == UNSET) {
             firstEventMillis.compareAndSet(UNSET, now);
@@ -282,8 +275,6 @@ public final class ErrorBudget {
         if (period != null) {
             period.record(now, good + bad, bad);
         }
-        lifetimeEvents.add(good + bad);
-        lifetimeBad.add(bad);
         if (firstEventMillis.get() == UNSET) {
             firstEventMillis.compareAndSet(UNSET, now);
         }
@@ -294,12 +285,12 @@ public final class ErrorBudget {
      * For a time-slice budget: the ended slices written so far, in the units of {@link #totalEvents()}.
      */
     public long lifetimeEvents() {
-        return lifetimeEvents.sum() + (shared == null ? 0 : shared.lifetimeOverlay()[0]);
+        return coarse.lifetimeTotal() + (shared == null ? 0 : shared.lifetimeOverlay()[0]);
     }
 
     /** Bad events recorded since the budget was created (monotonic). */
     public long lifetimeBadEvents() {
-        return lifetimeBad.sum() + (shared == null ? 0 : shared.lifetimeOverlay()[1]);
+        return coarse.lifetimeBad() + (shared == null ? 0 : shared.lifetimeOverlay()[1]);
     }
 
     /**
@@ -382,7 +373,7 @@ public final class ErrorBudget {
      * @throws IllegalArgumentException if {@code window} is not positive or longer than the budget window
      */
     public double burnRate(Duration window) {
-        RollingCounter ring = ringFor(window);
+        StripedRollingCounter ring = ringFor(window);
         long millis = Math.max(1, window.toMillis());
         if (slices == null) {
             return ring.read(millis, clock.millis()).badRatio() / total;
@@ -584,7 +575,7 @@ public final class ErrorBudget {
         return -1 - java.util.Arrays.binarySearch(coarseWindows, millis);
     }
 
-    private RollingCounter ringFor(Duration window) {
+    private StripedRollingCounter ringFor(Duration window) {
         Check.positive("window", window);
         long millis = window.toMillis();
         if (millis > windowMillis) {
@@ -634,8 +625,6 @@ public final class ErrorBudget {
             if (period != null) {
                 period.record(at, units, badUnits);
             }
-            lifetimeEvents.add(units);
-            lifetimeBad.add(badUnits);
         }
 
         /** Under the lock: the last millisecond of the current slice if it has ended by {@code now} with events in it, else UNSET. */
@@ -644,7 +633,7 @@ public final class ErrorBudget {
         }
 
         /** Under the lock: {@code counts} of the window {@code windowMillis} of {@code ring}, with the ended, unwritten slice. */
-        RollingCounter.WindowCounts withEnded(RollingCounter ring, long windowMillis, long now, RollingCounter.WindowCounts counts) {
+        RollingCounter.WindowCounts withEnded(StripedRollingCounter ring, long windowMillis, long now, RollingCounter.WindowCounts counts) {
             long at = endedAt(now);
             if (at == UNSET || !ring.covers(windowMillis, at, now)) {
                 return counts;

@@ -2,6 +2,7 @@ package dev.agentsre.slo;
 
 import dev.agentsre.internal.window.PeriodCounter;
 import dev.agentsre.internal.window.RollingCounter;
+import dev.agentsre.internal.window.StripedRollingCounter;
 import dev.agentsre.store.StoreUnavailableException;
 import dev.agentsre.store.WindowSnapshot;
 import dev.agentsre.store.WindowStore;
@@ -37,8 +38,8 @@ final class SharedWindow {
     private final WindowStore store;
     private final String key;
     private final Clock clock;
-    private final RollingCounter coarse;
-    private final RollingCounter fine;
+    private final StripedRollingCounter coarse;
+    private final StripedRollingCounter fine;
     private final PeriodCounter period;
     private final LongSupplier localLifetimeTotal;
     private final LongSupplier localLifetimeBad;
@@ -64,7 +65,7 @@ final class SharedWindow {
     private volatile long storedFirstEvent = WindowSnapshot.NO_EVENT;
     private volatile long[] periodOverlay; // {start, total, bad}
 
-    SharedWindow(WindowStore store, String key, Clock clock, RollingCounter coarse, RollingCounter fine, PeriodCounter period,
+    SharedWindow(WindowStore store, String key, Clock clock, StripedRollingCounter coarse, StripedRollingCounter fine, PeriodCounter period,
                  LongSupplier localLifetimeTotal, LongSupplier localLifetimeBad, LongSupplier localFirstEvent,
                  Duration interval, ScheduledExecutorService scheduler) {
         this.store = store;
@@ -219,7 +220,7 @@ final class SharedWindow {
     }
 
     /** {@code stored − local}, bucket by bucket: what reads add to this ring's own counts. */
-    private static RollingCounter.Overlay overlay(WindowSnapshot stored, RollingCounter.Buckets local) {
+    private static StripedRollingCounter.Overlay overlay(WindowSnapshot stored, RollingCounter.Buckets local) {
         TreeMap<Long, long[]> diff = new TreeMap<>();
         for (WindowSnapshot.Bucket b : stored.buckets()) {
             diff.put(b.index(), new long[] {b.total(), b.bad()});
@@ -239,7 +240,7 @@ final class SharedWindow {
             bads[i] = e.getValue()[1];
             i++;
         }
-        return new RollingCounter.Overlay(indexes, totals, bads);
+        return new StripedRollingCounter.Overlay(indexes, totals, bads);
     }
 
     private static TreeMap<Long, long[]> index(RollingCounter.Buckets buckets) {

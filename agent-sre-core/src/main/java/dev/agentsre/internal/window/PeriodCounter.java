@@ -1,7 +1,7 @@
 package dev.agentsre.internal.window;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 
 /**
@@ -11,12 +11,13 @@ import java.util.function.LongFunction;
  * <p><b>Monotonic.</b> The current period only ever moves forward: a writer whose clock reads a
  * later period replaces the counts with those of the new period (one CAS, only to a later period);
  * a writer whose clock reads an earlier period (a clock stepped back, a thread stalled across the
- * boundary) counts into the current period, so an ended period is never reopened. Writers add to
- * the total before the bad count and readers read the bad count first, so a read never sees more
- * bad events than events.
+ * boundary) counts into the current period, so an ended period is never reopened. Good and bad
+ * events are counted apart (total = good + bad), so a read never sees more bad events than events.
  *
- * <p><b>Cost.</b> Recording is a volatile read, a compare and one or two atomic increments; the
- * period function runs once per period. Memory: one period object (four {@code long}s).
+ * <p><b>Cost.</b> Recording is a volatile read, a compare and one {@link LongAdder} add per kind of
+ * event (striped under contention, so threads sharing a budget do not serialise on it); the period
+ * function runs once per period. Memory: one period object with two adders, whose cells grow under
+ * contention to at most one per processor (as {@link LongAdder}'s).
  */
 public final class PeriodCounter {
 
@@ -35,9 +36,11 @@ public final class PeriodCounter {
     /** Records {@code total} events of which {@code bad} were bad, at {@code nowMillis}. */
     public void record(long nowMillis, long total, long bad) {
         Counts counts = countsFor(nowMillis);
-        counts.total.addAndGet(total);
+        if (total - bad != 0) {
+            counts.good.add(total - bad);
+        }
         if (bad != 0) {
-            counts.bad.addAndGet(bad);
+            counts.bad.add(bad);
         }
     }
 
@@ -51,9 +54,8 @@ public final class PeriodCounter {
             long[] period = periodAt.apply(nowMillis);
             return new Reading(period[0], period[1], 0, 0);
         }
-        long bad = counts.bad.get();
-        long total = counts.total.get();
-        return new Reading(counts.start, counts.end, total, Math.min(bad, total));
+        long bad = counts.bad.sum();
+        return new Reading(counts.start, counts.end, counts.good.sum() + bad, bad);
     }
 
     private Counts countsFor(long nowMillis) {
@@ -79,8 +81,8 @@ public final class PeriodCounter {
     private static final class Counts {
         final long start;
         final long end;
-        final AtomicLong total = new AtomicLong();
-        final AtomicLong bad = new AtomicLong();
+        final LongAdder good = new LongAdder();
+        final LongAdder bad = new LongAdder();
 
         Counts(long start, long end) {
             this.start = start;
