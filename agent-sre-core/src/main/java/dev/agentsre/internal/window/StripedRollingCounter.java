@@ -333,24 +333,34 @@ public final class StripedRollingCounter {
     // makes progress).
     private Cell contended(Cell[] seen) {
         int probe = Probe.advance();
-        Cell[] cs = seen;
-        if (cs.length < maxStripes) {
-            long stamp = lock.writeLock();
-            try {
-                cs = cells;
-                if (cs == seen) {
-                    Cell[] grown = java.util.Arrays.copyOf(cs, cs.length * 2);
-                    for (int i = cs.length; i < grown.length; i++) {
-                        grown[i] = new Cell();
-                    }
-                    cells = grown;
-                    cs = grown;
-                }
-            } finally {
-                lock.unlockWrite(stamp);
-            }
-        }
+        Cell[] cs = seen.length < maxStripes ? grow(seen) : seen;
         return cs[probe & (cs.length - 1)];
+    }
+
+    // Doubles the stripes unless another writer already has; returns the stripes now in use.
+    private Cell[] grow(Cell[] seen) {
+        long stamp = lock.writeLock();
+        try {
+            Cell[] cs = cells;
+            if (cs == seen && cs.length < maxStripes) {
+                Cell[] grown = java.util.Arrays.copyOf(cs, cs.length * 2);
+                for (int i = cs.length; i < grown.length; i++) {
+                    grown[i] = new Cell();
+                }
+                cells = grown;
+                cs = grown;
+            }
+            return cs;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Grows the stripes as contention would, to {@code stripes} (at most the cap); for tests of the memory bound. */
+    void growTo(int stripes) {
+        while (cells.length < Math.min(stripes, maxStripes)) {
+            grow(cells);
+        }
     }
 
     // --- reading ---------------------------------------------------------------------------------
