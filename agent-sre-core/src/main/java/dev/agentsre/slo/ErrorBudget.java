@@ -145,6 +145,8 @@ public final class ErrorBudget {
     private final int[] alertShort; // same, or Integer.MIN_VALUE for a single-window rule
     /** The window store this budget syncs with; null without one. */
     private final SharedWindow shared;
+    /** What {@link #snapshot()} reads while nothing was recorded (no store, no slices): the same at any instant. */
+    private final Snapshot emptySnapshot;
 
     private ErrorBudget(Builder b) {
         this.total = Check.openRange("total", b.total, 0.0, 1.0);
@@ -218,6 +220,7 @@ public final class ErrorBudget {
             alertShort[i] = alert.shortWindow() == null ? Integer.MIN_VALUE : windowIndex(alert.shortWindow());
         }
         this.slices = budgetingMethod == BudgetingMethod.OCCURRENCES ? null : new TimeSlices();
+        this.emptySnapshot = snapshot(clock.millis());
         if (b.windowStore == null) {
             this.shared = null;
         } else {
@@ -397,6 +400,9 @@ public final class ErrorBudget {
     /** The budget and every alert window, read at one instant. */
     public Snapshot snapshot() {
         if (slices == null) {
+            if (shared == null && coarse.isEmpty()) {
+                return emptySnapshot; // an idle budget is evaluated in a few nanoseconds
+            }
             return snapshot(clock.millis());
         }
         synchronized (slices) {

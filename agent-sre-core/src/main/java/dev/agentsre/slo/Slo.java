@@ -272,9 +272,8 @@ public final class Slo {
     // Under the lock: moves the alert rules, the open alert and the status, and queues the events.
     private SloStatus apply(ErrorBudget.Snapshot budget, boolean indicatorData, boolean indicatorMissed) {
         long now = clock.millis();
-        Instant at = clock.instant();
         List<ErrorBudget.AlertReading> readings = budget.alertReadings();
-        List<BurnRateAlert> nowFiring = new ArrayList<>(2);
+        List<BurnRateAlert> nowFiring = null; // allocated only when a rule fires
         BurnRateAlert mostSevere = null;
         for (int i = 0; i < readings.size(); i++) {
             ErrorBudget.AlertReading reading = readings.get(i);
@@ -303,17 +302,24 @@ public final class Slo {
                 }
             }
             if (firing[i]) {
+                if (nowFiring == null) {
+                    nowFiring = new ArrayList<>(2);
+                }
                 nowFiring.add(rule);
                 if (mostSevere == null || rule.severity().compareTo(mostSevere.severity()) > 0) {
                     mostSevere = rule;
                 }
             }
         }
-        firingAlerts = List.copyOf(nowFiring);
+        if (nowFiring == null ? !firingAlerts.isEmpty() : !nowFiring.equals(firingAlerts)) {
+            firingAlerts = nowFiring == null ? List.of() : List.copyOf(nowFiring);
+        }
 
         BurnRateAlert open = openAlert;
         boolean sameLevel = open == null ? mostSevere == null : mostSevere != null && open.severity() == mostSevere.severity();
+        Instant at = null;
         if (!sameLevel) {
+            at = clock.instant();
             if (open != null) {
                 ErrorBudget.AlertReading reading = readings.get(errorBudget.alerts().indexOf(open));
                 enqueue(new BurnRateAlertResolved(at, agentId, name, open, reading.longWindowRate(), reading.shortWindowRate()));
@@ -340,6 +346,9 @@ public final class Slo {
         }
         SloStatus previous = status;
         if (previous != next) {
+            if (at == null) {
+                at = clock.instant();
+            }
             status = next;
             enqueue(new SloStatusChanged(at, agentId, name, previous, next, errorBudget.exhaustionAction(), budget.remainingPercent()));
         }

@@ -128,6 +128,9 @@ public abstract class BucketRing {
 
     /** {@link #forEachLiveBucket} over the {@code buckets} buckets ending with index {@code top}. */
     protected final void forEachLiveBucketFrom(long top, int buckets, SlotReader reader) {
+        if (newestIndex.get() == EMPTY) {
+            return; // nothing was ever written: an idle indicator is read without walking the ring
+        }
         long index = top;
         int slot = (int) Math.floorMod(index, (long) size); // one division; then walk the ring backwards
         for (int age = 0; age < buckets; age++) {

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.StampedLock;
  * {@link RollingCounter}. An {@link Overlay} (counts from elsewhere: a store shared by several JVMs)
  * is added to every read in O(log overlay).
  *
- * <p><b>Cost.</b> Recording: a volatile read of the newest bucket, one CAS on the thread's stripe
+ * <p><b>Cost.</b> Recording: a volatile read of where the open bucket ends, one CAS on the thread's stripe
  * (plus a {@link ThreadLocal} lookup once there are several stripes); allocation-free. Rolling:
  * once per bucket. Reading a window: O(stripes). <b>Memory:</b> two {@code long}s per bucket (the
  * prefix sums of good and bad events) plus {@value #STRIPE_BYTES} bytes per stripe: for 720 buckets
@@ -59,6 +59,8 @@ public final class StripedRollingCounter {
     private final long[] badBefore;
     private final StampedLock lock = new StampedLock();
     private volatile long newest = EMPTY;
+    // The first millisecond after the open bucket: writers compare with it and divide only to roll.
+    private volatile long nextBucketStart = Long.MIN_VALUE;
     private volatile Cell[] cells = {new Cell()};
     private volatile Overlay overlay;
 
@@ -103,6 +105,11 @@ public final class StripedRollingCounter {
     /** The most stripes the open bucket grows to. */
     public int maxStripes() {
         return maxStripes;
+    }
+
+    /** Whether nothing was ever recorded. */
+    public boolean isEmpty() {
+        return newest == EMPTY;
     }
 
     /** The stripes the open bucket has now (1 until two writers collide). */
@@ -274,10 +281,10 @@ public final class StripedRollingCounter {
     // --- recording -------------------------------------------------------------------------------
 
     private void rollTo(long nowMillis) {
-        long index = Math.floorDiv(nowMillis, bucketMillis);
-        if (index > newest) {
+        if (nowMillis >= nextBucketStart) {
             long stamp = lock.writeLock();
             try {
+                long index = Math.floorDiv(nowMillis, bucketMillis);
                 if (index > newest) {
                     roll(index);
                 }
@@ -308,6 +315,8 @@ public final class StripedRollingCounter {
             badBefore[slot] = bad;
         }
         newest = index;
+        long next = (index + 1) * bucketMillis;
+        nextBucketStart = next / bucketMillis == index + 1 ? next : Long.MAX_VALUE; // saturated at the end of time
     }
 
     private void addGood(long delta) {
