@@ -1,6 +1,7 @@
 package dev.agentsre.slo;
 
 import dev.agentsre.internal.window.RollingCounter;
+import dev.agentsre.internal.window.StripedRollingCounter;
 import java.util.Map;
 
 /**
@@ -14,16 +15,20 @@ import java.util.Map;
  * #recordUnavailable()} for one refused for a reason that counts. {@code record(1.0)} and {@code
  * record(0.0)} mean the same.
  *
- * <p><b>Cost.</b> Recording is O(1) and allocation-free (one or two atomic increments).
- * <b>Memory:</b> three {@code long}s per bucket, {@value #DEFAULT_BUCKETS} buckets by default
- * (about 1.5 KiB). Thread-safe and lock-free.
+ * <p><b>Cost.</b> Recording is O(1) and allocation-free: one CAS on the recording thread's stripe
+ * of the open bucket (threads sharing the indicator do not serialise on one counter; see {@link
+ * StripedRollingCounter}); reading the window is O(1). <b>Memory:</b> two {@code long}s per bucket,
+ * {@value #DEFAULT_BUCKETS} buckets by default (about 1.2 KiB), plus
+ * {@value StripedRollingCounter#STRIPE_BYTES} bytes per stripe, at most {@value
+ * StripedRollingCounter#MAX_STRIPES} stripes once contended. Thread-safe; recording is lock-free
+ * except for the short lock that closes a bucket.
  */
 public final class AvailabilitySli extends Sli {
 
     /** Default number of time buckets tiling the window. */
     public static final int DEFAULT_BUCKETS = 60;
 
-    private final RollingCounter offers;
+    private final StripedRollingCounter offers;
 
     private AvailabilitySli(Builder b) {
         super(spec(b.name).target(b.target).window(b.window).comparison(Comparison.AT_LEAST).clock(b.clock));
@@ -31,7 +36,7 @@ public final class AvailabilitySli extends Sli {
             throw new IllegalArgumentException("target must be in (0, 1], got " + b.target);
         }
         long bucketMillis = b.bucketMillis(windowMillis());
-        this.offers = new RollingCounter(bucketMillis, SliBuilder.Bucketed.ringSize(windowMillis(), bucketMillis));
+        this.offers = new StripedRollingCounter(bucketMillis, SliBuilder.Bucketed.ringSize(windowMillis(), bucketMillis));
     }
 
     /** Starts a builder for an indicator called {@code name}; target and window are required. */

@@ -32,7 +32,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * going to the newest bucket until the clock catches up, so nothing is dropped or double counted;
  * after a forward jump every bucket older than the window is simply no longer read.
  *
- * <p><b>Memory.</b> One {@code long} epoch per slot plus the subclass arrays; fixed at construction.
+ * <p><b>Stripes.</b> A subclass keeps its data in <em>stripes</em> (each a full set of its per-slot
+ * arrays) so that threads sharing a ring do not serialise on one counter: one stripe to start with;
+ * a writer whose CAS on its stripe fails (another thread wrote the same counter at the same
+ * instant) calls {@link #contended(int)}, which moves it to another stripe and doubles the stripes
+ * up to {@link #maxStripes()} (as {@link java.util.concurrent.atomic.LongAdder}'s cells). Readers
+ * sum a slot over every stripe, each stripe's sub-counts before its total. An uncontended ring keeps
+ * its one stripe.
+ *
+ * <p><b>Memory.</b> One {@code long} epoch per slot plus the subclass arrays per stripe; fixed once
+ * the stripes have grown (at most {@link #maxStripes()}).
  */
 public abstract class BucketRing {
 
@@ -45,8 +54,16 @@ public abstract class BucketRing {
     protected final int size;
     private final AtomicLongArray epochs;
     private final AtomicLong newestIndex = new AtomicLong(EMPTY);
+    private final int maxStripes;
+    private volatile int stripes = 1;
 
+    /** A ring of one stripe. */
     protected BucketRing(long bucketMillis, int size) {
+        this(bucketMillis, size, 1);
+    }
+
+    /** A ring whose data grows to at most {@code maxStripes} stripes (a power of two, at most 8) under contention. */
+    protected BucketRing(long bucketMillis, int size, int maxStripes) {
         if (bucketMillis <= 0) {
             throw new IllegalArgumentException("bucketMillis must be > 0, got " + bucketMillis);
         }
@@ -55,6 +72,7 @@ public abstract class BucketRing {
         }
         this.bucketMillis = bucketMillis;
         this.size = size;
+        this.maxStripes = Stripes.checkMax(maxStripes);
         this.epochs = new AtomicLongArray(size);
         for (int i = 0; i < size; i++) {
             epochs.set(i, EMPTY);
@@ -76,8 +94,62 @@ public abstract class BucketRing {
         return bucketMillis;
     }
 
-    /** Clears slot {@code slot}; called by the one thread that claimed it for rotation. */
+    /** Clears slot {@code slot} in every stripe; called by the one thread that claimed it for rotation. */
     protected abstract void clear(int slot);
+
+    /**
+     * Allocates the data of stripes {@code from} (inclusive) to {@code to} (exclusive) and publishes
+     * it (a volatile write), before the ring publishes the new stripe count. Called under the ring's
+     * lock; a subclass of one stripe never sees it called.
+     */
+    protected void addStripes(int from, int to) {
+        throw new UnsupportedOperationException("a ring of one stripe");
+    }
+
+    /** The stripes the data has now (1 until two writers collide). */
+    public final int stripes() {
+        return stripes;
+    }
+
+    /** The most stripes the data grows to. */
+    public final int maxStripes() {
+        return maxStripes;
+    }
+
+    /**
+     * The stripe this thread writes to among {@code stripes} (read once per write with {@link
+     * #stripes()}): 0 while there is one.
+     */
+    protected static int stripeFor(int stripes) {
+        return stripes == 1 ? 0 : Stripes.probe() & (stripes - 1);
+    }
+
+    /**
+     * A writer's CAS on its stripe failed (it saw {@code seenStripes} stripes): moves the thread to
+     * another stripe, doubling the stripes if they are below the cap, and returns the stripe to write
+     * to (unconditionally, so that the writer makes progress).
+     */
+    protected final int contended(int seenStripes) {
+        int probe = Stripes.advanceProbe();
+        if (seenStripes < maxStripes) {
+            grow(seenStripes);
+        }
+        return probe & (stripes - 1);
+    }
+
+    /** Grows the stripes as contention would, to {@code count} (at most the cap); for tests of the memory bound. */
+    final void growTo(int count) {
+        while (stripes < Math.min(count, maxStripes)) {
+            grow(stripes);
+        }
+    }
+
+    private synchronized void grow(int seenStripes) {
+        if (stripes == seenStripes && seenStripes < maxStripes) {
+            addStripes(seenStripes, seenStripes * 2);
+            stripes = seenStripes * 2;
+        }
+    }
 
     /**
      * The slot to write an event at {@code nowMillis} into, rotated if it held an older bucket, or

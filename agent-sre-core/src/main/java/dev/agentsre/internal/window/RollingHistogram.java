@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * sample it stands for. Judging "p95 &le; target" from the histogram then agrees exactly with the
  * samples, also for samples equal to the target.
  *
- * <p><b>Cost.</b> Recording is O(1) and allocation-free: a bit extraction and two or three atomic
- * increments (the count first, then the bin and the good count: see {@link BucketRing} for the
- * read-consistency rule). A percentile read is O(bins × buckets in the window). Memory:
- * {@value #BINS} (+1 with a threshold) + 2 {@code long}s per bucket (about 5 KiB).
+ * <p><b>Cost.</b> Recording is O(1) and allocation-free: a bit extraction, a CAS on the count and
+ * two atomic increments (the bin and the good count: see {@link BucketRing} for the read-consistency
+ * rule), on the recording thread's stripe (see {@link BucketRing}'s stripes). A percentile read is
+ * O(bins × buckets in the window × stripes). Memory: {@value #BINS} (+1 with a threshold) + 2
+ * {@code long}s per bucket (about 5 KiB) per stripe; a histogram's stripe being a whole histogram
+ * per bucket, it grows to at most {@value #MAX_STRIPES} stripes (one while uncontended).
  */
 public final class RollingHistogram extends BucketRing {
 
@@ -37,6 +39,9 @@ public final class RollingHistogram extends BucketRing {
     /** Bins per bucket without a threshold: an underflow bin, the log-linear bins and an overflow bin. */
     public static final int BINS = 2 + (MAX_EXPONENT - MIN_EXPONENT) * (1 << SUB_BITS);
 
+    /** The most stripes a histogram grows to under contention (each is {@code size} whole histograms). */
+    public static final int MAX_STRIPES = 2;
+
     private static final int SUB_COUNT = 1 << SUB_BITS;
     private static final double MIN_VALUE = Math.scalb(1.0, MIN_EXPONENT);
     private static final double MAX_VALUE = Math.scalb(1.0, MAX_EXPONENT);
@@ -45,9 +50,20 @@ public final class RollingHistogram extends BucketRing {
     private final double threshold;
     private final boolean thresholdBelow;
     private final int splitBin; // -1 without a threshold
-    private final AtomicLongArray binCounts;
-    private final AtomicLongArray counts;
-    private final AtomicLongArray goods;
+    private volatile Stripe[] data;
+
+    /** One stripe's per-slot data. */
+    private static final class Stripe {
+        final AtomicLongArray binCounts;
+        final AtomicLongArray counts;
+        final AtomicLongArray goods;
+
+        Stripe(int size, int bins) {
+            binCounts = new AtomicLongArray(size * bins);
+            counts = new AtomicLongArray(size);
+            goods = new AtomicLongArray(size);
+        }
+    }
 
     /** A ring of {@code size} buckets of {@code bucketMillis} each, without a threshold. */
     public RollingHistogram(long bucketMillis, int size) {
@@ -60,7 +76,7 @@ public final class RollingHistogram extends BucketRing {
      * {@code thresholdBelow}, above it otherwise.
      */
     public RollingHistogram(long bucketMillis, int size, double threshold, boolean thresholdBelow) {
-        super(bucketMillis, size);
+        super(bucketMillis, size, Math.min(MAX_STRIPES, Stripes.DEFAULT_MAX));
         if (!Double.isNaN(threshold) && !(threshold >= 0 && threshold < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("threshold must be a finite number >= 0, got " + threshold);
         }
@@ -68,9 +84,7 @@ public final class RollingHistogram extends BucketRing {
         this.thresholdBelow = thresholdBelow;
         this.splitBin = Double.isNaN(threshold) ? -1 : binOf(threshold);
         this.bins = splitBin < 0 ? BINS : BINS + 1;
-        this.binCounts = new AtomicLongArray(size * bins);
-        this.counts = new AtomicLongArray(size);
-        this.goods = new AtomicLongArray(size);
+        this.data = new Stripe[] {new Stripe(size, bins)};
     }
 
     /** Records one finite, non-negative sample at {@code nowMillis}. */
@@ -79,11 +93,27 @@ public final class RollingHistogram extends BucketRing {
         if (slot < 0) {
             return;
         }
-        counts.incrementAndGet(slot);
-        binCounts.incrementAndGet(slot * bins + indexOf(value));
-        if (good) {
-            goods.incrementAndGet(slot);
+        int stripes = stripes();
+        Stripe s = data[stripeFor(stripes)];
+        long c = s.counts.get(slot);
+        if (!s.counts.compareAndSet(slot, c, c + 1)) {
+            int stripe = contended(stripes); // before reading `data`: the stripes may have grown
+            s = data[stripe];
+            s.counts.incrementAndGet(slot);
         }
+        s.binCounts.incrementAndGet(slot * bins + indexOf(value));
+        if (good) {
+            s.goods.incrementAndGet(slot);
+        }
+    }
+
+    @Override
+    protected void addStripes(int from, int to) {
+        Stripe[] grown = java.util.Arrays.copyOf(data, to);
+        for (int i = from; i < to; i++) {
+            grown[i] = new Stripe(size, bins);
+        }
+        data = grown;
     }
 
     /**
@@ -101,13 +131,14 @@ public final class RollingHistogram extends BucketRing {
      * samples lie below it" holds, for judging a lower tail against a threshold).
      */
     public Summary read(double quantile, boolean higherRank, long windowMillis, long nowMillis) {
-        Reader reader = new Reader();
+        Reader reader = new Reader(data);
         forEachLiveBucket(windowMillis, nowMillis, reader);
         return new Summary(reader.count, reader.good, quantileOf(reader.merged, quantile, higherRank));
     }
 
-    /** Sums the kept slots; reads the good count and the bins before the count. */
+    /** Sums the kept slots over every stripe; reads each stripe's good count and bins before its count. */
     private final class Reader implements SlotReader {
+        private final Stripe[] stripes;
         final long[] merged = new long[bins];
         final long[] pending = new long[bins];
         long count;
@@ -115,14 +146,25 @@ public final class RollingHistogram extends BucketRing {
         private long c;
         private long g;
 
+        Reader(Stripe[] stripes) {
+            this.stripes = stripes;
+        }
+
         @Override
         public void read(int slot) {
-            g = goods.get(slot);
+            java.util.Arrays.fill(pending, 0L);
+            c = 0;
+            g = 0;
             int base = slot * bins;
-            for (int b = 0; b < bins; b++) {
-                pending[b] = binCounts.get(base + b);
+            for (Stripe stripe : stripes) {
+                long sg = stripe.goods.get(slot);
+                for (int b = 0; b < bins; b++) {
+                    pending[b] += stripe.binCounts.get(base + b);
+                }
+                long sc = stripe.counts.get(slot);
+                c += sc;
+                g += Math.min(sg, sc); // a writer stalled across a whole rotation could leave a stray good
             }
-            c = counts.get(slot);
         }
 
         @Override
@@ -131,18 +173,20 @@ public final class RollingHistogram extends BucketRing {
                 merged[b] += pending[b];
             }
             count += c;
-            good += Math.min(g, c); // a writer stalled across a whole rotation could leave a stray good
+            good += g;
         }
     }
 
     @Override
     protected void clear(int slot) {
         int base = slot * bins;
-        for (int b = 0; b < bins; b++) {
-            binCounts.set(base + b, 0);
+        for (Stripe stripe : data) {
+            for (int b = 0; b < bins; b++) {
+                stripe.binCounts.set(base + b, 0);
+            }
+            stripe.counts.set(slot, 0);
+            stripe.goods.set(slot, 0);
         }
-        counts.set(slot, 0);
-        goods.set(slot, 0);
     }
 
     /** The bin index a value is counted in, the threshold's split included. */

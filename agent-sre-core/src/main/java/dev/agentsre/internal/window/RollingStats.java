@@ -5,30 +5,47 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Rolling count, good count, sum and maximum of numeric samples over a ring of time buckets.
  *
- * <p>Recording is O(1) and allocation-free (two or three atomic operations; the sum and maximum
- * use CAS loops on the bits of a {@code double}). Memory: five {@code long}s per bucket.
- * See {@link BucketRing} for the concurrency, read-consistency and clock-jump rules: a read never
- * sees more good samples than samples.
+ * <p>Recording is O(1) and allocation-free (a CAS on the count, an increment of the good count, and
+ * CAS loops on the bits of the {@code double} sum and maximum), on the recording thread's stripe: threads
+ * sharing an indicator do not serialise on one counter (see {@link BucketRing}'s stripes). Memory:
+ * four {@code long}s per bucket per stripe (about 2 KiB per stripe for 60 buckets), at most {@link
+ * #maxStripes()} stripes (the next power of two &ge; the processors, at most 8), one while
+ * uncontended. See {@link BucketRing} for the concurrency, read-consistency and clock-jump rules: a
+ * read never sees more good samples than samples.
  */
 public final class RollingStats extends BucketRing {
 
     private static final long NEGATIVE_INFINITY_BITS = Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY);
 
-    private final AtomicLongArray counts;
-    private final AtomicLongArray goods;
-    private final AtomicLongArray sums;
-    private final AtomicLongArray maxima;
+    /** One stripe's per-slot data. */
+    private static final class Stripe {
+        final AtomicLongArray counts;
+        final AtomicLongArray goods;
+        final AtomicLongArray sums;
+        final AtomicLongArray maxima;
 
-    /** A ring of {@code size} buckets of {@code bucketMillis} each. */
-    public RollingStats(long bucketMillis, int size) {
-        super(bucketMillis, size);
-        this.counts = new AtomicLongArray(size);
-        this.goods = new AtomicLongArray(size);
-        this.sums = new AtomicLongArray(size);
-        this.maxima = new AtomicLongArray(size);
-        for (int i = 0; i < size; i++) {
-            maxima.set(i, NEGATIVE_INFINITY_BITS);
+        Stripe(int size) {
+            counts = new AtomicLongArray(size);
+            goods = new AtomicLongArray(size);
+            sums = new AtomicLongArray(size);
+            maxima = new AtomicLongArray(size);
+            for (int i = 0; i < size; i++) {
+                maxima.set(i, NEGATIVE_INFINITY_BITS);
+            }
         }
+    }
+
+    private volatile Stripe[] data;
+
+    /** A ring of {@code size} buckets of {@code bucketMillis} each, striped up to the default cap. */
+    public RollingStats(long bucketMillis, int size) {
+        this(bucketMillis, size, Stripes.DEFAULT_MAX);
+    }
+
+    /** A ring of {@code size} buckets of {@code bucketMillis} each, striped up to {@code maxStripes}. */
+    public RollingStats(long bucketMillis, int size, int maxStripes) {
+        super(bucketMillis, size, maxStripes);
+        this.data = new Stripe[] {new Stripe(size)};
     }
 
     /** Records one finite sample at {@code nowMillis}. */
@@ -37,25 +54,42 @@ public final class RollingStats extends BucketRing {
         if (slot < 0) {
             return;
         }
+        int stripes = stripes();
+        Stripe s = data[stripeFor(stripes)];
         // The count first, then the rest: a reader (which reads the rest first) never sees a good
         // sample that is not counted (see BucketRing).
-        counts.incrementAndGet(slot);
-        if (good) {
-            goods.incrementAndGet(slot);
+        long c = s.counts.get(slot);
+        if (!s.counts.compareAndSet(slot, c, c + 1)) {
+            int stripe = contended(stripes); // before reading `data`: the stripes may have grown
+            s = data[stripe];
+            s.counts.incrementAndGet(slot);
         }
-        addDouble(sums, slot, value);
-        raiseMax(slot, value);
+        if (good) {
+            s.goods.incrementAndGet(slot);
+        }
+        addDouble(s.sums, slot, value);
+        raiseMax(s.maxima, slot, value);
     }
 
     /** Aggregates over the newest buckets covering {@code windowMillis}, read at {@code nowMillis}. */
     public Summary read(long windowMillis, long nowMillis) {
-        Reader reader = new Reader();
+        Reader reader = new Reader(data);
         forEachLiveBucket(windowMillis, nowMillis, reader);
         return new Summary(reader.count, reader.good, reader.sum, reader.count == 0 ? Double.NaN : reader.max);
     }
 
-    /** Sums the kept slots; reads the good count, sum and maximum before the count. */
-    private final class Reader implements SlotReader {
+    @Override
+    protected void addStripes(int from, int to) {
+        Stripe[] grown = java.util.Arrays.copyOf(data, to);
+        for (int i = from; i < to; i++) {
+            grown[i] = new Stripe(size);
+        }
+        data = grown;
+    }
+
+    /** Sums the kept slots over every stripe; reads each stripe's good count, sum and maximum before its count. */
+    private static final class Reader implements SlotReader {
+        private final Stripe[] stripes;
         long count;
         long good;
         double sum;
@@ -65,18 +99,30 @@ public final class RollingStats extends BucketRing {
         private double s;
         private double m;
 
+        Reader(Stripe[] stripes) {
+            this.stripes = stripes;
+        }
+
         @Override
         public void read(int slot) {
-            g = goods.get(slot);
-            s = Double.longBitsToDouble(sums.get(slot));
-            m = Double.longBitsToDouble(maxima.get(slot));
-            c = counts.get(slot);
+            c = 0;
+            g = 0;
+            s = 0;
+            m = Double.NEGATIVE_INFINITY;
+            for (Stripe stripe : stripes) {
+                long sg = stripe.goods.get(slot);
+                s += Double.longBitsToDouble(stripe.sums.get(slot));
+                m = Math.max(m, Double.longBitsToDouble(stripe.maxima.get(slot)));
+                long sc = stripe.counts.get(slot);
+                c += sc;
+                g += Math.min(sg, sc); // a writer stalled across a whole rotation could leave a stray good
+            }
         }
 
         @Override
         public void keep(int age) {
             count += c;
-            good += Math.min(g, c); // a writer stalled across a whole rotation could leave a stray good
+            good += g;
             sum += s;
             max = Math.max(max, m);
         }
@@ -84,10 +130,12 @@ public final class RollingStats extends BucketRing {
 
     @Override
     protected void clear(int slot) {
-        counts.set(slot, 0);
-        goods.set(slot, 0);
-        sums.set(slot, 0L); // raw bits of +0.0
-        maxima.set(slot, NEGATIVE_INFINITY_BITS);
+        for (Stripe stripe : data) {
+            stripe.counts.set(slot, 0);
+            stripe.goods.set(slot, 0);
+            stripe.sums.set(slot, 0L); // raw bits of +0.0
+            stripe.maxima.set(slot, NEGATIVE_INFINITY_BITS);
+        }
     }
 
     private static void addDouble(AtomicLongArray array, int slot, double delta) {
@@ -97,7 +145,7 @@ public final class RollingStats extends BucketRing {
         } while (!array.compareAndSet(slot, bits, Double.doubleToRawLongBits(Double.longBitsToDouble(bits) + delta)));
     }
 
-    private void raiseMax(int slot, double value) {
+    private static void raiseMax(AtomicLongArray maxima, int slot, double value) {
         long bits;
         do {
             bits = maxima.get(slot);

@@ -1,6 +1,5 @@
 package dev.agentsre.internal.window;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -44,12 +43,11 @@ import java.util.concurrent.locks.StampedLock;
 public final class StripedRollingCounter {
 
     /** Upper bound of {@link #maxStripes()}. */
-    public static final int MAX_STRIPES = 8;
+    public static final int MAX_STRIPES = Stripes.MAX;
     /** Bytes of one stripe (a padded cell of two counters, so that stripes never share a cache line). */
     public static final int STRIPE_BYTES = 144;
 
     private static final long EMPTY = Long.MIN_VALUE;
-    private static final int DEFAULT_MAX_STRIPES = Math.min(MAX_STRIPES, nextPowerOfTwo(Runtime.getRuntime().availableProcessors()));
 
     private final long bucketMillis;
     private final int size;
@@ -66,7 +64,7 @@ public final class StripedRollingCounter {
 
     /** A ring of {@code size} buckets of {@code bucketMillis} each, striped up to the default cap. */
     public StripedRollingCounter(long bucketMillis, int size) {
-        this(bucketMillis, size, DEFAULT_MAX_STRIPES);
+        this(bucketMillis, size, Stripes.DEFAULT_MAX);
     }
 
     /** A ring of {@code size} buckets of {@code bucketMillis} each, striped up to {@code maxStripes} (a power of two). */
@@ -77,12 +75,9 @@ public final class StripedRollingCounter {
         if (size <= 0) {
             throw new IllegalArgumentException("size must be > 0, got " + size);
         }
-        if (maxStripes < 1 || maxStripes > MAX_STRIPES || Integer.bitCount(maxStripes) != 1) {
-            throw new IllegalArgumentException("maxStripes must be a power of two in [1, " + MAX_STRIPES + "], got " + maxStripes);
-        }
         this.bucketMillis = bucketMillis;
         this.size = size;
-        this.maxStripes = maxStripes;
+        this.maxStripes = Stripes.checkMax(maxStripes);
         this.goodBefore = new long[size];
         this.badBefore = new long[size];
     }
@@ -321,7 +316,7 @@ public final class StripedRollingCounter {
 
     private void addGood(long delta) {
         Cell[] cs = cells;
-        Cell cell = cs.length == 1 ? cs[0] : cs[Probe.get() & (cs.length - 1)];
+        Cell cell = cs.length == 1 ? cs[0] : cs[Stripes.probe() & (cs.length - 1)];
         long v = cell.good;
         if (!Cell.GOOD.compareAndSet(cell, v, v + delta)) {
             Cell.GOOD.getAndAdd(contended(cs), delta);
@@ -330,7 +325,7 @@ public final class StripedRollingCounter {
 
     private void addBad(long delta) {
         Cell[] cs = cells;
-        Cell cell = cs.length == 1 ? cs[0] : cs[Probe.get() & (cs.length - 1)];
+        Cell cell = cs.length == 1 ? cs[0] : cs[Stripes.probe() & (cs.length - 1)];
         long v = cell.bad;
         if (!Cell.BAD.compareAndSet(cell, v, v + delta)) {
             Cell.BAD.getAndAdd(contended(cs), delta);
@@ -341,7 +336,7 @@ public final class StripedRollingCounter {
     // they are below the cap, and return the stripe to add to (unconditionally, so a writer always
     // makes progress).
     private Cell contended(Cell[] seen) {
-        int probe = Probe.advance();
+        int probe = Stripes.advanceProbe();
         Cell[] cs = seen.length < maxStripes ? grow(seen) : seen;
         return cs[probe & (cs.length - 1)];
     }
@@ -470,10 +465,6 @@ public final class StripedRollingCounter {
         return (int) Math.floorMod(index, (long) size);
     }
 
-    private static int nextPowerOfTwo(int n) {
-        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
-    }
-
     /**
      * Counts added to a ring's reads, by bucket index (immutable): what a shared store holds minus
      * what this ring already counts of it. A range sum is two binary searches over prefix sums.
@@ -517,26 +508,6 @@ public final class StripedRollingCounter {
                 }
             }
             return lo;
-        }
-    }
-
-    /** A thread's stripe hint, shared by every ring: sequential seeds, rehashed on contention. */
-    private static final class Probe {
-        private static final AtomicInteger SEEDS = new AtomicInteger();
-        private static final ThreadLocal<int[]> PROBE = ThreadLocal.withInitial(() -> new int[] {SEEDS.getAndIncrement()});
-
-        static int get() {
-            return PROBE.get()[0];
-        }
-
-        static int advance() {
-            int[] p = PROBE.get();
-            int x = p[0] == 0 ? 0x9e3779b9 : p[0];
-            x ^= x << 13; // xorshift, as ThreadLocalRandom's probe
-            x ^= x >>> 17;
-            x ^= x << 5;
-            p[0] = x;
-            return x;
         }
     }
 
