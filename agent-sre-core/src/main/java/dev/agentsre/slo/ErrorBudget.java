@@ -59,8 +59,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code window / 120} (30-second buckets over 6 hours for 30 days). Windows up to the fine span
  * are read from the fine ring, longer ones from the coarse ring; a window is read with the
  * resolution of one bucket. A calendar budget also counts the current period exactly (a counter
- * reset at each period start). Idle periods need no work: stale buckets are skipped on read and
- * reused on write.
+ * reset at each period start). Only a ring's newest bucket is written; each closed bucket keeps the
+ * running total of the events before it, so any window is read in constant time (see {@link
+ * dev.agentsre.internal.window.StripedRollingCounter}). Idle periods need no work on read.
  *
  * <p><b>Budgeting method.</b> By default every event counts ({@link BudgetingMethod#OCCURRENCES}).
  * {@link Builder#timeslices(Duration, double)} and {@link Builder#ratioTimeslices(Duration)} budget
@@ -80,13 +81,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * back the stored window — the fleet's, for a store shared by several JVMs. Reads then count the
  * stored window plus this JVM's events since its last sync; recording is unchanged.
  *
- * <p><b>Cost and memory.</b> {@link #recordEvent(boolean)} is O(1), lock-free and allocation-free
- * (two atomic increments for a good event, four for a bad one, two more for a calendar window). A
- * time-slice budget counts events into the current slice under a short lock (no allocation; the ended
- * slice is written to the rings under it once per slice), and its reads take the same lock so that a
- * slice is never counted twice or missed while it is being written.
- * {@link #snapshot()} reads each ring once for every window it needs; no query depends on how many
- * events were recorded. Memory is fixed at about 35 KiB whatever the traffic or the window.
+ * <p><b>Cost and memory.</b> {@link #recordEvent(boolean)} is O(1), lock-free and allocation-free:
+ * one CAS per ring on the recording thread's stripe of the open bucket (plus a {@link
+ * java.util.concurrent.atomic.LongAdder} add for a calendar window), so threads sharing a budget do
+ * not serialise on one counter; once per bucket a writer closes the open bucket under a short lock.
+ * A time-slice budget counts events into the current slice under a short lock (no allocation; the
+ * ended slice is written to the rings under it once per slice), and its reads take the same lock so
+ * that a slice is never counted twice or missed while it is being written. {@link #snapshot()},
+ * {@link #burnRate(Duration)} and every other read cost O(windows), whatever the number of events or
+ * the length of the windows (a budget that has recorded nothing returns a prepared snapshot).
+ * <b>Memory</b> is fixed whatever the traffic or the window: two {@code long}s per bucket of each
+ * ring (about 23 KiB for the two rings of 720 buckets; about 25 KiB for the whole budget with the
+ * four alert tiers) plus 144 bytes per stripe of each ring's open bucket — one stripe while
+ * uncontended, at most the next power of two of the processors (at most 8: 2 KiB more for the two
+ * rings) once threads collide ({@code ErrorBudgetMemoryTest}).
  */
 public final class ErrorBudget {
 

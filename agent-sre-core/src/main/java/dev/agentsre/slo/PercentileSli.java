@@ -32,10 +32,12 @@ import java.util.Map;
  * [2<sup>-10</sup>, 2<sup>30</sup>) of the indicator's unit; for milliseconds that is 1 µs to about
  * 12 days.
  *
- * <p><b>Cost.</b> {@link #record(double)} is O(1) and allocation-free; {@link #collect()} reads
- * about {@value dev.agentsre.internal.window.RollingHistogram#BINS} bins per bucket. <b>Memory:</b>
- * about 5 KiB per bucket, {@value #DEFAULT_BUCKETS} buckets by default (about 31 KiB), independent
- * of sample count. Thread-safe and lock-free.
+ * <p><b>Cost.</b> {@link #record(double)} is O(1) and allocation-free, on the recording thread's
+ * stripe; {@link #collect()} reads about {@value dev.agentsre.internal.window.RollingHistogram#BINS}
+ * bins per bucket and stripe. <b>Memory:</b> about 5 KiB per bucket, {@value #DEFAULT_BUCKETS}
+ * buckets by default (about 31 KiB), independent of sample count; under contention the histogram
+ * grows a second stripe (at most {@value dev.agentsre.internal.window.RollingHistogram#MAX_STRIPES}
+ * stripes: about 62 KiB). Thread-safe and lock-free.
  */
 public final class PercentileSli extends Sli {
 

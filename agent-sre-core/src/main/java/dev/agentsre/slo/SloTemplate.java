@@ -48,7 +48,7 @@ import java.util.function.Supplier;
  * {@link SloStatus#EXHAUSTED} (its exhaustion action is in force, {@link Slo#actionInForce()}) or has
  * an open alert is pinned — never evicted, idle or not; when only such SLOs remain at the cap,
  * {@link #forAgent(String)} refuses the new agent with an {@link IllegalStateException} naming the
- * cap. Memory: {@code maxAgents} × the memory of one SLO (about 40 KiB for a 30-day budget with the
+ * cap. Memory: {@code maxAgents} × the memory of one SLO (about 30 KiB for a 30-day budget with the
  * default alerts and one built-in indicator, so about 40 MiB at the default cap) plus about 150 bytes
  * per agent.
  *
