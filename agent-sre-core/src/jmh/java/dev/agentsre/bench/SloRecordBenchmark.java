@@ -16,7 +16,10 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * Hot-path cost of recording into an error budget and into built-in indicators, on the system
- * clock (its read is part of the cost), with 1, 2 and 4 threads sharing one instance.
+ * clock (its read is part of the cost), with 1, 2 and 4 threads sharing one instance. {@code
+ * errorBudgetRecordEventOwnBudget} is the baseline without sharing (a budget per thread): on a loaded
+ * machine, the shared budget's cost next to it at the same thread count shows the contention left,
+ * whatever share of the cores the threads get.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,6 +42,22 @@ public abstract class SloRecordBenchmark {
     @Benchmark
     public void errorBudgetRecordEvent() {
         budget.recordEvent(true);
+    }
+
+    /** A budget per thread: nothing shared. */
+    @State(Scope.Thread)
+    public static class OwnBudget {
+        ErrorBudget budget;
+
+        @Setup
+        public void setUp() {
+            budget = ErrorBudget.builder().total(0.005).build();
+        }
+    }
+
+    @Benchmark
+    public void errorBudgetRecordEventOwnBudget(OwnBudget own) {
+        own.budget.recordEvent(true);
     }
 
     /** A time-slice budget: the event is counted into the current slice under its lock. */
