@@ -136,9 +136,40 @@ public final class StripedRollingCounter {
     /** Counts of the window of {@code windowMillis} read at {@code nowMillis}, with the overlay. */
     public RollingCounter.WindowCounts read(long windowMillis, long nowMillis) {
         int buckets = bucketsFor(windowMillis);
-        long[] out = new long[3];
-        readInto(nowMillis, new int[] {buckets}, out);
-        return counts(out[1], out[2], out[0], buckets);
+        // One window, in locals: no array escapes, so the read allocates nothing once compiled.
+        long stamp = lock.tryOptimisticRead();
+        boolean locked = stamp == 0;
+        if (locked) {
+            stamp = lock.readLock();
+        }
+        try {
+            while (true) {
+                long n = newest;
+                long top = Math.max(Math.floorDiv(nowMillis, bucketMillis), n);
+                long oldest = top - buckets + 1;
+                long good = 0;
+                long bad = 0;
+                if (n != EMPTY && oldest <= n) {
+                    int open = slot(n);
+                    int first = slot(oldest);
+                    good = goodBefore[open] - goodBefore[first];
+                    bad = badBefore[open] - badBefore[first];
+                    for (Cell cell : cells) {
+                        good += cell.good;
+                        bad += cell.bad;
+                    }
+                }
+                if (locked || lock.validate(stamp)) {
+                    return counts(good, bad, top, buckets);
+                }
+                stamp = lock.readLock();
+                locked = true;
+            }
+        } finally {
+            if (locked) {
+                lock.unlockRead(stamp);
+            }
+        }
     }
 
     /**
