@@ -1,7 +1,6 @@
 package dev.agentsre.slo;
 
 import dev.agentsre.internal.window.PeriodCounter;
-import dev.agentsre.internal.window.RollingCounter;
 import dev.agentsre.internal.window.StripedRollingCounter;
 import dev.agentsre.store.StoreUnavailableException;
 import dev.agentsre.store.WindowSnapshot;
@@ -48,8 +47,8 @@ final class SharedWindow {
     private final ScheduledExecutorService scheduler;
 
     // what this JVM sent so far (guarded by this)
-    private RollingCounter.Buckets sentCoarse = empty();
-    private RollingCounter.Buckets sentFine = empty();
+    private StripedRollingCounter.Buckets sentCoarse = empty();
+    private StripedRollingCounter.Buckets sentFine = empty();
     private long sentLifetimeTotal;
     private long sentLifetimeBad;
     private long sentPeriodStart = Long.MIN_VALUE;
@@ -119,7 +118,7 @@ final class SharedWindow {
         long lifetimeBad = localLifetimeBad.getAsLong();
         long first = localFirstEvent.getAsLong();
 
-        RollingCounter.Buckets localCoarse = coarse.export(now);
+        StripedRollingCounter.Buckets localCoarse = coarse.export(now);
         WindowSnapshot coarseDelta = WindowSnapshot.of(coarse.bucketMillis(), coarse.size(), minus(localCoarse, sentCoarse),
                 lifetimeTotal - sentLifetimeTotal, lifetimeBad - sentLifetimeBad,
                 first == Long.MIN_VALUE || sentFirst ? WindowSnapshot.NO_EVENT : first);
@@ -132,7 +131,7 @@ final class SharedWindow {
         lifetimeOverlay = new long[] {coarseStored.lifetimeTotal() - lifetimeTotal, coarseStored.lifetimeBad() - lifetimeBad};
         storedFirstEvent = coarseStored.firstEventMillis();
 
-        RollingCounter.Buckets localFine = fine.export(now);
+        StripedRollingCounter.Buckets localFine = fine.export(now);
         WindowSnapshot fineDelta = WindowSnapshot.of(fine.bucketMillis(), fine.size(), minus(localFine, sentFine), 0, 0,
                 WindowSnapshot.NO_EVENT);
         WindowSnapshot fineStored = store.add(key + ":fine", fineDelta);
@@ -205,7 +204,7 @@ final class SharedWindow {
     }
 
     /** {@code local − sent}, bucket by bucket (buckets of {@code sent} no longer in the ring are gone). */
-    private static List<WindowSnapshot.Bucket> minus(RollingCounter.Buckets local, RollingCounter.Buckets sent) {
+    private static List<WindowSnapshot.Bucket> minus(StripedRollingCounter.Buckets local, StripedRollingCounter.Buckets sent) {
         TreeMap<Long, long[]> before = index(sent);
         List<WindowSnapshot.Bucket> delta = new ArrayList<>();
         for (int i = 0; i < local.indexes().length; i++) {
@@ -220,7 +219,7 @@ final class SharedWindow {
     }
 
     /** {@code stored − local}, bucket by bucket: what reads add to this ring's own counts. */
-    private static StripedRollingCounter.Overlay overlay(WindowSnapshot stored, RollingCounter.Buckets local) {
+    private static StripedRollingCounter.Overlay overlay(WindowSnapshot stored, StripedRollingCounter.Buckets local) {
         TreeMap<Long, long[]> diff = new TreeMap<>();
         for (WindowSnapshot.Bucket b : stored.buckets()) {
             diff.put(b.index(), new long[] {b.total(), b.bad()});
@@ -243,7 +242,7 @@ final class SharedWindow {
         return new StripedRollingCounter.Overlay(indexes, totals, bads);
     }
 
-    private static TreeMap<Long, long[]> index(RollingCounter.Buckets buckets) {
+    private static TreeMap<Long, long[]> index(StripedRollingCounter.Buckets buckets) {
         TreeMap<Long, long[]> map = new TreeMap<>();
         for (int i = 0; i < buckets.indexes().length; i++) {
             map.put(buckets.indexes()[i], new long[] {buckets.totals()[i], buckets.bads()[i]});
@@ -251,8 +250,8 @@ final class SharedWindow {
         return map;
     }
 
-    private static RollingCounter.Buckets empty() {
-        return new RollingCounter.Buckets(new long[0], new long[0], new long[0]);
+    private static StripedRollingCounter.Buckets empty() {
+        return new StripedRollingCounter.Buckets(new long[0], new long[0], new long[0]);
     }
 
     /** One daemon thread for every budget in the JVM that has no scheduler of its own. */

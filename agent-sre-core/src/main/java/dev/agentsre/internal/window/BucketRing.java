@@ -64,18 +64,23 @@ public abstract class BucketRing {
 
     /** A ring whose data grows to at most {@code maxStripes} stripes (a power of two, at most 8) under contention. */
     protected BucketRing(long bucketMillis, int size, int maxStripes) {
-        if (bucketMillis <= 0) {
-            throw new IllegalArgumentException("bucketMillis must be > 0, got " + bucketMillis);
-        }
-        if (size <= 0) {
-            throw new IllegalArgumentException("size must be > 0, got " + size);
-        }
+        checkShape(bucketMillis, size);
         this.bucketMillis = bucketMillis;
         this.size = size;
         this.maxStripes = Stripes.checkMax(maxStripes);
         this.epochs = new AtomicLongArray(size);
         for (int i = 0; i < size; i++) {
             epochs.set(i, EMPTY);
+        }
+    }
+
+    /** Checks a ring's bucket width and size (both &gt; 0). */
+    static void checkShape(long bucketMillis, int size) {
+        if (bucketMillis <= 0) {
+            throw new IllegalArgumentException("bucketMillis must be > 0, got " + bucketMillis);
+        }
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be > 0, got " + size);
         }
     }
 
@@ -106,6 +111,15 @@ public abstract class BucketRing {
         throw new UnsupportedOperationException("a ring of one stripe");
     }
 
+    /** {@code data} grown to {@code to} stripes, the new ones made by {@code newStripe} (for {@link #addStripes}). */
+    protected static <S> S[] grown(S[] data, int to, java.util.function.Supplier<S> newStripe) {
+        S[] result = java.util.Arrays.copyOf(data, to);
+        for (int i = data.length; i < to; i++) {
+            result[i] = newStripe.get();
+        }
+        return result;
+    }
+
     /** The stripes the data has now (1 until two writers collide). */
     public final int stripes() {
         return stripes;
@@ -122,6 +136,29 @@ public abstract class BucketRing {
      */
     protected static int stripeFor(int stripes) {
         return stripes == 1 ? 0 : Stripes.probe() & (stripes - 1);
+    }
+
+    /** The per-slot sample counts of stripe {@code stripe} (for {@link #countOnStripe}). */
+    protected AtomicLongArray countsOf(int stripe) {
+        throw new UnsupportedOperationException("a ring without sample counts");
+    }
+
+    /**
+     * Counts one sample in slot {@code slot} of this thread's stripe (a CAS; on a collision, the
+     * thread moves to another stripe, see {@link #contended}) and returns the stripe, where the
+     * caller writes the rest of the sample. Read the subclass's stripes <em>after</em> the call: they
+     * may have grown.
+     */
+    protected final int countOnStripe(int slot) {
+        int n = stripes;
+        int stripe = stripeFor(n);
+        AtomicLongArray counts = countsOf(stripe);
+        long c = counts.get(slot);
+        if (!counts.compareAndSet(slot, c, c + 1)) {
+            stripe = contended(n);
+            countsOf(stripe).incrementAndGet(slot);
+        }
+        return stripe;
     }
 
     /**

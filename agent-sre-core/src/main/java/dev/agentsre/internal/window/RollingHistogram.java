@@ -93,14 +93,8 @@ public final class RollingHistogram extends BucketRing {
         if (slot < 0) {
             return;
         }
-        int stripes = stripes();
-        Stripe s = data[stripeFor(stripes)];
-        long c = s.counts.get(slot);
-        if (!s.counts.compareAndSet(slot, c, c + 1)) {
-            int stripe = contended(stripes); // before reading `data`: the stripes may have grown
-            s = data[stripe];
-            s.counts.incrementAndGet(slot);
-        }
+        int stripe = countOnStripe(slot);
+        Stripe s = data[stripe]; // read after the count: the stripes may have grown
         s.binCounts.incrementAndGet(slot * bins + indexOf(value));
         if (good) {
             s.goods.incrementAndGet(slot);
@@ -108,12 +102,13 @@ public final class RollingHistogram extends BucketRing {
     }
 
     @Override
+    protected AtomicLongArray countsOf(int stripe) {
+        return data[stripe].counts;
+    }
+
+    @Override
     protected void addStripes(int from, int to) {
-        Stripe[] grown = java.util.Arrays.copyOf(data, to);
-        for (int i = from; i < to; i++) {
-            grown[i] = new Stripe(size, bins);
-        }
-        data = grown;
+        data = grown(data, to, () -> new Stripe(size, bins));
     }
 
     /**

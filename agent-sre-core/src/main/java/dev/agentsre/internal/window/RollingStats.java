@@ -54,16 +54,10 @@ public final class RollingStats extends BucketRing {
         if (slot < 0) {
             return;
         }
-        int stripes = stripes();
-        Stripe s = data[stripeFor(stripes)];
         // The count first, then the rest: a reader (which reads the rest first) never sees a good
         // sample that is not counted (see BucketRing).
-        long c = s.counts.get(slot);
-        if (!s.counts.compareAndSet(slot, c, c + 1)) {
-            int stripe = contended(stripes); // before reading `data`: the stripes may have grown
-            s = data[stripe];
-            s.counts.incrementAndGet(slot);
-        }
+        int stripe = countOnStripe(slot);
+        Stripe s = data[stripe]; // read after the count: the stripes may have grown
         if (good) {
             s.goods.incrementAndGet(slot);
         }
@@ -79,12 +73,13 @@ public final class RollingStats extends BucketRing {
     }
 
     @Override
+    protected AtomicLongArray countsOf(int stripe) {
+        return data[stripe].counts;
+    }
+
+    @Override
     protected void addStripes(int from, int to) {
-        Stripe[] grown = java.util.Arrays.copyOf(data, to);
-        for (int i = from; i < to; i++) {
-            grown[i] = new Stripe(size);
-        }
-        data = grown;
+        data = grown(data, to, () -> new Stripe(size));
     }
 
     /** Sums the kept slots over every stripe; reads each stripe's good count, sum and maximum before its count. */

@@ -1,5 +1,7 @@
 package dev.agentsre.internal.window;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -47,6 +49,13 @@ public final class StripedRollingCounter {
     /** Bytes of one stripe (a padded cell of two counters, so that stripes never share a cache line). */
     public static final int STRIPE_BYTES = 144;
 
+    // A stripe is a long[16]: its good and bad counters in the middle, 56 bytes of the array on
+    // either side, so that two stripes never share a cache line.
+    private static final int CELL_LONGS = 16;
+    private static final int GOOD = 7;
+    private static final int BAD = 8;
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+
     private static final long EMPTY = Long.MIN_VALUE;
 
     private final long bucketMillis;
@@ -59,7 +68,7 @@ public final class StripedRollingCounter {
     private volatile long newest = EMPTY;
     // The first millisecond after the open bucket: writers compare with it and divide only to roll.
     private volatile long nextBucketStart = Long.MIN_VALUE;
-    private volatile Cell[] cells = {new Cell()};
+    private volatile long[][] cells = {newCell()};
     private volatile Overlay overlay;
 
     /** A ring of {@code size} buckets of {@code bucketMillis} each, striped up to the default cap. */
@@ -69,12 +78,7 @@ public final class StripedRollingCounter {
 
     /** A ring of {@code size} buckets of {@code bucketMillis} each, striped up to {@code maxStripes} (a power of two). */
     public StripedRollingCounter(long bucketMillis, int size, int maxStripes) {
-        if (bucketMillis <= 0) {
-            throw new IllegalArgumentException("bucketMillis must be > 0, got " + bucketMillis);
-        }
-        if (size <= 0) {
-            throw new IllegalArgumentException("size must be > 0, got " + size);
-        }
+        BucketRing.checkShape(bucketMillis, size);
         this.bucketMillis = bucketMillis;
         this.size = size;
         this.maxStripes = Stripes.checkMax(maxStripes);
@@ -115,21 +119,17 @@ public final class StripedRollingCounter {
     /** Records one event at {@code nowMillis}. */
     public void record(long nowMillis, boolean bad) {
         rollTo(nowMillis);
-        if (bad) {
-            addBad(1);
-        } else {
-            addGood(1);
-        }
+        add(bad ? BAD : GOOD, 1);
     }
 
     /** Records {@code total} events of which {@code bad} were bad (0 &le; bad &le; total), at {@code nowMillis}. */
     public void record(long nowMillis, long total, long bad) {
         rollTo(nowMillis);
         if (total - bad != 0) {
-            addGood(total - bad);
+            add(GOOD, total - bad);
         }
         if (bad != 0) {
-            addBad(bad);
+            add(BAD, bad);
         }
     }
 
@@ -154,9 +154,9 @@ public final class StripedRollingCounter {
                     int first = slot(oldest);
                     good = goodBefore[open] - goodBefore[first];
                     bad = badBefore[open] - badBefore[first];
-                    for (Cell cell : cells) {
-                        good += cell.good;
-                        bad += cell.bad;
+                    for (long[] cell : cells) {
+                        good += (long) COUNTER.getVolatile(cell, GOOD);
+                        bad += (long) COUNTER.getVolatile(cell, BAD);
                     }
                 }
                 if (locked || lock.validate(stamp)) {
@@ -240,7 +240,7 @@ public final class StripedRollingCounter {
      * Every bucket of the ring with an event, oldest first, read at {@code nowMillis} (this ring's
      * own counts: the overlay is not included). O(size).
      */
-    public RollingCounter.Buckets export(long nowMillis) {
+    public Buckets export(long nowMillis) {
         long[] good = new long[size];
         long[] bad = new long[size];
         long top;
@@ -272,7 +272,7 @@ public final class StripedRollingCounter {
             break;
         }
         if (n == EMPTY) {
-            return new RollingCounter.Buckets(new long[0], new long[0], new long[0]);
+            return new Buckets(new long[0], new long[0], new long[0]);
         }
         top = Math.max(Math.floorDiv(nowMillis, bucketMillis), n);
         long oldest = Math.max(n - size + 1, top - size + 1);
@@ -300,7 +300,7 @@ public final class StripedRollingCounter {
                 k++;
             }
         }
-        return new RollingCounter.Buckets(java.util.Arrays.copyOf(indexes, k), java.util.Arrays.copyOf(totals, k),
+        return new Buckets(java.util.Arrays.copyOf(indexes, k), java.util.Arrays.copyOf(totals, k),
                 java.util.Arrays.copyOf(bads, k));
     }
 
@@ -329,9 +329,9 @@ public final class StripedRollingCounter {
             int open = slot(n);
             good = goodBefore[open];
             bad = badBefore[open];
-            for (Cell cell : cells) {
-                good += (long) Cell.GOOD.getAndSet(cell, 0L);
-                bad += (long) Cell.BAD.getAndSet(cell, 0L);
+            for (long[] cell : cells) {
+                good += (long) COUNTER.getAndSet(cell, GOOD, 0L);
+                bad += (long) COUNTER.getAndSet(cell, BAD, 0L);
             }
         }
         long from = n == EMPTY ? index - size + 1 : Math.max(n + 1, index - size + 1);
@@ -345,42 +345,33 @@ public final class StripedRollingCounter {
         nextBucketStart = next / bucketMillis == index + 1 ? next : Long.MAX_VALUE; // saturated at the end of time
     }
 
-    private void addGood(long delta) {
-        Cell[] cs = cells;
-        Cell cell = cs.length == 1 ? cs[0] : cs[Stripes.probe() & (cs.length - 1)];
-        long v = cell.good;
-        if (!Cell.GOOD.compareAndSet(cell, v, v + delta)) {
-            Cell.GOOD.getAndAdd(contended(cs), delta);
-        }
-    }
-
-    private void addBad(long delta) {
-        Cell[] cs = cells;
-        Cell cell = cs.length == 1 ? cs[0] : cs[Stripes.probe() & (cs.length - 1)];
-        long v = cell.bad;
-        if (!Cell.BAD.compareAndSet(cell, v, v + delta)) {
-            Cell.BAD.getAndAdd(contended(cs), delta);
+    private void add(int counter, long delta) {
+        long[][] cs = cells;
+        long[] cell = cs.length == 1 ? cs[0] : cs[Stripes.probe() & (cs.length - 1)];
+        long v = (long) COUNTER.getVolatile(cell, counter);
+        if (!COUNTER.compareAndSet(cell, counter, v, v + delta)) {
+            COUNTER.getAndAdd(contended(cs), counter, delta);
         }
     }
 
     // A CAS failed on this thread's stripe: move the thread to another stripe, doubling the stripes if
     // they are below the cap, and return the stripe to add to (unconditionally, so a writer always
     // makes progress).
-    private Cell contended(Cell[] seen) {
+    private long[] contended(long[][] seen) {
         int probe = Stripes.advanceProbe();
-        Cell[] cs = seen.length < maxStripes ? grow(seen) : seen;
+        long[][] cs = seen.length < maxStripes ? grow(seen) : seen;
         return cs[probe & (cs.length - 1)];
     }
 
     // Doubles the stripes unless another writer already has; returns the stripes now in use.
-    private Cell[] grow(Cell[] seen) {
+    private long[][] grow(long[][] seen) {
         long stamp = lock.writeLock();
         try {
-            Cell[] cs = cells;
+            long[][] cs = cells;
             if (cs == seen && cs.length < maxStripes) {
-                Cell[] grown = java.util.Arrays.copyOf(cs, cs.length * 2);
+                long[][] grown = java.util.Arrays.copyOf(cs, cs.length * 2);
                 for (int i = cs.length; i < grown.length; i++) {
-                    grown[i] = new Cell();
+                    grown[i] = newCell();
                 }
                 cells = grown;
                 cs = grown;
@@ -429,9 +420,9 @@ public final class StripedRollingCounter {
         int open = slot(n);
         long good = goodBefore[open];
         long bad = badBefore[open];
-        for (Cell cell : cells) {
-            good += cell.good;
-            bad += cell.bad;
+        for (long[] cell : cells) {
+            good += (long) COUNTER.getVolatile(cell, GOOD);
+            bad += (long) COUNTER.getVolatile(cell, BAD);
         }
         for (int i = 0; i < spans.length; i++) {
             long oldest = top - spans[i] + 1; // >= n - size + 1, since top >= n and spans[i] <= size
@@ -473,9 +464,9 @@ public final class StripedRollingCounter {
     private long[] sumCells() {
         long good = 0;
         long bad = 0;
-        for (Cell cell : cells) {
-            good += cell.good;
-            bad += cell.bad;
+        for (long[] cell : cells) {
+            good += (long) COUNTER.getVolatile(cell, GOOD);
+            bad += (long) COUNTER.getVolatile(cell, BAD);
         }
         return new long[] {good, bad};
     }
@@ -542,34 +533,18 @@ public final class StripedRollingCounter {
         }
     }
 
-    /** Padding before a cell's counters. */
-    @SuppressWarnings("unused")
-    private abstract static class CellPadBefore {
-        long p01, p02, p03, p04, p05, p06, p07;
+    private static long[] newCell() {
+        return new long[CELL_LONGS];
     }
 
-    /** A cell's counters. */
-    private abstract static class CellCounters extends CellPadBefore {
-        volatile long good;
-        volatile long bad;
-    }
-
-    /** One stripe of the open bucket: two counters, padded so that no two stripes share a cache line. */
-    @SuppressWarnings("unused")
-    private static final class Cell extends CellCounters {
-        static final java.lang.invoke.VarHandle GOOD;
-        static final java.lang.invoke.VarHandle BAD;
-
-        static {
-            try {
-                java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
-                GOOD = lookup.findVarHandle(CellCounters.class, "good", long.class);
-                BAD = lookup.findVarHandle(CellCounters.class, "bad", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        long q01, q02, q03, q04, q05, q06, q07;
+    /**
+     * Buckets by index, oldest first: {@code totals[i]} events of which {@code bads[i]} were bad in
+     * bucket {@code indexes[i]}. The arrays are not copied: do not change them.
+     *
+     * @param indexes bucket indexes, ascending
+     * @param totals events per bucket
+     * @param bads bad events per bucket
+     */
+    public record Buckets(long[] indexes, long[] totals, long[] bads) {
     }
 }
