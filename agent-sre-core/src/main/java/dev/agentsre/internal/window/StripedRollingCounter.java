@@ -136,40 +136,42 @@ public final class StripedRollingCounter {
     /** Counts of the window of {@code windowMillis} read at {@code nowMillis}, with the overlay. */
     public RollingCounter.WindowCounts read(long windowMillis, long nowMillis) {
         int buckets = bucketsFor(windowMillis);
-        // One window, in locals: no array escapes, so the read allocates nothing once compiled.
+        // One window, in locals: no array escapes, so the read allocates nothing once compiled; the
+        // locked retry is out of line, to keep this small enough to inline into its callers.
         long stamp = lock.tryOptimisticRead();
-        boolean locked = stamp == 0;
-        if (locked) {
-            stamp = lock.readLock();
+        long n = newest;
+        long top = Math.max(Math.floorDiv(nowMillis, bucketMillis), n);
+        long good = windowSum(GOOD, n, top, buckets);
+        long bad = windowSum(BAD, n, top, buckets);
+        if (stamp != 0 && lock.validate(stamp)) {
+            return counts(good, bad, top, buckets);
         }
+        return readLocked(buckets, nowMillis);
+    }
+
+    private RollingCounter.WindowCounts readLocked(int buckets, long nowMillis) {
+        long stamp = lock.readLock();
         try {
-            while (true) {
-                long n = newest;
-                long top = Math.max(Math.floorDiv(nowMillis, bucketMillis), n);
-                long oldest = top - buckets + 1;
-                long good = 0;
-                long bad = 0;
-                if (n != EMPTY && oldest <= n) {
-                    int open = slot(n);
-                    int first = slot(oldest);
-                    good = goodBefore[open] - goodBefore[first];
-                    bad = badBefore[open] - badBefore[first];
-                    for (long[] cell : cells) {
-                        good += (long) COUNTER.getVolatile(cell, GOOD);
-                        bad += (long) COUNTER.getVolatile(cell, BAD);
-                    }
-                }
-                if (locked || lock.validate(stamp)) {
-                    return counts(good, bad, top, buckets);
-                }
-                stamp = lock.readLock();
-                locked = true;
-            }
+            long n = newest;
+            long top = Math.max(Math.floorDiv(nowMillis, bucketMillis), n);
+            return counts(windowSum(GOOD, n, top, buckets), windowSum(BAD, n, top, buckets), top, buckets);
         } finally {
-            if (locked) {
-                lock.unlockRead(stamp);
-            }
+            lock.unlockRead(stamp);
         }
+    }
+
+    // One counter's events in the `buckets` buckets ending with `top`, this ring's own; newest = n.
+    private long windowSum(int counter, long n, long top, int buckets) {
+        long oldest = top - buckets + 1;
+        if (n == EMPTY || oldest > n) {
+            return 0;
+        }
+        long[] before = counter == GOOD ? goodBefore : badBefore;
+        long sum = before[slot(n)] - before[slot(oldest)];
+        for (long[] cell : cells) {
+            sum += (long) COUNTER.getVolatile(cell, counter);
+        }
+        return sum;
     }
 
     /**
