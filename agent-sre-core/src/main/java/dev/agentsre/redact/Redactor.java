@@ -169,6 +169,18 @@ public final class Redactor {
     }
 
     /**
+     * A JSON field name as {@link #redact(JsonNode)} writes it: secrets in the name replaced (a name
+     * is scanned as text, never parsed as JSON); the same instance when there was nothing to replace.
+     * For writers that redact a value while converting it, field by field, with the same result.
+     */
+    public String redactKey(String key) {
+        if (key == null || !enabled) {
+            return key;
+        }
+        return redactText(key, MAX_JSON_IN_STRING_DEPTH);
+    }
+
+    /**
      * {@code node} with its secrets redacted: a new tree where something was redacted, {@code node}
      * itself when nothing was (it is never modified); JSON null for null.
      */

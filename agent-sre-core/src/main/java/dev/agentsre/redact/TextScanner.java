@@ -86,9 +86,10 @@ final class TextScanner {
     private final int limit;
     private final KeyNames keys;
     private final boolean emails;
-    private int[] starts = new int[4];
-    private int[] ends = new int[4];
-    private String[] replacements = new String[4];
+    // Allocated at the first replacement: most strings have none.
+    private int[] starts;
+    private int[] ends;
+    private String[] replacements;
     private int count;
     private int authorityStart = -1;
     private int authorityEnd = -1;
@@ -510,7 +511,11 @@ final class TextScanner {
     // ---- the replacements -------------------------------------------------------------------------
 
     private void add(int start, int end, String replacement) {
-        if (count == starts.length) {
+        if (starts == null) {
+            starts = new int[4];
+            ends = new int[4];
+            replacements = new String[4];
+        } else if (count == starts.length) {
             starts = Arrays.copyOf(starts, count * 2);
             ends = Arrays.copyOf(ends, count * 2);
             replacements = Arrays.copyOf(replacements, count * 2);

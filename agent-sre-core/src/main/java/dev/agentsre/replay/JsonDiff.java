@@ -2,14 +2,10 @@ package dev.agentsre.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.agentsre.internal.CanonicalJson;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The one notion of equality of replay: field-level differences of two JSON trees, key order ignored,
@@ -20,11 +16,6 @@ import java.util.regex.Pattern;
  * it, so a request that differs only in a timestamp both matches its recording and diffs as identical.
  */
 final class JsonDiff {
-
-    private static final Pattern UUID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?");
-    private static final Set<String> VOLATILE_FIELDS = Set.of("timestamp", "time", "created", "created_at", "updated_at",
-            "request_id", "trace_id", "span_id", "latency_ms", "duration_ms", "elapsed_ms");
 
     private JsonDiff() {
     }
@@ -41,7 +32,7 @@ final class JsonDiff {
             expected.fieldNames().forEachRemaining(names::add);
             actual.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                if (VOLATILE_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
+                if (Fingerprint.isVolatile(name)) {
                     continue;
                 }
                 walk(path + "." + name, node(expected.get(name)), node(actual.get(name)), out);
@@ -71,73 +62,23 @@ final class JsonDiff {
         if (a.isTextual() && b.isTextual()) {
             String x = a.asText();
             String y = b.asText();
-            return UUID.matcher(x).matches() && UUID.matcher(y).matches()
-                    || TIMESTAMP.matcher(x).matches() && TIMESTAMP.matcher(y).matches();
+            return Fingerprint.isUuid(x) && Fingerprint.isUuid(y) || Fingerprint.isTimestamp(x) && Fingerprint.isTimestamp(y);
         }
         return false;
     }
 
-    private static boolean finite(JsonNode number) {
+    static boolean finite(JsonNode number) {
         return !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
     }
 
     /**
      * SHA-256 of the canonical form of {@code node} under this equality: two trees have the same
      * fingerprint exactly when {@link #diff} finds no difference between them (up to hash collisions).
-     * Volatile fields are left out; UUIDs, timestamps and numbers are written as their class or value.
+     * Volatile fields are left out; UUIDs, timestamps and numbers are written as their class or value
+     * (see {@link Fingerprint}).
      */
     static String fingerprint(JsonNode node) {
-        StringBuilder out = new StringBuilder(64);
-        canonical(node, out);
-        return CanonicalJson.sha256Hex(out.toString());
-    }
-
-    private static void canonical(JsonNode node, StringBuilder out) {
-        if (node.isObject()) {
-            List<String> names = new ArrayList<>(node.size());
-            node.fieldNames().forEachRemaining(name -> {
-                if (!VOLATILE_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
-                    names.add(name);
-                }
-            });
-            Collections.sort(names);
-            out.append('{');
-            for (String name : names) {
-                text(name, out).append(':');
-                canonical(node.get(name), out);
-                out.append(',');
-            }
-            out.append('}');
-        } else if (node.isArray()) {
-            out.append('[');
-            for (JsonNode element : node) {
-                canonical(element, out);
-                out.append(',');
-            }
-            out.append(']');
-        } else if (node.isTextual()) {
-            String text = node.textValue();
-            if (UUID.matcher(text).matches()) {
-                out.append('u');
-            } else if (TIMESTAMP.matcher(text).matches()) {
-                out.append('t');
-            } else {
-                text(text, out.append('s'));
-            }
-        } else if (node.isNumber()) {
-            out.append('n').append(finite(node) ? node.decimalValue().stripTrailingZeros().toPlainString() : node.asText());
-        } else if (node.isBoolean()) {
-            out.append(node.booleanValue() ? "b1" : "b0");
-        } else if (node.isNull() || node.isMissingNode()) {
-            out.append(node.isNull() ? 'z' : 'm');
-        } else {
-            text(node.toString(), out.append('o')); // binary and POJO nodes: as Jackson writes them
-        }
-    }
-
-    /** A length-prefixed string: no escaping needed, no two strings written alike. */
-    private static StringBuilder text(String text, StringBuilder out) {
-        return out.append(text.length()).append('"').append(text);
+        return Fingerprint.of(node);
     }
 
     private static JsonNode node(JsonNode n) {

@@ -75,9 +75,9 @@ public final class Replay extends RecordedCalls {
 
     @Override
     public <T> T decision(String name, T value) {
-        SpanRecorder.Json request = recorder.json(null);
+        SpanRecorder.Json request = recorder.request(null);
         SpanRecorder.Json now = recorder.json(value);
-        Span recorded = match(SpanKind.DECISION, name, request.node(), SpanRecorder.key(request.node()));
+        Span recorded = match(SpanKind.DECISION, name, request.node(), request.matchKey());
         if (recorded != null && options.onMiss() == ReplayOptions.OnMiss.FAIL && overrides.isEmpty()) {
             List<FieldDifference> differences = JsonDiff.diff("decision", recorded.response(), now.node());
             if (!differences.isEmpty()) {
@@ -131,8 +131,8 @@ public final class Replay extends RecordedCalls {
     @Override
     <T, E extends Exception> T invoke(SpanKind kind, String name, Object request, Call<T, E> call,
                                       Function<? super T, TokenUsage> usage) throws E {
-        SpanRecorder.Json req = recorder.json(request);
-        Span recorded = match(kind, name, req.node(), SpanRecorder.key(req.node()));
+        SpanRecorder.Json req = recorder.request(request);
+        Span recorded = match(kind, name, req.node(), req.matchKey());
         int step = recorder.begin(kind, name, req);
         if (recorded == null) {
             live.incrementAndGet();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.agentsre.cost.PriceTable;
 import dev.agentsre.cost.TokenUsage;
-import dev.agentsre.internal.CanonicalJson;
 import dev.agentsre.redact.Redactor;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -67,27 +66,52 @@ final class SpanRecorder {
         this.sink = sink.open(new SpanSink.Head(traceId, agentId, parentTraceId, start));
     }
 
-    /** A request or result as recorded: redacted JSON, and whether it is only its {@code toString()}. */
-    record Json(JsonNode node, boolean viaToString) {
+    /**
+     * A request or result as recorded: redacted JSON, whether it is only its {@code toString()}, and
+     * (for a request) its match key when the walk that built it computed it, else null.
+     */
+    record Json(JsonNode node, boolean viaToString, String key) {
+
+        Json(JsonNode node, boolean viaToString) {
+            this(node, viaToString, null);
+        }
+
+        /** The match key of this (redacted) request. */
+        String matchKey() {
+            return key != null ? key : SpanRecorder.key(node);
+        }
     }
 
-    /** The redacted JSON of a request or result; never throws. */
+    /** The redacted JSON of a result; never throws. */
     Json json(Object value) {
         try {
-            JsonNode tree = value instanceof JsonNode ? ((JsonNode) value).deepCopy() : CanonicalJson.toTree(value);
-            return new Json(redactor.redact(tree), false);
+            return new Json(ValueJson.tree(value, redactor), false);
         } catch (RuntimeException | StackOverflowError notJson) {
-            String text;
-            try {
-                text = String.valueOf(value);
-            } catch (RuntimeException | StackOverflowError e) {
-                text = value.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(value));
-            }
-            try {
-                return new Json(TextNode.valueOf(redactor.redact(text)), true);
-            } catch (RuntimeException e) {
-                return new Json(TextNode.valueOf(Redactor.REDACTED), true);
-            }
+            return asText(value);
+        }
+    }
+
+    /** The redacted JSON of a request with its match key, computed in the same walk; never throws. */
+    Json request(Object value) {
+        try {
+            return ValueJson.request(value, redactor);
+        } catch (RuntimeException | StackOverflowError notJson) {
+            return asText(value);
+        }
+    }
+
+    /** A value Jackson cannot write: its {@code toString()}, redacted. */
+    private Json asText(Object value) {
+        String text;
+        try {
+            text = String.valueOf(value);
+        } catch (RuntimeException | StackOverflowError e) {
+            text = value.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(value));
+        }
+        try {
+            return new Json(TextNode.valueOf(redactor.redact(text)), true);
+        } catch (RuntimeException e) {
+            return new Json(TextNode.valueOf(Redactor.REDACTED), true);
         }
     }
 
@@ -110,7 +134,7 @@ final class SpanRecorder {
         } while (!steps.compareAndSet(step, step + 1));
         step++;
         try {
-            Open span = new Open(step, parentStep(), kind, name, request, key(request.node()), clock.instant());
+            Open span = new Open(step, parentStep(), kind, name, request, request.matchKey(), clock.instant());
             open.put(step, span);
             FRAMES.set(new Frame(this, step, FRAMES.get()));
         } catch (RuntimeException e) {
@@ -370,6 +394,10 @@ final class SpanRecorder {
         }
 
         Span toSpan(Instant traceEnd) {
+            if (!requestViaToString && !responseViaToString) {
+                return new Span(step, parent, kind, name, request, response, responseType, status, errorType, errorMessage, startTime,
+                        end == null ? traceEnd : end, inputTokens, outputTokens, cost, key, Map.of("gen_ai.operation.name", kind.operation()));
+            }
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("gen_ai.operation.name", kind.operation());
             if (requestViaToString) {

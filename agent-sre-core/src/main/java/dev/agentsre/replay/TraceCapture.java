@@ -47,7 +47,7 @@ public final class TraceCapture extends RecordedCalls implements AutoCloseable {
     @Override
     public <T> T decision(String name, T value) {
         SpanRecorder.Json recorded = recorder.json(value);
-        int step = recorder.begin(SpanKind.DECISION, name, recorder.json(null));
+        int step = recorder.begin(SpanKind.DECISION, name, recorder.request(null));
         recorder.endValue(step, value, recorded);
         return value;
     }
@@ -55,7 +55,7 @@ public final class TraceCapture extends RecordedCalls implements AutoCloseable {
     @Override
     <T, E extends Exception> T invoke(SpanKind kind, String name, Object request, Call<T, E> call,
                                       Function<? super T, TokenUsage> usage) throws E {
-        int step = recorder.begin(kind, name, recorder.json(request));
+        int step = recorder.begin(kind, name, recorder.request(request));
         return callAndRecord(step, call, usage);
     }
 
