@@ -286,7 +286,7 @@ public final class Redactor {
                 // not JSON after all: scanned as text below
             }
         }
-        String redacted = new TextScanner(text, maxScanChars, keys, emails).scan();
+        String redacted = TextScanner.scan(text, maxScanChars, keys, emails);
         for (PatternRule rule : patterns) {
             redacted = rule.apply(redacted);
         }

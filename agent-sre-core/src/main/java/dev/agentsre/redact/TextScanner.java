@@ -30,7 +30,9 @@ import java.util.List;
  *       {@code my password is …};</li>
  *   <li>e-mail addresses (personal data rather than a secret; can be switched off).</li>
  * </ul>
- * Not thread-safe: one instance per scan.
+ * Not thread-safe: one scan at a time per instance. {@link #scan(String, int, KeyNames, boolean)}
+ * reuses one instance per thread (held by a static {@link ThreadLocal}; under 1 KB, larger replacement
+ * arrays are dropped after use and nothing of a scanned text is kept).
  */
 final class TextScanner {
 
@@ -82,10 +84,13 @@ final class TextScanner {
     private static final String PEM_END = "-----END";
     private static final String DASHES = "-----";
 
-    private final String text;
-    private final int limit;
-    private final KeyNames keys;
-    private final boolean emails;
+    /** One scanner per thread, reused: a string scanned costs no allocation unless it holds a secret. */
+    private static final ThreadLocal<TextScanner> PER_THREAD = ThreadLocal.withInitial(TextScanner::new);
+
+    private String text;
+    private int limit;
+    private KeyNames keys;
+    private boolean emails;
     // Allocated at the first replacement: most strings have none.
     private int[] starts;
     private int[] ends;
@@ -93,14 +98,56 @@ final class TextScanner {
     private int count;
     private int authorityStart = -1;
     private int authorityEnd = -1;
+    private boolean busy;
     /** Characters examined, for the linear-time test. */
     long work;
 
     TextScanner(String text, int maxScanChars, KeyNames keys, boolean emails) {
+        reset(text, maxScanChars, keys, emails);
+    }
+
+    private TextScanner() {
+    }
+
+    /** {@code text} with its secrets replaced (see {@link #scan()}), scanned by this thread's reused scanner. */
+    static String scan(String text, int maxScanChars, KeyNames keys, boolean emails) {
+        TextScanner scanner = PER_THREAD.get();
+        if (scanner.busy) {
+            scanner = new TextScanner(); // never happens today (a scan calls nothing that scans), but stay correct if it does
+        }
+        scanner.busy = true;
+        try {
+            return scanner.reset(text, maxScanChars, keys, emails).scan();
+        } finally {
+            scanner.release();
+        }
+    }
+
+    private TextScanner reset(String text, int maxScanChars, KeyNames keys, boolean emails) {
         this.text = text;
         this.limit = Math.min(text.length(), maxScanChars);
         this.keys = keys;
         this.emails = emails;
+        this.count = 0;
+        this.authorityStart = -1;
+        this.authorityEnd = -1;
+        this.work = 0;
+        return this;
+    }
+
+    /** Forgets the text and its replacements, so a reused scanner holds nothing of what it scanned. */
+    private void release() {
+        if (replacements != null && replacements.length > 64) {
+            starts = null; // a text with many secrets: its arrays are not kept
+            ends = null;
+            replacements = null;
+        } else if (replacements != null) {
+            Arrays.fill(replacements, 0, count, null);
+        }
+        text = null;
+        keys = null;
+        count = 0;
+        busy = false;
     }
 
     /** {@code text} with its secrets replaced, or {@code text} itself when there was nothing to replace. */

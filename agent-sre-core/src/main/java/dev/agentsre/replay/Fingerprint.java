@@ -203,9 +203,17 @@ final class Fingerprint {
 
     /** A length-prefixed string: no escaping needed, no two strings written alike. */
     private void text(String text) {
-        ascii(Integer.toString(text.length()));
+        digits(text.length());
         put('"');
         utf8(text);
+    }
+
+    /** A non-negative int in decimal, as {@code StringBuilder.append(int)} writes it. */
+    private void digits(int value) {
+        if (value >= 10) {
+            digits(value / 10);
+        }
+        put((char) ('0' + value % 10));
     }
 
     private void ascii(String text) {

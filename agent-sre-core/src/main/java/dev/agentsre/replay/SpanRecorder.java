@@ -361,6 +361,13 @@ final class SpanRecorder {
         return n;
     }
 
+    /** The attributes of a span whose request and response are JSON: its operation name only, one map per kind. */
+    private static final Map<?, ?>[] OPERATION_MAPS = java.util.Arrays.stream(SpanKind.values())
+            .map(kind -> Map.of("gen_ai.operation.name", kind.operation())).toArray(Map[]::new);
+
+    @SuppressWarnings("unchecked")
+    private static final Map<String, String>[] OPERATION = (Map<String, String>[]) OPERATION_MAPS;
+
     /** A span being recorded. */
     static final class Open {
         final int step;
@@ -396,7 +403,7 @@ final class SpanRecorder {
         Span toSpan(Instant traceEnd) {
             if (!requestViaToString && !responseViaToString) {
                 return new Span(step, parent, kind, name, request, response, responseType, status, errorType, errorMessage, startTime,
-                        end == null ? traceEnd : end, inputTokens, outputTokens, cost, key, Map.of("gen_ai.operation.name", kind.operation()));
+                        end == null ? traceEnd : end, inputTokens, outputTokens, cost, key, OPERATION[kind.ordinal()]);
             }
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("gen_ai.operation.name", kind.operation());

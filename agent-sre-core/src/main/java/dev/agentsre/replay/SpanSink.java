@@ -49,13 +49,13 @@ interface SpanSink {
         }
         if (node.isContainerNode()) {
             long bytes = 48;
-            for (var it = node.fields(); it.hasNext(); ) {
-                var field = it.next();
-                bytes += 40 + 2L * field.getKey().length() + approximateBytes(field.getValue());
-            }
             if (node.isArray()) {
-                for (JsonNode element : node) {
-                    bytes += 8 + approximateBytes(element);
+                for (int i = 0, n = node.size(); i < n; i++) {
+                    bytes += 8 + approximateBytes(node.get(i));
+                }
+            } else {
+                for (var field : node.properties()) {
+                    bytes += 40 + 2L * field.getKey().length() + approximateBytes(field.getValue());
                 }
             }
             return bytes;

@@ -154,27 +154,27 @@ final class ValueJson {
     /** A map with string keys, entries in key order (Jackson's ORDER_MAP_ENTRIES_BY_KEYS); null when a key is not a string. */
     private JsonNode object(Map<?, ?> map, int depth) {
         int size = map.size();
-        Map.Entry<?, ?>[] entries = new Map.Entry<?, ?>[size];
+        String[] keys = new String[size];
         int n = 0;
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-            if (!(entry.getKey() instanceof String) || n == size) {
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String) || n == size) {
                 return null; // other keys (or a map changing under us): Jackson's way
             }
-            entries[n++] = entry;
+            keys[n++] = (String) key;
         }
         if (n != size) {
             return null;
         }
         if (n > 1 && !(map instanceof SortedMap<?, ?>)) {
-            Arrays.sort(entries, (a, b) -> ((String) a.getKey()).compareTo((String) b.getKey()));
+            Arrays.sort(keys);
         }
         ObjectNode object = new ObjectNode(NODES, new LinkedHashMap<>(capacity(n)));
         if (fingerprint != null) {
             fingerprint.beginObject();
         }
         for (int i = 0; i < n; i++) {
-            String key = (String) entries[i].getKey();
-            Object value = entries[i].getValue();
+            String key = keys[i];
+            Object value = map.get(key);
             String name = redactor.redactKey(key);
             if (name != key) {
                 fingerprintValid = false; // names may sort differently now: hash the finished tree
@@ -246,7 +246,8 @@ final class ValueJson {
         return !value.isTextual() || !value.textValue().isEmpty() && !value.textValue().equals(Redactor.REDACTED);
     }
 
+    /** The smallest initial capacity that holds {@code entries} without a resize. */
     private static int capacity(int entries) {
-        return entries < 3 ? entries + 1 : (int) (entries / 0.75f) + 1;
+        return (entries * 4 + 2) / 3;
     }
 }

@@ -124,6 +124,37 @@ class CaptureJsonDifferentialTest {
         assertThat(JsonDiff.fingerprint(big)).isEqualTo(oldFingerprint(big));
     }
 
+    /** A request whose conversion records a call of its own (a getter using the capture) while the thread's fingerprint is busy. */
+    public static final class Reentrant {
+        private final TraceCapture capture;
+
+        Reentrant(TraceCapture capture) {
+            this.capture = capture;
+        }
+
+        public String getInner() {
+            return capture.tool("inner", Map.of("q", "nested \ud83d\ude00", "n", 2), () -> "inner-result");
+        }
+
+        public List<Object> getItems() {
+            return List.of("a", 1.5, Map.of("password", "hunter2"));
+        }
+    }
+
+    @Test
+    void aRequestWhoseConversionRecordsACallOfItsOwnGetsBothMatchKeysRight() {
+        TraceCapture capture = ReplayEngine.captureBuilder("a").start();
+        capture.tool("outer", Map.of("order", new Reentrant(capture), "id", "12345"), () -> "outer-result");
+        capture.close();
+        Trace trace = capture.trace();
+        assertThat(trace.spans()).extracting(Span::name).contains("outer", "inner");
+        for (Span span : trace.spans()) {
+            assertThat(span.matchKey()).as(span.name()).isEqualTo(oldFingerprint(span.request()));
+        }
+        assertThat(trace.spans().stream().filter(s -> s.name().equals("outer")).findFirst().orElseThrow().request().toString())
+                .contains("\"password\":\"[REDACTED]\"").doesNotContain("hunter2");
+    }
+
     /** Compares the new walk with the old path; returns false when both record the value as its toString(). */
     private static boolean assertSameAsTheOldPath(Object value, Redactor redactor, String what) {
         JsonNode expected;
