@@ -47,6 +47,8 @@ final class Fingerprint {
     private final byte[] hex = new byte[64];
     private int position;
     private boolean busy;
+    /** False once a walk finds it cannot stream this fingerprint (a field name changed by redaction). */
+    boolean valid;
 
     private Fingerprint() {
         try {
@@ -63,6 +65,7 @@ final class Fingerprint {
             f = new Fingerprint();
         }
         f.busy = true;
+        f.valid = true;
         f.position = 0;
         f.digest.reset();
         return f;

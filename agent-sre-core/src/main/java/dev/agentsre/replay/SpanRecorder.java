@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * touched. Steps beyond {@code maxSteps}, and calls after {@link #close}, run unrecorded.
  *
  * <p><b>Memory.</b> Only the spans in flight (and whatever the sink keeps). Nesting is tracked in
- * one static {@link ThreadLocal} holding a chain of frames, removed when a thread's outermost call
- * returns: nothing is left behind on pooled threads. Thread-safe.
+ * one static {@link ThreadLocal} holding a chain of frames, emptied when a thread's outermost call
+ * returns: nothing is left behind on pooled threads but one empty slot. Thread-safe.
  */
 final class SpanRecorder {
 
@@ -334,11 +334,9 @@ final class SpanRecorder {
         } else {
             rest = without(top, step); // not the innermost call: rare (a call ended on another thread's behalf)
         }
-        if (rest == null) {
-            FRAMES.remove();
-        } else {
-            FRAMES.set(rest);
-        }
+        // Null, not remove(): the thread keeps one empty slot of this static ThreadLocal (no recorder, no
+        // frame), instead of a new ThreadLocalMap entry for every outermost call.
+        FRAMES.set(rest);
     }
 
     private Frame without(Frame frame, int step) {

@@ -43,13 +43,7 @@ final class ValueJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final Redactor redactor;
-    private Fingerprint fingerprint;
-    private boolean fingerprintValid = true;
-
-    private ValueJson(Redactor redactor, Fingerprint fingerprint) {
-        this.redactor = redactor;
-        this.fingerprint = fingerprint;
+    private ValueJson() {
     }
 
     /** Too deep to walk here: the whole value goes through Jackson. */
@@ -64,7 +58,7 @@ final class ValueJson {
     /** The redacted tree of a value, as the general path ({@link #general}) builds it. */
     static JsonNode tree(Object value, Redactor redactor) {
         try {
-            return new ValueJson(redactor, null).node(value, 0);
+            return node(value, 0, redactor, null);
         } catch (TooDeep deep) {
             return general(value, redactor);
         }
@@ -73,10 +67,9 @@ final class ValueJson {
     /** The redacted tree of a request and its match key. */
     static SpanRecorder.Json request(Object value, Redactor redactor) {
         Fingerprint f = Fingerprint.start();
-        ValueJson walk = new ValueJson(redactor, f);
         JsonNode node;
         try {
-            node = walk.node(value, 0);
+            node = node(value, 0, redactor, f);
         } catch (TooDeep deep) {
             f.abandon();
             node = general(value, redactor);
@@ -85,7 +78,7 @@ final class ValueJson {
             f.abandon();
             throw e;
         }
-        if (!walk.fingerprintValid) {
+        if (!f.valid) {
             f.abandon();
             return new SpanRecorder.Json(node, false, Fingerprint.of(node));
         }
@@ -98,8 +91,9 @@ final class ValueJson {
         return redactor.redact(tree);
     }
 
-    private JsonNode node(Object value, int depth) {
-        JsonNode leaf = leaf(value);
+    /** The node of {@code value}, fed to {@code fingerprint} unless that is null. */
+    private static JsonNode node(Object value, int depth, Redactor redactor, Fingerprint fingerprint) {
+        JsonNode leaf = leaf(value, redactor);
         if (leaf != null) {
             if (fingerprint != null) {
                 fingerprint.tree(leaf);
@@ -112,12 +106,12 @@ final class ValueJson {
         if (value.getClass().getClassLoader() == null) { // a JDK class: no Jackson annotations, no custom serializer
             if (value instanceof Map<?, ?> map && !(map instanceof IdentityHashMap<?, ?>)
                     && !(map instanceof SortedMap<?, ?> sorted && sorted.comparator() != null)) {
-                JsonNode object = object(map, depth);
+                JsonNode object = object(map, depth, redactor, fingerprint);
                 if (object != null) {
                     return object;
                 }
             } else if (value instanceof Collection<?> collection) {
-                return array(collection, depth);
+                return array(collection, depth, redactor, fingerprint);
             }
         }
         // Anything else as Jackson writes it: the same serializer as when it is nested in a map or list.
@@ -129,7 +123,7 @@ final class ValueJson {
     }
 
     /** A scalar's node (redacted), or null when the value is not one handled here. */
-    private JsonNode leaf(Object value) {
+    private static JsonNode leaf(Object value, Redactor redactor) {
         if (value == null) {
             return NullNode.instance;
         }
@@ -152,7 +146,7 @@ final class ValueJson {
     }
 
     /** A map with string keys, entries in key order (Jackson's ORDER_MAP_ENTRIES_BY_KEYS); null when a key is not a string. */
-    private JsonNode object(Map<?, ?> map, int depth) {
+    private static JsonNode object(Map<?, ?> map, int depth, Redactor redactor, Fingerprint fingerprint) {
         int size = map.size();
         String[] keys = new String[size];
         int n = 0;
@@ -176,32 +170,24 @@ final class ValueJson {
             String key = keys[i];
             Object value = map.get(key);
             String name = redactor.redactKey(key);
-            if (name != key) {
-                fingerprintValid = false; // names may sort differently now: hash the finished tree
+            if (name != key && fingerprint != null) {
+                fingerprint.valid = false; // names may sort differently now: hash the finished tree
             }
-            Fingerprint f = fingerprint;
-            boolean counted = f != null && fingerprintValid && !Fingerprint.isVolatile(name);
+            boolean counted = fingerprint != null && fingerprint.valid && !Fingerprint.isVolatile(name);
             boolean secret = redactor.isSecretKey(key);
             if (counted) {
-                f.name(name);
+                fingerprint.name(name);
             }
-            if (f != null && (!counted || secret)) {
-                fingerprint = null; // not part of the fingerprint, or decided after the value is built
-            }
-            JsonNode child;
-            try {
-                child = node(value, depth + 1);
-            } finally {
-                fingerprint = f;
-            }
+            // A field left out of the fingerprint, or under a secret key (decided once the value is built), is walked without it.
+            JsonNode child = node(value, depth + 1, redactor, counted && !secret ? fingerprint : null);
             if (secret && holdsSecret(child)) {
                 child = TextNode.valueOf(Redactor.REDACTED);
             }
             if (counted) {
                 if (secret) {
-                    f.tree(child);
+                    fingerprint.tree(child);
                 }
-                f.endValue();
+                fingerprint.endValue();
             }
             object.set(name, child);
         }
@@ -211,18 +197,18 @@ final class ValueJson {
         return object;
     }
 
-    private JsonNode array(Collection<?> collection, int depth) {
+    private static JsonNode array(Collection<?> collection, int depth, Redactor redactor, Fingerprint fingerprint) {
         ArrayNode array = new ArrayNode(NODES, collection.size());
         if (fingerprint != null) {
             fingerprint.beginArray();
         }
         if (collection instanceof List<?> list && list instanceof java.util.RandomAccess) {
             for (int i = 0, n = list.size(); i < n; i++) {
-                element(array, list.get(i), depth);
+                element(array, list.get(i), depth, redactor, fingerprint);
             }
         } else {
             for (Object element : collection) {
-                element(array, element, depth);
+                element(array, element, depth, redactor, fingerprint);
             }
         }
         if (fingerprint != null) {
@@ -231,8 +217,8 @@ final class ValueJson {
         return array;
     }
 
-    private void element(ArrayNode array, Object value, int depth) {
-        array.add(node(value, depth + 1));
+    private static void element(ArrayNode array, Object value, int depth, Redactor redactor, Fingerprint fingerprint) {
+        array.add(node(value, depth + 1, redactor, fingerprint));
         if (fingerprint != null) {
             fingerprint.endValue();
         }
