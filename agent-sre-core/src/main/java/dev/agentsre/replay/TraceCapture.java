@@ -30,8 +30,11 @@ import java.util.function.Function;
  * to {@code maxBytesInMemory} (default {@value ReplayEngine#DEFAULT_MAX_BYTES_IN_MEMORY} bytes); later
  * steps are counted and left out.
  *
- * <p><b>Cost.</b> Per call: two JSON conversions, redaction, a SHA-256 of the normalised request and,
- * with a store, one file write (a few µs for small payloads; see the performance page). Thread-safe.
+ * <p><b>Cost.</b> Per call: one walk over the request and one over the result, each building the
+ * redacted JSON tree the span keeps while redacting (and, for the request, streaming its normalised
+ * form into a per-thread SHA-256), and with a store one file write of a line streamed field by field
+ * (about 1 µs in memory and a few µs with a store for small payloads; see the performance page).
+ * Per thread it keeps one digest and one text scanner for reuse (about 2 KB). Thread-safe.
  */
 public final class TraceCapture extends RecordedCalls implements AutoCloseable {
 
