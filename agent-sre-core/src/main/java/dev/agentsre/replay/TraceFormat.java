@@ -67,6 +67,11 @@ public final class TraceFormat {
     private TraceFormat() {
     }
 
+    /** The mapper trace files are written and read with. */
+    static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
     /** Writes {@code trace} as JSON Lines, spans in step order. */
     public static void write(Trace trace, Writer out) {
         try {
@@ -163,12 +168,15 @@ public final class TraceFormat {
         try {
             return streamedSpanLine(span, span.request(), span.response());
         } catch (RuntimeException e) {
-            String note = "[not recorded: " + e.getClass().getSimpleName() + "]";
-            return line(spanNode(span, NODES.textNode(note), NODES.textNode(note)));
+            JsonNode note = NODES.textNode("[not recorded: " + e.getClass().getSimpleName() + "]");
+            return streamedSpanLine(span, note, note);
         }
     }
 
-    /** The same bytes as {@code line(spanNode(span, request, response))}, written straight to the generator. */
+    /**
+     * The line of a span with this request and response, written straight to the generator (the bytes
+     * are those of the line built as a tree and written by the mapper, as it was once done; tested).
+     */
     private static byte[] streamedSpanLine(Span span, JsonNode request, JsonNode response) {
         try {
             return streamSpanLine(span, request, response);
@@ -231,11 +239,6 @@ public final class TraceFormat {
         }
     }
 
-    /** A span's line built as a tree and written by the mapper: the form {@link #spanLine} streams, kept to test it against. */
-    static byte[] treeSpanLine(Span span) {
-        return line(spanNode(span, span.request(), span.response()));
-    }
-
     private static byte[] line(JsonNode node) {
         try {
             byte[] json = MAPPER.writeValueAsBytes(node);
@@ -246,46 +249,6 @@ public final class TraceFormat {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a trace line: " + e.getOriginalMessage(), e);
         }
-    }
-
-    static ObjectNode spanNode(Span span, JsonNode request, JsonNode response) {
-        ObjectNode n = NODES.objectNode();
-        n.put("type", "span");
-        n.put("step", span.step());
-        n.put("parent_step", span.parentStep());
-        n.put("kind", span.kind().name());
-        n.put("name", span.name());
-        n.put("gen_ai.operation.name", span.kind().operation());
-        switch (span.kind()) {
-            case LLM:
-                n.put("gen_ai.request.model", span.name());
-                n.put("gen_ai.usage.input_tokens", span.inputTokens());
-                n.put("gen_ai.usage.output_tokens", span.outputTokens());
-                break;
-            case TOOL:
-                n.put("gen_ai.tool.name", span.name());
-                break;
-            case DELEGATE:
-                n.put("gen_ai.agent.name", span.name());
-                break;
-            default:
-                break;
-        }
-        n.put("gen_ai.usage.cost", span.costUsd().toPlainString());
-        n.put("status", span.status().name());
-        if (span.errorType() != null) {
-            n.put("error.type", span.errorType());
-            n.put("error.message", span.errorMessage());
-        }
-        n.put("start_time", span.startTime().toString());
-        n.put("end_time", span.endTime().toString());
-        n.put("match_key", span.matchKey());
-        n.set("request", request);
-        n.set("response", response);
-        n.put("response_type", span.responseType());
-        ObjectNode attributes = n.putObject("attributes");
-        span.attributes().forEach(attributes::put);
-        return n;
     }
 
     /** A span from its line; throws {@link IllegalArgumentException} naming the first missing or bad field. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.agentsre.internal.CanonicalJson;
 import dev.agentsre.redact.Redactor;
@@ -229,13 +230,58 @@ class CaptureJsonDifferentialTest {
     /** The trace file line as it was written before issue 21: a tree of the line, written by the mapper; a note for what cannot be written. */
     private static byte[] oldSpanLine(Span span) {
         try {
-            return TraceFormat.treeSpanLine(span);
+            return treeLine(oldSpanNode(span, span.request(), span.response()));
         } catch (RuntimeException e) {
             TextNode note = TextNode.valueOf("[not recorded: " + e.getClass().getSimpleName() + "]");
-            return TraceFormat.treeSpanLine(new Span(span.step(), span.parentStep(), span.kind(), span.name(), note, note, span.responseType(),
-                    span.status(), span.errorType(), span.errorMessage(), span.startTime(), span.endTime(), span.inputTokens(),
-                    span.outputTokens(), span.costUsd(), span.matchKey(), span.attributes()));
+            return treeLine(oldSpanNode(span, note, note));
         }
+    }
+
+    private static byte[] treeLine(JsonNode node) {
+        try {
+            byte[] json = TraceFormat.mapper().writeValueAsBytes(node);
+            byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+            line[json.length] = '\n';
+            return line;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a trace line: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static ObjectNode oldSpanNode(Span span, JsonNode request, JsonNode response) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("type", "span");
+        n.put("step", span.step());
+        n.put("parent_step", span.parentStep());
+        n.put("kind", span.kind().name());
+        n.put("name", span.name());
+        n.put("gen_ai.operation.name", span.kind().operation());
+        switch (span.kind()) {
+            case LLM -> {
+                n.put("gen_ai.request.model", span.name());
+                n.put("gen_ai.usage.input_tokens", span.inputTokens());
+                n.put("gen_ai.usage.output_tokens", span.outputTokens());
+            }
+            case TOOL -> n.put("gen_ai.tool.name", span.name());
+            case DELEGATE -> n.put("gen_ai.agent.name", span.name());
+            default -> {
+            }
+        }
+        n.put("gen_ai.usage.cost", span.costUsd().toPlainString());
+        n.put("status", span.status().name());
+        if (span.errorType() != null) {
+            n.put("error.type", span.errorType());
+            n.put("error.message", span.errorMessage());
+        }
+        n.put("start_time", span.startTime().toString());
+        n.put("end_time", span.endTime().toString());
+        n.put("match_key", span.matchKey());
+        n.set("request", request);
+        n.set("response", response);
+        n.put("response_type", span.responseType());
+        ObjectNode attributes = n.putObject("attributes");
+        span.attributes().forEach(attributes::put);
+        return n;
     }
 
     /** A result as capture records it: its JSON, or its toString() when Jackson cannot write it. */
