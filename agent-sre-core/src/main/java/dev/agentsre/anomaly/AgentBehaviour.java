@@ -4,7 +4,6 @@ import dev.agentsre.internal.LongIntCounter;
 import dev.agentsre.internal.stats.EwmaBaseline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +60,11 @@ final class AgentBehaviour {
     private int maxKeyCount;
     private final int[] runs = new int[MAX_PERIOD + 1];
     private final double[] scratch = new double[Signal.values().length]; // used under the lock only
+    // The scores of the last scores() call, by Signal ordinal, and their immutable map (reused while unchanged).
+    private final double[] lastScoreValues = new double[Signal.values().length];
+    private Map<Signal, Double> lastScores;
+    /** The reasons of an assessment being made; cleared before use, under the lock only. */
+    final List<String> reasonScratch = new ArrayList<>();
 
     // loops judged per task: the strongest recent evidence
     private long taskCallSequence;
@@ -308,14 +312,33 @@ final class AgentBehaviour {
         return Math.min(1.0, max + 0.15 * Math.max(0, strong - 1));
     }
 
-    /** Every signal's score at {@code now}, with reasons when {@code reasons} is not null. */
+    /**
+     * Every signal's score at {@code now} (an immutable map), with reasons when {@code reasons} is not
+     * null; {@link #lastRisk()} then combines them. The map of the previous call is returned again
+     * when no score changed (a calm agent's assessments share one), so an assessment boxes nothing.
+     */
     Map<Signal, Double> scores(long now, List<String> reasons) {
-        Map<Signal, Double> scores = new EnumMap<>(Signal.class);
-        scores.put(Signal.FREQUENCY, frequencyScore(now, reasons));
-        scores.put(Signal.ENTROPY, entropyScore(reasons));
-        scores.put(Signal.LOOP, loopScore(now, reasons));
-        scores.put(Signal.CAPABILITY, capabilityScore(now, reasons));
-        return scores;
+        double frequency = frequencyScore(now, reasons);
+        double entropy = entropyScore(reasons);
+        double loop = loopScore(now, reasons);
+        double capability = capabilityScore(now, reasons);
+        boolean changed = changed(0, frequency) | changed(1, entropy) | changed(2, loop) | changed(3, capability); // all four recorded
+        if (changed || lastScores == null) {
+            lastScores = Map.of(Signal.FREQUENCY, frequency, Signal.ENTROPY, entropy, Signal.LOOP, loop, Signal.CAPABILITY, capability);
+        }
+        return lastScores;
+    }
+
+    /** The combined risk of the scores the last {@link #scores} call returned. */
+    double lastRisk() {
+        return combine(lastScoreValues);
+    }
+
+    // Records the score and says whether it differs (bit for bit) from the last one.
+    private boolean changed(int signal, double score) {
+        boolean changed = Double.doubleToRawLongBits(lastScoreValues[signal]) != Double.doubleToRawLongBits(score);
+        lastScoreValues[signal] = score;
+        return changed;
     }
 
     private double frequencyScore(long now, List<String> reasons) {

@@ -16,9 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -304,7 +302,8 @@ public final class RogueAgentDetector {
     private String quarantineIfRisky(AgentBehaviour behaviour, long at) {
         if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
             List<String> reasons = new ArrayList<>();
-            RiskLevel level = RiskLevel.of(combine(behaviour.scores(at, reasons)));
+            behaviour.scores(at, reasons);
+            RiskLevel level = RiskLevel.of(behaviour.lastRisk());
             behaviour.quarantined = true;
             behaviour.calmSince = Long.MIN_VALUE;
             events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(at), behaviour.agentId, level, reasons));
@@ -425,9 +424,12 @@ public final class RogueAgentDetector {
                 if (behaviour.retired) {
                     continue;
                 }
-                List<String> reasons = new ArrayList<>();
-                Map<Signal, Double> scores = behaviour.scores(now, reasons);
-                double risk = combine(scores);
+                List<String> found = behaviour.reasonScratch;
+                found.clear();
+                Map<Signal, Double> scores = behaviour.scores(now, found);
+                double risk = behaviour.lastRisk();
+                List<String> reasons = List.copyOf(found); // none (the usual case): the shared empty list
+                found.clear();
                 RiskLevel level = RiskLevel.of(risk);
                 boolean recommended = level.atLeast(config.quarantineRiskLevel);
                 if (recommended && !behaviour.quarantined) {
@@ -641,7 +643,7 @@ public final class RogueAgentDetector {
         long now = clock.millis();
         synchronized (behaviour) {
             Map<Signal, Double> scores = behaviour.scores(now, null);
-            double risk = combine(scores);
+            double risk = behaviour.lastRisk();
             return new RiskSnapshot(agentId, RiskLevel.of(risk), risk, scores, behaviour.quarantined);
         }
     }
@@ -709,10 +711,6 @@ public final class RogueAgentDetector {
         return behaviour;
     }
 
-    static double combine(Map<Signal, Double> scores) {
-        return AgentBehaviour.combine(scores.values().stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
     /** Under the agent's lock: releases a quarantined agent calm for {@code autoReleaseAfter} (queueing the event). */
     /** Under the agent's lock; returns whether a shared quarantine was released (to clear it outside the lock). */
     private boolean autoRelease(AgentBehaviour behaviour, boolean risky, long now) {
@@ -750,21 +748,9 @@ public final class RogueAgentDetector {
         return record;
     }
 
+    // One pass into a pooled digest (AssessmentHasher): the bytes the chain has always hashed.
     private static String hashOf(String agentId, Instant at, RiskLevel level, double risk, Map<Signal, Double> scores,
                                  boolean recommended, boolean quarantined, List<String> reasons, String previous) {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("agentId", agentId);
-        content.put("timestamp", at.toString());
-        content.put("riskLevel", level.name());
-        // Locale.ROOT: the chain must verify on any JVM ("%.9f" gives "0,500000000" under de_DE)
-        content.put("riskScore", String.format(Locale.ROOT, "%.9f", risk));
-        Map<String, String> signals = new LinkedHashMap<>();
-        scores.forEach((signal, score) -> signals.put(signal.name(), String.format(Locale.ROOT, "%.9f", score)));
-        content.put("signals", signals);
-        content.put("quarantineRecommended", recommended);
-        content.put("quarantined", quarantined);
-        content.put("reasons", reasons);
-        content.put("previousHash", previous);
-        return CanonicalJson.sha256(content);
+        return AssessmentHasher.hash(agentId, at, level, risk, scores, recommended, quarantined, reasons, previous);
     }
 }
