@@ -291,6 +291,9 @@ public final class CostGuard {
             return CostDecision.deny(BudgetScope.TASK, "estimate " + Money.format(estimate) + " exceeds the per-task limit of "
                     + Money.format(perTaskLimitNanos));
         }
+        if (!shared.hasFlags() && allowedAtOnce(agentId, estimate, now)) {
+            return CostDecision.ALLOWED;
+        }
         Scopes scopes = scopes(agentId, now);
         if (scopes.refusal != null) {
             return scopes.refusal;
@@ -453,6 +456,31 @@ public final class CostGuard {
             }
         }
         return null;
+    }
+
+    /**
+     * The common case of {@link #checkTask}, decided without allocating: every budget of the agent is
+     * active (neither killed nor throttled, by spend or by hand) and the estimate fits each, so the
+     * task is allowed. False means "not at once": the full check decides, with its reasons. Not for
+     * shared flags (a kill elsewhere is looked up there).
+     */
+    private boolean allowedAtOnce(String agentId, long estimate, long now) {
+        Ledger ledger = ledgers.agent(agentId, now);
+        if (ledger == null) {
+            return false;
+        }
+        if (ledger.tenant != null && ledgers.hasTenantBudget(ledger.tenant)) {
+            Budget tenant = ledgers.tenant(ledger.tenant, now);
+            if (tenant == null || !activeAndFits(tenant, estimate, now)) {
+                return false;
+            }
+        }
+        return activeAndFits(ledger.daily, estimate, now) && activeAndFits(organization, estimate, now);
+    }
+
+    private boolean activeAndFits(Budget budget, long estimate, long now) {
+        Period period = enforcement.current(budget, now);
+        return budget.state(period, now) == BudgetState.ACTIVE && budget.fits(period, estimate);
     }
 
     /** Why a killed budget refuses: its kill switch, or a kill by hand. */
