@@ -93,8 +93,10 @@ import org.slf4j.LoggerFactory;
  * the oldest dropped first. Capability profiles: at most {@code maxCapabilityProfiles} (default
  * 10,000; registering one more is an {@link IllegalStateException}, since dropping one would lift
  * it), each a set of tool names. So at the defaults the detector stays under about 50 MiB however many
- * agents and assessments pass through. {@link #recordAction} is O(1); {@link #assess} is
- * O(W + history), independent of how many actions were ever recorded. Thread-safe: agents are
+ * agents and assessments pass through. {@link #recordAction} is O(1) and allocates nothing;
+ * {@link #assess} is O(W), independent of how many actions were ever recorded, and allocates little
+ * more than its record: the chain's SHA-256 is written in one pass into a pooled digest, and a calm
+ * agent's assessments share one scores map. Thread-safe: agents are
  * independent; each agent's state is updated under its own short lock.
  */
 public final class RogueAgentDetector {

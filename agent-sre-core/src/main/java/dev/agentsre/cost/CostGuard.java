@@ -271,7 +271,8 @@ public final class CostGuard {
 
     /**
      * The pre-flight check: may {@code agentId} start a task estimated at {@code estimateUsd}?
-     * Holds nothing; a throttled budget's admission uses its slot.
+     * Holds nothing; a throttled budget's admission uses its slot. Allocates nothing when the task is
+     * simply allowed (every budget active and the estimate fitting each); a refusal builds its reason.
      *
      * @throws IllegalArgumentException for a blank agent id or a NaN, infinite, negative or too large estimate
      */
