@@ -9,13 +9,25 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One agent's spend baselines and the two anomalies judged against them: a task that costs far more
  * than the agent's tasks usually do (a spike), and a minute of spend far above its usual minutes (a
  * runaway loop: many charges). Each charge is scored before it joins the baseline; a spike enters the
- * baseline winsorised. Guarded by its own lock — the baselines' mean and variance must change
- * together — held for a few arithmetic updates only. Memory: about 200 bytes. Not API.
+ * baseline winsorised.
+ *
+ * <p><b>Contention.</b> The baselines are sequential (each charge is judged against every charge
+ * before it), so charges are applied one at a time — but not by queueing threads on a lock. A
+ * charge that finds the baselines free applies itself, then any charges that arrived meanwhile; a
+ * charge that finds them busy leaves a request (a lock-free stack) and waits a few spins for the
+ * thread applying charges to apply it too and hand back its alerts, or takes over when that thread
+ * is gone. Every charge is judged exactly as under a lock, in an order that a lock could have given
+ * concurrent charges, and each caller gets the alerts its own charge raised; one thread applies a
+ * burst of charges with the baselines hot in its cache instead of the baselines moving between
+ * cores with every charge. Uncontended, a charge allocates nothing (a waiting one, its request).
+ * Memory: about 200 bytes. Not API.
  */
 public final class SpendAnomalies {
 
@@ -59,8 +71,134 @@ public final class SpendAnomalies {
         this.settings = settings;
     }
 
-    /** Scores a charge of {@code nanos} for {@code taskId} at {@code now}, adds it, and appends any anomaly to {@code alerts}. */
-    public synchronized List<CostAlert> check(String taskId, long nanos, long now, List<CostAlert> alerts) {
+    /** Applies the baselines one charge at a time: held by the thread applying charges. */
+    final ReentrantLock applying = new ReentrantLock();
+    /** Charges waiting to be applied, newest first. */
+    private final AtomicReference<Request> waiting = new AtomicReference<>();
+    /** Spins a waiting charge makes before it blocks on the lock (a preempted applier must not be spun on). */
+    private static final int SPINS = 256;
+
+    /** A charge that found the baselines busy: applied by whichever thread holds them. */
+    private static final class Request {
+        final String taskId;
+        final long nanos;
+        final long now;
+        Request next;
+        List<CostAlert> alerts;
+        RuntimeException failure;
+        volatile boolean applied;
+
+        Request(String taskId, long nanos, long now) {
+            this.taskId = taskId;
+            this.nanos = nanos;
+            this.now = now;
+        }
+    }
+
+    /**
+     * Scores a charge of {@code nanos} for {@code taskId} at {@code now}, adds it to the baselines, and
+     * returns {@code alerts} with any anomaly it raised appended (a new list when {@code alerts} is null).
+     */
+    public List<CostAlert> check(String taskId, long nanos, long now, List<CostAlert> alerts) {
+        if (applying.tryLock()) {
+            try {
+                alerts = apply(taskId, nanos, now, alerts);
+                applyWaiting();
+            } finally {
+                applying.unlock();
+            }
+            helpStragglers();
+            return alerts;
+        }
+        Request request = new Request(taskId, nanos, now);
+        Request head;
+        do {
+            head = waiting.get();
+            request.next = head;
+        } while (!waiting.compareAndSet(head, request));
+        for (int spin = 0; !request.applied; spin++) {
+            if (spin < SPINS ? !applying.isLocked() && applying.tryLock() : lockAnyway()) {
+                try {
+                    applyWaiting(); // ours is among them, unless the previous holder applied it already
+                } finally {
+                    applying.unlock();
+                }
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        helpStragglers();
+        if (request.failure != null) {
+            throw request.failure;
+        }
+        List<CostAlert> raised = request.alerts;
+        if (raised != null) {
+            for (CostAlert alert : raised) {
+                alerts = Alerts.add(alerts, alert);
+            }
+        }
+        return alerts;
+    }
+
+    /** Whether a charge is waiting to be applied (for tests). */
+    boolean hasWaiting() {
+        return waiting.get() != null;
+    }
+
+    /** Charges in the cost baseline (for tests). */
+    long charges() {
+        applying.lock();
+        try {
+            return costBaseline.count();
+        } finally {
+            applying.unlock();
+        }
+    }
+
+    private boolean lockAnyway() {
+        applying.lock();
+        return true;
+    }
+
+    /** Under the lock: applies every waiting charge, oldest first, and hands each its alerts. */
+    private void applyWaiting() {
+        Request batch = waiting.getAndSet(null);
+        if (batch == null) {
+            return;
+        }
+        Request oldestFirst = null;
+        while (batch != null) { // the stack is newest first
+            Request next = batch.next;
+            batch.next = oldestFirst;
+            oldestFirst = batch;
+            batch = next;
+        }
+        for (Request r = oldestFirst; r != null; ) {
+            Request next = r.next;
+            r.next = null;
+            try {
+                r.alerts = apply(r.taskId, r.nanos, r.now, null);
+            } catch (RuntimeException e) {
+                r.failure = e; // thrown to its own caller, as if it had applied the charge itself
+            }
+            r.applied = true; // publishes the alerts and the baselines' state to the waiting thread
+            r = next;
+        }
+    }
+
+    /** After unlocking: a charge that arrived between the last drain and the unlock is applied now, not left waiting. */
+    private void helpStragglers() {
+        while (waiting.get() != null && applying.tryLock()) {
+            try {
+                applyWaiting();
+            } finally {
+                applying.unlock();
+            }
+        }
+    }
+
+    /** Under the lock: one charge judged against the baselines, then added to them. */
+    private List<CostAlert> apply(String taskId, long nanos, long now, List<CostAlert> alerts) {
         double usd = Money.toDouble(nanos);
         boolean spike = false;
         // Per-task cost: scored against the baseline before it joins it.
