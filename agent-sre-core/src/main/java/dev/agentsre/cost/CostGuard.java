@@ -137,9 +137,10 @@ import java.util.function.ToDoubleFunction;
  *
  * <p><b>Events</b> ({@link dev.agentsre.event.CostEvent}): every alert, state change, roll-over and
  * eviction; the transitions of a budget reach listeners in the order they happened, even when
- * threads race. Thread-safe and lock-free on the charge and admission paths, except for a short
- * per-agent lock around the anomaly baselines and a budget's lock when it crosses a threshold; no
- * lock is held while user code runs.
+ * threads race. Thread-safe and lock-free on the charge and admission paths, except for an agent's
+ * anomaly baselines (applied one charge at a time, by whichever thread holds them: a charge that
+ * finds them busy is handed to that thread instead of queueing) and a budget's lock when it crosses
+ * a threshold; no lock is held while user code runs.
  *
  * <p><b>Contention.</b> A budget that threads collide on (the organisation's month, which every task
  * charges; a shared agent's day) stripes itself: its threads spend and hold from allowances drawn

@@ -110,6 +110,11 @@ public final class SpendAnomalies {
             helpStragglers();
             return alerts;
         }
+        return waitForTurn(taskId, nanos, now, alerts);
+    }
+
+    /** The baselines are busy: leaves a request for their holder, and applies it (and others) if that thread is gone. */
+    private List<CostAlert> waitForTurn(String taskId, long nanos, long now, List<CostAlert> alerts) {
         Request request = new Request(taskId, nanos, now);
         Request head;
         do {
@@ -188,6 +193,12 @@ public final class SpendAnomalies {
 
     /** After unlocking: a charge that arrived between the last drain and the unlock is applied now, not left waiting. */
     private void helpStragglers() {
+        if (waiting.get() != null) {
+            applyStragglers();
+        }
+    }
+
+    private void applyStragglers() {
         while (waiting.get() != null && applying.tryLock()) {
             try {
                 applyWaiting();
