@@ -1,5 +1,6 @@
 package dev.agentsre.anomaly;
 
+import dev.agentsre.internal.Combiner;
 import dev.agentsre.internal.LongIntCounter;
 import dev.agentsre.internal.stats.EwmaBaseline;
 import java.util.ArrayDeque;
@@ -9,14 +10,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * What the detector knows about one agent: the frequency baseline, the window of its last W
  * actions with running counts (for entropy, and for repeats and cycles of calls recorded without a
  * task), the strongest recent loop evidence of its tasks (repeats and cycles of calls recorded with
  * a task are judged per task, in a {@link TaskWindow}), recent capability violations, quarantine
- * state and its assessment chain. Every update is O(1). Guarded by the instance lock,
- * held only for these few arithmetic updates, never while other code runs.
+ * state and its assessment chain. Every update is O(1). Guarded by {@link #turn}, the agent's lock,
+ * held only for these few arithmetic updates, never while other code runs; an action that finds it
+ * busy is applied by its holder instead of queueing on it.
  *
  * <p>Memory: about 40 bytes per window slot plus {@value #MAX_TOOLS} tool counters and
  * {@value #MAX_VIOLATIONS} violation timestamps (about 3 KiB with the default window), plus its
@@ -30,6 +33,13 @@ final class AgentBehaviour {
     private static final int MAX_PERIOD = 4;
 
     final String agentId;
+    /**
+     * The agent's lock: every update of this state holds it. Actions that find it busy are handed to
+     * the holder instead of queueing ({@link Combiner}).
+     */
+    final Combiner<RogueAgentDetector.Action> turn;
+    /** The action the lock's holder records its own action in (nothing allocated uncontended); under the lock only. */
+    final RogueAgentDetector.Action ownAction = new RogueAgentDetector.Action();
     private final RogueDetectorConfig config;
     private final long windowMillis;
     private final long violationMillis;
@@ -96,16 +106,23 @@ final class AgentBehaviour {
     boolean retired;
 
     /** Retires this behaviour for eviction unless it is quarantined (evicting it would release the agent). */
-    synchronized boolean tryRetire() {
-        if (quarantined) {
-            return false;
+    boolean tryRetire() {
+        turn.lock();
+        try {
+            if (quarantined) {
+                return false;
+            }
+            retired = true;
+            return true;
+        } finally {
+            turn.unlock();
         }
-        retired = true;
-        return true;
     }
 
-    AgentBehaviour(String agentId, RogueDetectorConfig config, long now) {
+    AgentBehaviour(String agentId, RogueDetectorConfig config, long now,
+                   BiConsumer<AgentBehaviour, RogueAgentDetector.Action> apply) {
         this.agentId = agentId;
+        this.turn = new Combiner<>(action -> apply.accept(this, action));
         this.config = config;
         this.windowMillis = config.frequencyWindow.toMillis();
         this.violationMillis = config.violationWindow.toMillis();

@@ -6,6 +6,7 @@ import dev.agentsre.event.AgentReleased;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.internal.BoundedRegistry;
 import dev.agentsre.internal.CanonicalJson;
+import dev.agentsre.internal.Combiner;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.OrderedEvents;
 import dev.agentsre.store.Flag;
@@ -96,7 +97,9 @@ import org.slf4j.LoggerFactory;
  * agents and assessments pass through. {@link #recordAction} is O(1) and allocates nothing;
  * {@link #assess} is O(W), independent of how many actions were ever recorded, and allocates little
  * more than its record: the chain's SHA-256 is written in one pass into a pooled digest, and a calm
- * agent's assessments share one scores map. Thread-safe: agents are
+ * agent's assessments share one scores map. Threads recording actions of one agent do not queue on
+ * its lock: an action that finds it busy is recorded by the thread holding it, in an order the lock
+ * could have given, and its verdict handed back. Thread-safe: agents are
  * independent; each agent's state is updated under its own short lock.
  */
 public final class RogueAgentDetector {
@@ -262,39 +265,115 @@ public final class RogueAgentDetector {
 
     private ActionVerdict recordInTask(TaskActions task, String toolName, long argumentsHash) {
         long at = clock.millis();
-        boolean violation;
-        boolean quarantined;
         if (quarantinedElsewhere(task.agentId)) {
             return ActionVerdict.QUARANTINED; // by another JVM: refused before it is recorded
         }
-        boolean released = false;
+        int outcome = act(task.agentId, task, toolName, argumentsHash, at);
+        if ((outcome & Action.REFUSED) != 0) {
+            return ActionVerdict.QUARANTINED; // refused before it was recorded: a quarantined agent does nothing
+        }
+        if ((outcome & Action.VIOLATION) != 0 && config.enforcement == Enforcement.ENFORCE) {
+            return ActionVerdict.UNAUTHORISED;
+        }
+        return (outcome & Action.QUARANTINED) != 0 ? ActionVerdict.QUARANTINED : ActionVerdict.ALLOWED;
+    }
+
+    /**
+     * One action of an agent, applied under the agent's lock by the thread that holds it: its own, or —
+     * when it found the lock busy — another thread's, handed over instead of queueing on the lock
+     * ({@link Combiner}). Carries the outcome back as bits.
+     */
+    static final class Action extends Combiner.Request {
+        static final int RETIRED = 1;
+        static final int REFUSED = 2;
+        static final int VIOLATION = 4;
+        static final int QUARANTINED = 8;
+        static final int RELEASED = 16;
+
+        TaskActions task; // null: an action recorded without a task
+        String tool;
+        long argumentsHash;
+        long at;
+        int outcome;
+        String shared;
+
+        Action set(TaskActions task, String tool, long argumentsHash, long at) {
+            this.task = task;
+            this.tool = tool;
+            this.argumentsHash = argumentsHash;
+            this.at = at;
+            this.outcome = 0;
+            this.shared = null;
+            return this;
+        }
+    }
+
+    /**
+     * Records an action of {@code agentId} (in {@code task}, or without one when null) and carries out
+     * what follows outside the lock (events, shared flags); returns the outcome bits of {@link Action}.
+     * Uncontended the agent's own reusable action is used (nothing allocated); with shared flags, or
+     * when the agent is busy, a new one.
+     */
+    private int act(String agentId, TaskActions task, String toolName, long argumentsHash, long at) {
         while (true) {
-            AgentBehaviour behaviour = behaviour(task.agentId, at);
+            AgentBehaviour behaviour = behaviour(agentId, at);
+            int outcome;
             String shared;
-            synchronized (behaviour) {
-                if (behaviour.retired) {
-                    continue; // evicted between the lookup and the lock: the agent's new entry
+            if (flags == null && behaviour.turn.tryLock()) {
+                try {
+                    Action action = behaviour.ownAction.set(task, toolName, argumentsHash, at);
+                    apply(behaviour, action);
+                    outcome = action.outcome;
+                    shared = null; // no shared flags
+                    action.set(null, null, 0, 0); // keeps no task alive
+                } finally {
+                    behaviour.turn.unlock();
                 }
-                if (behaviour.quarantined) {
-                    released = autoRelease(behaviour, RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel), at);
-                    if (behaviour.quarantined) {
-                        break; // refused before it is recorded: a quarantined agent does nothing
-                    }
-                }
-                violation = behaviour.recordInTask(task, toolName, argumentsHash, at);
-                shared = quarantineIfRisky(behaviour, at);
-                quarantined = behaviour.quarantined;
+            } else {
+                Action action = new Action().set(task, toolName, argumentsHash, at);
+                behaviour.turn.submit(action);
+                outcome = action.outcome;
+                shared = action.shared;
+            }
+            if ((outcome & Action.RETIRED) != 0) {
+                continue; // evicted between the lookup and the lock: the agent's new entry
             }
             events.drain();
-            unshare(task.agentId, released);
-            share(task.agentId, shared);
-            if (violation && config.enforcement == Enforcement.ENFORCE) {
-                return ActionVerdict.UNAUTHORISED;
-            }
-            return quarantined ? ActionVerdict.QUARANTINED : ActionVerdict.ALLOWED;
+            unshare(agentId, (outcome & Action.RELEASED) != 0);
+            share(agentId, shared);
+            return outcome;
         }
-        events.drain();
-        return ActionVerdict.QUARANTINED;
+    }
+
+    /** Under the agent's lock: one action recorded, and the agent quarantined if it became risky. */
+    private void apply(AgentBehaviour behaviour, Action action) {
+        if (behaviour.retired) {
+            action.outcome = Action.RETIRED;
+            return;
+        }
+        long at = action.at;
+        int outcome = 0;
+        if (action.task != null) {
+            if (behaviour.quarantined) {
+                if (autoRelease(behaviour, RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel), at)) {
+                    outcome |= Action.RELEASED;
+                }
+                if (behaviour.quarantined) {
+                    action.outcome = outcome | Action.REFUSED; // refused before it is recorded
+                    return;
+                }
+            }
+            if (behaviour.recordInTask(action.task, action.tool, action.argumentsHash, at)) {
+                outcome |= Action.VIOLATION;
+            }
+        } else {
+            behaviour.record(action.tool, action.argumentsHash, at);
+        }
+        action.shared = quarantineIfRisky(behaviour, at);
+        if (behaviour.quarantined) {
+            outcome |= Action.QUARANTINED;
+        }
+        action.outcome = outcome;
     }
 
     /**
@@ -393,20 +472,7 @@ public final class RogueAgentDetector {
             }
             at = Math.min(at, now); // a little ahead (clock skew): counted now
         }
-        while (true) {
-            AgentBehaviour behaviour = behaviour(agentId, at);
-            String shared;
-            synchronized (behaviour) {
-                if (behaviour.retired) {
-                    continue;
-                }
-                behaviour.record(toolName, argumentsHash, at);
-                shared = quarantineIfRisky(behaviour, at);
-            }
-            events.drain();
-            share(agentId, shared);
-            return;
-        }
+        act(agentId, null, toolName, argumentsHash, at);
     }
 
     /**
@@ -422,7 +488,8 @@ public final class RogueAgentDetector {
             AgentBehaviour behaviour = behaviour(agentId, now);
             String shared = null;
             boolean released;
-            synchronized (behaviour) {
+            behaviour.turn.lock();
+            try {
                 if (behaviour.retired) {
                     continue;
                 }
@@ -441,6 +508,8 @@ public final class RogueAgentDetector {
                 }
                 released = autoRelease(behaviour, recommended, now);
                 assessment = chain(behaviour, Instant.ofEpochMilli(now), level, risk, scores, recommended, reasons);
+            } finally {
+                behaviour.turn.unlock();
             }
             events.drain();
             share(agentId, shared);
@@ -487,9 +556,12 @@ public final class RogueAgentDetector {
         long now = clock.millis();
         boolean quarantined;
         boolean released;
-        synchronized (behaviour) {
+        behaviour.turn.lock();
+        try {
             released = autoRelease(behaviour, RiskLevel.of(behaviour.risk(now)).atLeast(config.quarantineRiskLevel), now);
             quarantined = behaviour.quarantined;
+        } finally {
+            behaviour.turn.unlock();
         }
         events.drain();
         unshare(agentId, released);
@@ -498,7 +570,8 @@ public final class RogueAgentDetector {
 
     /** Ends a quarantine that another JVM released (the shared flag is gone). */
     private void releaseHere(AgentBehaviour behaviour, String reason) {
-        synchronized (behaviour) {
+        behaviour.turn.lock();
+        try {
             if (!behaviour.quarantined) {
                 return;
             }
@@ -507,6 +580,8 @@ public final class RogueAgentDetector {
             behaviour.calmSince = Long.MIN_VALUE;
             behaviour.forgetRecentActions();
             events.enqueue(new AgentReleased(clock.instant(), behaviour.agentId, reason));
+        } finally {
+            behaviour.turn.unlock();
         }
         events.drain();
     }
@@ -523,7 +598,8 @@ public final class RogueAgentDetector {
         if (behaviour == null) {
             return elsewhere;
         }
-        synchronized (behaviour) {
+        behaviour.turn.lock();
+        try {
             if (!behaviour.quarantined) {
                 return elsewhere;
             }
@@ -532,6 +608,8 @@ public final class RogueAgentDetector {
             behaviour.calmSince = Long.MIN_VALUE;
             behaviour.forgetRecentActions();
             events.enqueue(new AgentReleased(clock.instant(), agentId, "released manually"));
+        } finally {
+            behaviour.turn.unlock();
         }
         events.drain();
         return true;
@@ -553,7 +631,8 @@ public final class RogueAgentDetector {
         while (true) {
             AgentBehaviour behaviour = behaviour(agentId, now);
             String shared;
-            synchronized (behaviour) {
+            behaviour.turn.lock();
+            try {
                 if (behaviour.retired) {
                     continue; // evicted between the lookup and the lock: the agent's new entry
                 }
@@ -565,6 +644,8 @@ public final class RogueAgentDetector {
                 events.enqueue(new AgentQuarantined(Instant.ofEpochMilli(now), agentId, RiskLevel.of(behaviour.risk(now)),
                         List.of("quarantined by decision: " + reason)));
                 shared = sharing(behaviour, "quarantined by decision: " + reason);
+            } finally {
+                behaviour.turn.unlock();
             }
             events.drain();
             share(agentId, shared);
@@ -643,10 +724,13 @@ public final class RogueAgentDetector {
             return null;
         }
         long now = clock.millis();
-        synchronized (behaviour) {
+        behaviour.turn.lock();
+        try {
             Map<Signal, Double> scores = behaviour.scores(now, null);
             double risk = behaviour.lastRisk();
             return new RiskSnapshot(agentId, RiskLevel.of(risk), risk, scores, behaviour.quarantined);
+        } finally {
+            behaviour.turn.unlock();
         }
     }
 
@@ -673,9 +757,17 @@ public final class RogueAgentDetector {
         if (behaviour == null) {
             return 0;
         }
-        synchronized (behaviour) {
+        behaviour.turn.lock();
+        try {
             return behaviour.recordedActions;
+        } finally {
+            behaviour.turn.unlock();
         }
+    }
+
+    /** The agent's state, or null (for tests of its lock). */
+    AgentBehaviour peekBehaviour(String agentId) {
+        return agents.peek(agentId);
     }
 
     /** The detector's assessment history (for tests of its memory bound). */
@@ -702,7 +794,7 @@ public final class RogueAgentDetector {
             return behaviour;
         }
         behaviour = agents.getOrCreate(agentId, id -> {
-            AgentBehaviour b = new AgentBehaviour(id, config, now);
+            AgentBehaviour b = new AgentBehaviour(id, config, now, this::apply);
             b.allowedTools = profiles.get(id);
             return b;
         });

@@ -3,14 +3,13 @@ package dev.agentsre.cost.internal;
 import dev.agentsre.cost.BudgetAction;
 import dev.agentsre.cost.BudgetScope;
 import dev.agentsre.cost.CostAlert;
+import dev.agentsre.internal.Combiner;
 import dev.agentsre.internal.Money;
 import dev.agentsre.internal.stats.EwmaBaseline;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One agent's spend baselines and the two anomalies judged against them: a task that costs far more
@@ -71,22 +70,15 @@ public final class SpendAnomalies {
         this.settings = settings;
     }
 
-    /** Applies the baselines one charge at a time: held by the thread applying charges. */
-    final ReentrantLock applying = new ReentrantLock();
-    /** Charges waiting to be applied, newest first. */
-    private final AtomicReference<Request> waiting = new AtomicReference<>();
-    /** Spins a waiting charge makes before it blocks on the lock (a preempted applier must not be spun on). */
-    private static final int SPINS = 256;
+    /** Applies the baselines one charge at a time; charges that find them busy are handed to the holder. */
+    final Combiner<Request> applying = new Combiner<>(this::apply);
 
     /** A charge that found the baselines busy: applied by whichever thread holds them. */
-    private static final class Request {
+    private static final class Request extends Combiner.Request {
         final String taskId;
         final long nanos;
         final long now;
-        Request next;
         List<CostAlert> alerts;
-        RuntimeException failure;
-        volatile boolean applied;
 
         Request(String taskId, long nanos, long now) {
             this.taskId = taskId;
@@ -102,40 +94,18 @@ public final class SpendAnomalies {
     public List<CostAlert> check(String taskId, long nanos, long now, List<CostAlert> alerts) {
         if (applying.tryLock()) {
             try {
-                alerts = apply(taskId, nanos, now, alerts);
-                applyWaiting();
+                return apply(taskId, nanos, now, alerts);
             } finally {
                 applying.unlock();
             }
-            helpStragglers();
-            return alerts;
         }
         return waitForTurn(taskId, nanos, now, alerts);
     }
 
-    /** The baselines are busy: leaves a request for their holder, and applies it (and others) if that thread is gone. */
+    /** The baselines are busy: the charge is handed to their holder (or applied here if that thread is gone). */
     private List<CostAlert> waitForTurn(String taskId, long nanos, long now, List<CostAlert> alerts) {
         Request request = new Request(taskId, nanos, now);
-        Request head;
-        do {
-            head = waiting.get();
-            request.next = head;
-        } while (!waiting.compareAndSet(head, request));
-        for (int spin = 0; !request.applied; spin++) {
-            if (spin < SPINS ? !applying.isLocked() && applying.tryLock() : lockAnyway()) {
-                try {
-                    applyWaiting(); // ours is among them, unless the previous holder applied it already
-                } finally {
-                    applying.unlock();
-                }
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-        helpStragglers();
-        if (request.failure != null) {
-            throw request.failure;
-        }
+        applying.submit(request);
         List<CostAlert> raised = request.alerts;
         if (raised != null) {
             for (CostAlert alert : raised) {
@@ -147,7 +117,7 @@ public final class SpendAnomalies {
 
     /** Whether a charge is waiting to be applied (for tests). */
     boolean hasWaiting() {
-        return waiting.get() != null;
+        return applying.hasWaiting();
     }
 
     /** Charges in the cost baseline (for tests). */
@@ -160,52 +130,8 @@ public final class SpendAnomalies {
         }
     }
 
-    private boolean lockAnyway() {
-        applying.lock();
-        return true;
-    }
-
-    /** Under the lock: applies every waiting charge, oldest first, and hands each its alerts. */
-    private void applyWaiting() {
-        Request batch = waiting.getAndSet(null);
-        if (batch == null) {
-            return;
-        }
-        Request oldestFirst = null;
-        while (batch != null) { // the stack is newest first
-            Request next = batch.next;
-            batch.next = oldestFirst;
-            oldestFirst = batch;
-            batch = next;
-        }
-        for (Request r = oldestFirst; r != null; ) {
-            Request next = r.next;
-            r.next = null;
-            try {
-                r.alerts = apply(r.taskId, r.nanos, r.now, null);
-            } catch (RuntimeException e) {
-                r.failure = e; // thrown to its own caller, as if it had applied the charge itself
-            }
-            r.applied = true; // publishes the alerts and the baselines' state to the waiting thread
-            r = next;
-        }
-    }
-
-    /** After unlocking: a charge that arrived between the last drain and the unlock is applied now, not left waiting. */
-    private void helpStragglers() {
-        if (waiting.get() != null) {
-            applyStragglers();
-        }
-    }
-
-    private void applyStragglers() {
-        while (waiting.get() != null && applying.tryLock()) {
-            try {
-                applyWaiting();
-            } finally {
-                applying.unlock();
-            }
-        }
+    private void apply(Request request) {
+        request.alerts = apply(request.taskId, request.nanos, request.now, null);
     }
 
     /** Under the lock: one charge judged against the baselines, then added to them. */
