@@ -102,6 +102,9 @@ public final class Combiner<R extends Combiner.Request> {
     /** Under the lock: applies every waiting request, oldest first. */
     @SuppressWarnings("unchecked")
     private void applyWaiting() {
+        if (waiting.get() == null) {
+            return; // the usual case: a read, not a write to a line other cores read
+        }
         Request batch = waiting.getAndSet(null);
         Request oldestFirst = null;
         while (batch != null) { // the stack is newest first
