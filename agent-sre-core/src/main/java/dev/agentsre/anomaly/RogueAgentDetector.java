@@ -86,14 +86,14 @@ import org.slf4j.LoggerFactory;
  * the previous record's hash; {@link #verifyChain(String)} detects an edited record.
  *
  * <p><b>Bounds.</b> At most {@code maxAgents} agents (default
- * {@value RogueDetectorConfig#DEFAULT_MAX_AGENTS}) of about 3 KiB each with the default window —
- * about 30 MiB at the cap; a new agent evicts the least recently active one ({@link AgentEvicted}),
+ * {@value RogueDetectorConfig#DEFAULT_MAX_AGENTS}) of about 5.5 KiB each with the default window (measured) —
+ * about 56 MiB at the cap; a new agent evicts the least recently active one ({@link AgentEvicted}),
  * never a quarantined one (that would release it), and when every agent is quarantined a new one is
  * refused with an {@link IllegalStateException} naming the cap. Assessments: at most
  * {@code historySize} per agent and {@code maxHistoryBytes} (default 16 MiB) for the whole detector,
  * the oldest dropped first. Capability profiles: at most {@code maxCapabilityProfiles} (default
  * 10,000; registering one more is an {@link IllegalStateException}, since dropping one would lift
- * it), each a set of tool names. So at the defaults the detector stays under about 50 MiB however many
+ * it), each a set of tool names. So at the defaults the detector stays under about 75 MiB however many
  * agents and assessments pass through. {@link #recordAction} is O(1) and allocates nothing;
  * {@link #assess} is O(W), independent of how many actions were ever recorded, and allocates little
  * more than its record: the chain's SHA-256 is written in one pass into a pooled digest, and a calm

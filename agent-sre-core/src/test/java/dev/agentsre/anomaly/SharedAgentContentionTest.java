@@ -47,6 +47,31 @@ class SharedAgentContentionTest {
         assertThat(detector.peekBehaviour("shared").turn.hasWaiting()).isFalse();
     }
 
+    /**
+     * The class javadoc's bound: about 5.5 KiB an agent with the default window (measured 5.2 KiB before the
+     * hand-over lock and the cached scores, 5.7 KiB with them).
+     */
+    @Test
+    void anAgentStaysWithinItsStatedSizeWithItsHandOverLock() {
+        ManualClock clock = ManualClock.at(Instant.parse("2026-06-01T10:00:00Z"));
+        dev.agentsre.event.SreEventBus bus = new dev.agentsre.event.SreEventBus();
+        RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().clock(clock).build(), bus);
+        String[] tools = TOOLS.toArray(String[]::new);
+        int agents = 200;
+        for (int a = 0; a < agents; a++) {
+            RogueAgentDetector.TaskActions task = detector.taskActions("agent-" + a, "task");
+            for (int i = 0; i < 50; i++) {
+                detector.recordAction("agent-" + a, "work", tools[i % tools.length], clock.instant(), (long) i);
+                task.record(tools[i % tools.length], i);
+            }
+            detector.riskSnapshot("agent-" + a); // its scores map cached
+        }
+        long bytes = org.openjdk.jol.info.GraphLayout.parseInstance(detector)
+                .subtract(org.openjdk.jol.info.GraphLayout.parseInstance(clock, bus)).totalSize();
+        System.out.printf("RogueAgentDetector with %d agents: %,d bytes (%,d an agent)%n", agents, bytes, bytes / agents);
+        assertThat(bytes / agents).isLessThan(6_144);
+    }
+
     @Test
     void anActionThatFindsTheAgentBusyIsRecordedByTheHolderAndGetsItsVerdictBack() throws Exception {
         ManualClock clock = ManualClock.at(Instant.parse("2026-06-01T10:00:00Z"));
