@@ -1001,14 +1001,16 @@ public final class CostGuard {
         long now = clock.millis();
         long until = duration == null ? Long.MAX_VALUE : now + duration.toMillis();
         Budget.Manual manual = new Budget.Manual(state, reason, now, until);
-        if (state == BudgetState.KILLED) {
+        Flag before = null;
+        if (state == BudgetState.KILLED && shared.hasFlags()) {
+            before = shared.killedByHandElsewhere(agentId);
             shared.shareKillByHand(agentId, reason, duration); // first: a guard never sees our kill without the fleet's
         }
         while (true) {
             Ledger ledger = ledgers.agent(agentId, now);
             if (ledger == null) {
                 if (state == BudgetState.KILLED) {
-                    shared.clearKillByHand(agentId);
+                    shared.restoreKillByHand(agentId, before, now); // a kill another JVM shared stays as it was
                 }
                 throw new IllegalStateException("the cost guard tracks its cap of " + ledgers.maxAgents() + " agents and none may be "
                         + "evicted, so agent '" + agentId + "' cannot be " + (state == BudgetState.KILLED ? "killed" : "throttled")

@@ -39,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -704,7 +705,7 @@ public final class IncidentManager implements SreEventListener<SreEvent>, AutoCl
         List<Slo> named = slosByName.get(name);
         if (named != null) {
             for (Slo slo : named) {
-                if (java.util.Objects.equals(slo.agentId(), agentId)) {
+                if (Objects.equals(slo.agentId(), agentId)) {
                     return slo;
                 }
             }

@@ -312,4 +312,24 @@ class CostGuardByHandTest {
         assertThat(there.checkTask("a", 0.01).allowed()).isTrue(); // its time is up everywhere
         assertThat(here.checkTask("a", 0.01).allowed()).isTrue();
     }
+
+    @Test
+    void aKillByHandThatAFullCapRefusesLeavesTheFleetsKillOfThatAgentAsItWas() {
+        dev.agentsre.store.FlagStore flags = dev.agentsre.store.FlagStore.inMemory(clock);
+        CostGuard full = guard().maxAgents(1).flagStore(flags).build();
+        CostGuard other = guard().flagStore(flags).build();
+        full.kill("pinned", "fills the cap");
+        other.kill("a", Duration.ofMinutes(30), "incident INC-3");
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThatThrownBy(() -> full.kill("a", "again")).isInstanceOf(IllegalStateException.class).hasMessageContaining("maxAgents");
+
+        assertThat(other.manualEnforcement("a")).hasValueSatisfying(m -> assertThat(m.reason()).isEqualTo("incident INC-3"));
+        assertThat(flags.get("kill:hand:a")).hasValueSatisfying(f -> {
+            assertThat(f.value()).isEqualTo("incident INC-3");
+            assertThat(f.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+        });
+        assertThatThrownBy(() -> full.kill("b", "never shared")).isInstanceOf(IllegalStateException.class);
+        assertThat(flags.get("kill:hand:b")).isEmpty();
+    }
 }

@@ -232,6 +232,23 @@ public final class SharedBudgets {
         }
     }
 
+    /**
+     * Puts the shared kill by hand of {@code agentId} back as it was ({@code before}, or none) after a
+     * kill this guard shared could not be applied here.
+     */
+    public void restoreKillByHand(String agentId, Flag before, long nowMillis) {
+        if (before == null) {
+            clearKillByHand(agentId);
+            return;
+        }
+        long left = before.expiresAt() == null ? KILL_BY_HAND_UNTIL_REVIVED.toMillis() : before.expiresAt().toEpochMilli() - nowMillis;
+        if (left <= 0) {
+            clearKillByHand(agentId);
+        } else {
+            shareKillByHand(agentId, before.value(), Duration.ofMillis(left));
+        }
+    }
+
     /** The kill by hand of {@code agentId} shared by any guard of the fleet (this one too), or {@code null}. */
     public Flag killedByHandElsewhere(String agentId) {
         if (flags == null) {
