@@ -13,9 +13,10 @@ import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.TaskRefused;
 import dev.agentsre.guard.CallGuard;
 import dev.agentsre.guard.CallKind;
-import dev.agentsre.guard.GuardedCall;
 import dev.agentsre.guard.GuardScope;
+import dev.agentsre.guard.GuardedCall;
 import dev.agentsre.guard.GuardedTask;
+import dev.agentsre.internal.CachedMillisClock;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import dev.agentsre.internal.OrderedEvents;
@@ -723,7 +724,7 @@ public final class AgentSre implements AutoCloseable {
 
     /** Builder for {@link AgentSre}; every component is optional. */
     public static final class Builder {
-        private Clock clock = Clock.systemUTC();
+        private Clock clock = CachedMillisClock.UTC;
         private SreEventBus eventBus;
         private final List<Slo> slos = new ArrayList<>();
         private final List<SloTemplate> sloTemplates = new ArrayList<>();

@@ -5,7 +5,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Per-thread agent id, task ids and request texts for the pipeline benchmarks, built up front. */
+/**
+ * Per-thread agent id, task ids and request texts for the pipeline benchmarks, built up front. Task
+ * ids are distinct per thread ({@code task-<thread>-<n>}): threads sharing one agent run concurrent
+ * tasks of that agent, never the same task.
+ */
 @State(Scope.Thread)
 public class TaskIds {
 
@@ -18,9 +22,10 @@ public class TaskIds {
 
     @Setup
     public void setUp() {
-        agent = "agent-" + THREAD_IDS.getAndIncrement();
+        int thread = THREAD_IDS.getAndIncrement();
+        agent = "agent-" + thread;
         for (int i = 0; i < tasks.length; i++) {
-            tasks[i] = "task-" + i;
+            tasks[i] = "task-" + thread + "-" + i;
         }
         for (int i = 0; i < requests.length; i++) {
             requests[i] = "query " + i;

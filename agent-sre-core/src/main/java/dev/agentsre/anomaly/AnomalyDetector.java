@@ -3,6 +3,7 @@ package dev.agentsre.anomaly;
 import dev.agentsre.event.MetricAnomalyDetected;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.internal.BoundedRegistry;
+import dev.agentsre.internal.CachedMillisClock;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.stats.EwmaBaseline;
 import java.time.Clock;
@@ -203,7 +204,7 @@ public final class AnomalyDetector {
         private int window = 50;
         private double noiseFloor = 0.05;
         private int maxSeries = 10_000;
-        private Clock clock = Clock.systemUTC();
+        private Clock clock = CachedMillisClock.UTC;
         private SreEventBus eventBus;
 
         private Builder() {

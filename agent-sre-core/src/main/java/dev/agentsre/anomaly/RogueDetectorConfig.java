@@ -1,5 +1,6 @@
 package dev.agentsre.anomaly;
 
+import dev.agentsre.internal.CachedMillisClock;
 import dev.agentsre.internal.Check;
 import java.time.Clock;
 import java.time.Duration;
@@ -188,7 +189,7 @@ public final class RogueDetectorConfig {
         private int historySize = DEFAULT_HISTORY_SIZE;
         private long maxHistoryBytes = DEFAULT_MAX_HISTORY_BYTES;
         private int maxCapabilityProfiles = DEFAULT_MAX_CAPABILITY_PROFILES;
-        private Clock clock = Clock.systemUTC();
+        private Clock clock = CachedMillisClock.UTC;
 
         private Builder() {
         }

@@ -17,6 +17,7 @@ import dev.agentsre.cost.internal.ThrottleGate;
 import dev.agentsre.event.CostCharged;
 import dev.agentsre.event.SreEventBus;
 import dev.agentsre.event.UnknownModelPriced;
+import dev.agentsre.internal.CappedStripedSet;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.InFlightCost;
 import dev.agentsre.internal.Money;
@@ -37,13 +38,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -188,7 +187,7 @@ public final class CostGuard {
         }
     });
     /** Open reservations (by identity: no shared id counter for every task to write). */
-    private final Set<CostReservation> openReservations = ConcurrentHashMap.newKeySet();
+    private final CappedStripedSet<CostReservation> openReservations;
     /** Ids of reservations in a shared store (they need one there); 0 without a store. */
     private final AtomicLong reservationIds = new AtomicLong();
     private final AtomicLong nextSweepMillis = new AtomicLong(Long.MIN_VALUE);
@@ -207,6 +206,7 @@ public final class CostGuard {
         this.perTaskLimitNanos = config.perTaskLimitNanos();
         this.reservationTimeoutMillis = config.reservationTimeout().toMillis();
         this.maxOpenReservations = config.maxOpenReservations();
+        this.openReservations = new CappedStripedSet<>(maxOpenReservations);
         this.throttleThreshold = config.throttleThreshold();
         this.priceTable = config.priceTable();
         ModelPrice unknown = config.unknownModelPrice().orElse(priceTable.fallback().orElse(null));
@@ -332,10 +332,24 @@ public final class CostGuard {
         long now = clock.millis();
         sweepExpired(now);
         long id = shared.hasStore() ? reservationIds.incrementAndGet() : 0;
-        if (openReservations.size() >= maxOpenReservations) {
+        int slot = openReservations.acquire();
+        if (slot < 0) {
             return denied(id, agentId, taskId, estimate, CostDecision.deny(null, "too many open reservations (" + maxOpenReservations
                     + "); commit or release some"), now);
         }
+        CostReservation reservation = null;
+        try {
+            reservation = reserve(agentId, taskId, estimate, now, id, slot);
+            return reservation;
+        } finally {
+            if (reservation == null || !reservation.isGranted()) {
+                openReservations.release(slot); // refused (or failed): it never became an open reservation
+            }
+        }
+    }
+
+    /** A reservation under the open-reservation slot {@code slot}: held in every budget, or refused. */
+    private CostReservation reserve(String agentId, String taskId, long estimate, long now, long id, int slot) {
         // The per-task limit counts what the task has spent and what its other reservations hold.
         TaskTotals.Total[] total = new TaskTotals.Total[1];
         if (perTaskLimitNanos != Budget.UNLIMITED) {
@@ -391,7 +405,7 @@ public final class CostGuard {
             CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate,
                     decision == null ? CostDecision.ALLOWED : decision, periods, budgets, scopes.ledger, total[0],
                     now + reservationTimeoutMillis, storeId, storeScopes);
-            openReservations.add(reservation);
+            reservation.openNode = openReservations.add(slot, reservation);
             return reservation;
         }
     }
@@ -1153,13 +1167,13 @@ public final class CostGuard {
     /** Open reservations (granted, neither committed, released nor expired); a pure read. */
     public int openReservations() {
         long now = clock.millis();
-        int open = 0;
-        for (CostReservation reservation : openReservations) {
+        int[] open = new int[1];
+        openReservations.forEach(reservation -> {
             if (reservation.expiresAtMillis() > now && reservation.status() == CostReservation.Status.OPEN) {
-                open++;
+                open[0]++;
             }
-        }
-        return open;
+        });
+        return open[0];
     }
 
     /** Tenant budgets tracked (for tests of the bound). */
@@ -1253,16 +1267,18 @@ public final class CostGuard {
         if (now < next || !nextSweepMillis.compareAndSet(next, now + 1_000)) {
             return;
         }
-        for (CostReservation reservation : openReservations) {
+        openReservations.forEach(reservation -> {
             if (reservation.expiresAtMillis() <= now) {
                 reservation.expire();
             }
-        }
+        });
     }
 
     /** A reservation was closed (committed, released, expired, finished in flight): it pins nothing any more. */
     void closed(CostReservation reservation) {
-        openReservations.remove(reservation);
+        if (reservation.openNode != null) {
+            openReservations.remove(reservation.openNode);
+        }
         if (reservation.storeId != null && reservation.status() != CostReservation.Status.COMMITTED) {
             shared.release(reservation.storeId); // released or expired here: give the shared hold back now
         }

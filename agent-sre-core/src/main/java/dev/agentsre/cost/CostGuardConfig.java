@@ -1,6 +1,7 @@
 package dev.agentsre.cost;
 
 import dev.agentsre.cost.internal.Budget;
+import dev.agentsre.internal.CachedMillisClock;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.Money;
 import java.math.BigDecimal;
@@ -41,7 +42,7 @@ import java.util.function.Function;
  *   <tr><td>{@code priceTable}</td><td>{@link PriceTable#defaults()}</td><td>prices of reported token usage</td></tr>
  *   <tr><td>{@code unknownModelPrice}</td><td>none (strict)</td><td>the price of a model the table does not know (lenient)</td></tr>
  *   <tr><td>{@code zone}</td><td>UTC</td><td>where days and months begin</td></tr>
- *   <tr><td>{@code clock}</td><td>{@link Clock#systemUTC()}</td><td>time source</td></tr>
+ *   <tr><td>{@code clock}</td><td>the system clock in UTC, read from a millisecond cache</td><td>time source (inject {@link Clock#systemUTC()} for a system call per read)</td></tr>
  * </table>
  *
  * <p>Every amount is validated where it is set: NaN, infinite, negative or above $9,000,000,000 is an
@@ -321,7 +322,7 @@ public final class CostGuardConfig {
      * @param <B> the builder
      */
     public abstract static class Settings<B extends Settings<B>> {
-        private Clock clock = Clock.systemUTC();
+        private Clock clock = CachedMillisClock.UTC;
         private ZoneId zone = ZoneOffset.UTC;
         private long perTaskLimit = Budget.UNLIMITED;
         private long agentDailyLimit = Budget.UNLIMITED;

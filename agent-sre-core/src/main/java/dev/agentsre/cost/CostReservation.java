@@ -4,6 +4,7 @@ import dev.agentsre.cost.internal.Budget;
 import dev.agentsre.cost.internal.Ledger;
 import dev.agentsre.cost.internal.Period;
 import dev.agentsre.cost.internal.TaskTotals;
+import dev.agentsre.internal.CappedStripedSet;
 import dev.agentsre.internal.Money;
 import dev.agentsre.store.ScopeLimit;
 import java.math.BigDecimal;
@@ -70,6 +71,8 @@ public final class CostReservation implements AutoCloseable {
     private final AtomicReference<Status> status;
     /** What is still held in {@link #heldIn}: the estimate, drawn down by in-flight charges. */
     private final AtomicLong hold;
+    /** Its place in the guard's open reservations (set before it is returned); null when denied. */
+    CappedStripedSet.Node<CostReservation> openNode;
     /** Set once the task (as a root) has been alerted for passing the per-task limit. */
     volatile boolean overLimitAlerted;
     /** Its id in the guard's shared budget store; null without a store (or when denied). */

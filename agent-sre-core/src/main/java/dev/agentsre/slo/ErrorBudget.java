@@ -1,5 +1,6 @@
 package dev.agentsre.slo;
 
+import dev.agentsre.internal.CachedMillisClock;
 import dev.agentsre.internal.Check;
 import dev.agentsre.internal.window.PeriodCounter;
 import dev.agentsre.internal.window.RollingCounter;
@@ -782,7 +783,8 @@ public final class ErrorBudget {
      * Builder for {@link ErrorBudget}. Defaults: a rolling window of {@link #DEFAULT_WINDOW} (30d),
      * the workbook's four multi-window alert tiers and no single-window alerts, exhaustion action
      * {@link ExhaustionAction#ALERT}, minimum events {@value #DEFAULT_MINIMUM_EVENTS}, recovery margin
-     * {@value #DEFAULT_RECOVERY_MARGIN}, projection on, {@link Clock#systemUTC()}.
+     * {@value #DEFAULT_RECOVERY_MARGIN}, projection on, the system clock in UTC (read from a millisecond cache;
+     * inject {@link Clock#systemUTC()} for every read to be a system call).
      */
     public static final class Builder {
         private double total = Double.NaN;
@@ -800,7 +802,7 @@ public final class ErrorBudget {
         private Duration timeSlice;
         private double timeSliceTarget = Double.NaN;
         private boolean projectAllowance = true;
-        private Clock clock = Clock.systemUTC();
+        private Clock clock = CachedMillisClock.UTC;
         private WindowStore windowStore;
         private String windowKey;
         private Duration windowSyncInterval = DEFAULT_WINDOW_SYNC_INTERVAL;

@@ -1,5 +1,6 @@
 package dev.agentsre.slo;
 
+import dev.agentsre.internal.CachedMillisClock;
 import dev.agentsre.internal.Check;
 import dev.agentsre.time.Durations;
 import java.time.Clock;
@@ -17,7 +18,7 @@ abstract class SliBuilder<B extends SliBuilder<B>> {
     String name;
     double target = Double.NaN;
     Duration window;
-    Clock clock = Clock.systemUTC();
+    Clock clock = CachedMillisClock.UTC;
 
     SliBuilder(String name) {
         this.name = name;
@@ -41,7 +42,7 @@ abstract class SliBuilder<B extends SliBuilder<B>> {
         return self();
     }
 
-    /** The clock samples are stamped with (default {@link Clock#systemUTC()}). */
+    /** The clock samples are stamped with (default: the system clock in UTC, read from a millisecond cache). */
     public B clock(Clock clock) {
         this.clock = clock;
         return self();

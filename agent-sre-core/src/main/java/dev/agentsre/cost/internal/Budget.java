@@ -4,6 +4,7 @@ import dev.agentsre.cost.BudgetScope;
 import dev.agentsre.cost.BudgetState;
 import dev.agentsre.internal.Money;
 import dev.agentsre.internal.Retirable;
+import dev.agentsre.internal.window.Stripes;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -428,7 +429,7 @@ public final class Budget extends Retirable {
     }
 
     private static SpendStripe stripe(SpendStripe[] st) {
-        return st[(int) Thread.currentThread().getId() & (st.length - 1)];
+        return st[Stripes.probe() & (st.length - 1)];
     }
 
     /** Utilisation of {@code p}: spent / limit, NaN when unlimited. */

@@ -85,7 +85,47 @@ public final class TaskTotals {
     public record Charge(long spent, boolean alert) {
     }
 
-    private record Key(String agentId, String taskId) {
+    /**
+     * A task's key. Not a record: a record's {@code hashCode} and {@code equals} are bound through
+     * method handles that were measured not to inline on this path; these are plain and compare the
+     * ids by reference first (a task's charges usually pass the same strings).
+     */
+    private static final class Key {
+        private final String agentId;
+        private final String taskId;
+        private final int hash;
+
+        Key(String agentId, String taskId) {
+            this.agentId = agentId;
+            this.taskId = taskId;
+            this.hash = 31 * agentId.hashCode() + taskId.hashCode();
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key other = (Key) o;
+            return hash == other.hash && same(taskId, other.taskId) && same(agentId, other.agentId);
+        }
+
+        private static boolean same(String a, String b) {
+            return a == b || a.equals(b);
+        }
+
+        @Override
+        public String toString() {
+            return agentId + "/" + taskId;
+        }
     }
 
     /** One task's spend and holds: a task holding a reservation is pinned. */

@@ -7,9 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * seeded sequentially (so that the first threads spread over the first stripes) and moved to a
  * pseudo-random value when the thread collides with another on a stripe (as {@link
  * java.util.concurrent.atomic.LongAdder} does). One {@code int[1]} per thread that writes to a
- * striped ring, whatever the number of rings.
+ * striped ring, whatever the number of rings. Also the stripe of the cost guard's striped budget
+ * periods and open reservations: a thread's id would do too, but two threads whose ids collide
+ * modulo the stripes would then share a stripe for their lifetime. Not API.
  */
-final class Stripes {
+public final class Stripes {
 
     /** Upper bound of a ring's stripes. */
     static final int MAX = 8;
@@ -23,7 +25,7 @@ final class Stripes {
     }
 
     /** This thread's probe; a stripe index is {@code probe() & (stripes - 1)}. */
-    static int probe() {
+    public static int probe() {
         return PROBE.get()[0];
     }
 

@@ -1,0 +1,61 @@
+package dev.agentsre.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class CachedMillisClockTest {
+
+    @Test
+    void readsTheSystemClockWithinAFewMilliseconds() {
+        CachedMillisClock clock = new CachedMillisClock(1_000_000L, 1_000);
+        for (int i = 0; i < 100_000; i++) {
+            long before = System.currentTimeMillis();
+            long read = clock.millis();
+            long after = System.currentTimeMillis();
+            // The cache lags by at most a tick plus the ticker's scheduling delay; it never runs ahead.
+            assertThat(read).isBetween(before - 250, after);
+        }
+        assertThat(clock.isTicking()).isTrue();
+    }
+
+    @Test
+    void theFirstReadStartsOneTickerThread() {
+        CachedMillisClock clock = new CachedMillisClock(1_000_000L, 1_000);
+        assertThat(clock.isTicking()).isFalse();
+        clock.millis();
+        Thread ticker = clock.ticker();
+        assertThat(ticker).isNotNull();
+        assertThat(ticker.isDaemon()).isTrue();
+        assertThat(ticker.getName()).isEqualTo("agent-sre-clock");
+        clock.millis();
+        assertThat(clock.ticker()).as("no second thread").isSameAs(ticker);
+    }
+
+    @Test
+    void anIdleClockStopsItsThreadAndTheNextReadRestartsIt() throws InterruptedException {
+        CachedMillisClock clock = new CachedMillisClock(100_000L, 5); // idle after 5 ticks of 0.1 ms
+        clock.millis();
+        Thread first = clock.ticker();
+        first.join(10_000); // ends on its own once nobody reads
+        assertThat(first.isAlive()).isFalse();
+        assertThat(clock.isTicking()).isFalse();
+        long before = System.currentTimeMillis();
+        assertThat(clock.millis()).as("read directly while restarting").isGreaterThanOrEqualTo(before);
+        assertThat(clock.ticker()).isNotNull().isNotSameAs(first);
+    }
+
+    @Test
+    void isAUtcClock() {
+        CachedMillisClock clock = CachedMillisClock.UTC;
+        assertThat(clock.getZone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(clock.withZone(ZoneOffset.UTC)).isSameAs(clock);
+        Clock paris = clock.withZone(ZoneId.of("Europe/Paris"));
+        assertThat(paris.getZone()).isEqualTo(ZoneId.of("Europe/Paris"));
+        long before = System.currentTimeMillis();
+        assertThat(clock.instant().toEpochMilli()).isBetween(before - 250, System.currentTimeMillis());
+    }
+}
