@@ -38,12 +38,29 @@ final class AssessmentHasher {
     private static final byte[][] SIGNAL_KEYS = new byte[SIGNALS_BY_NAME.length][];
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JSON_HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OPEN_AGENT_ID = ascii("{\"agentId\":");
+    private static final byte[] PREVIOUS_HASH = ascii(",\"previousHash\":");
+    private static final byte[] RECOMMENDED = ascii(",\"quarantineRecommended\":");
+    private static final byte[] QUARANTINED = ascii(",\"quarantined\":");
+    private static final byte[] REASONS = ascii(",\"reasons\":[");
+    private static final byte[] RISK_LEVEL = ascii("],\"riskLevel\":");
+    private static final byte[] RISK_SCORE = ascii(",\"riskScore\":");
+    private static final byte[] SIGNALS = ascii(",\"signals\":{");
+    private static final byte[] TIMESTAMP = ascii("},\"timestamp\":");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    /** "00" to "99": the digits of every pair. */
+    private static final byte[] PAIRS = new byte[200];
     private static final int INITIAL_BUFFER = 1024;
     private static final int MAX_KEPT_BUFFER = 64 * 1024;
     /** The last second of 9999-12-31: up to it Instant.toString has four-digit years and no sign. */
     private static final long MAX_PLAIN_SECOND = 253_402_300_799L;
 
     static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
         for (int i = 0; i < SIGNALS_BY_NAME.length; i++) {
             SIGNAL_KEYS[i] = ascii("\"" + SIGNALS_BY_NAME[i].name() + "\":");
         }
@@ -93,26 +110,26 @@ final class AssessmentHasher {
 
     private void write(String agentId, Instant at, RiskLevel level, double risk, Map<Signal, Double> scores, boolean recommended,
                        boolean quarantined, List<String> reasons, String previous) {
-        raw("{\"agentId\":");
+        raw(OPEN_AGENT_ID);
         string(agentId);
-        raw(",\"previousHash\":");
+        raw(PREVIOUS_HASH);
         string(previous);
-        raw(",\"quarantineRecommended\":");
-        raw(recommended ? "true" : "false");
-        raw(",\"quarantined\":");
-        raw(quarantined ? "true" : "false");
-        raw(",\"reasons\":[");
+        raw(RECOMMENDED);
+        raw(recommended ? TRUE : FALSE);
+        raw(QUARANTINED);
+        raw(quarantined ? TRUE : FALSE);
+        raw(REASONS);
         for (int i = 0, n = reasons.size(); i < n; i++) {
             if (i > 0) {
                 put((byte) ',');
             }
             string(reasons.get(i));
         }
-        raw("],\"riskLevel\":");
+        raw(RISK_LEVEL);
         string(level.name());
-        raw(",\"riskScore\":");
+        raw(RISK_SCORE);
         decimal9(risk);
-        raw(",\"signals\":{");
+        raw(SIGNALS);
         boolean first = true;
         for (int i = 0; i < SIGNALS_BY_NAME.length; i++) {
             Double score = scores.get(SIGNALS_BY_NAME[i]);
@@ -126,7 +143,7 @@ final class AssessmentHasher {
             raw(SIGNAL_KEYS[i]);
             decimal9(score);
         }
-        raw("},\"timestamp\":");
+        raw(TIMESTAMP);
         instant(at);
         put((byte) '}');
     }
@@ -162,16 +179,11 @@ final class AssessmentHasher {
                 if (value < 0 || value == 0 && 1 / value < 0) {
                     put((byte) '-');
                 }
-                put((byte) ('0' + rounded / 1_000_000_000L));
-                put((byte) '.');
-                long digits = rounded % 1_000_000_000L;
-                ensure(9);
-                for (int i = 8; i >= 0; i--) {
-                    buffer[length + i] = (byte) ('0' + digits % 10);
-                    digits /= 10;
-                }
-                length += 9;
-                put((byte) '"');
+                ensure(12);
+                buffer[length++] = (byte) ('0' + rounded / 1_000_000_000L);
+                buffer[length++] = '.';
+                nineDigits((int) (rounded % 1_000_000_000L));
+                buffer[length++] = '"';
                 return;
             }
         }
@@ -225,6 +237,20 @@ final class AssessmentHasher {
         put((byte) '"');
     }
 
+    /** {@code value} (below 10^9) as nine digits, zero-padded; the room is ensured. Two digits per division. */
+    private void nineDigits(int value) {
+        byte[] b = buffer;
+        int end = length + 9;
+        for (int i = end - 2; i > length; i -= 2) {
+            int pair = value % 100;
+            value /= 100;
+            b[i] = PAIRS[2 * pair];
+            b[i + 1] = PAIRS[2 * pair + 1];
+        }
+        b[length] = (byte) ('0' + value);
+        length = end;
+    }
+
     private void digits(long value, int width) {
         ensure(width);
         for (int i = width - 1; i >= 0; i--) {
@@ -237,13 +263,23 @@ final class AssessmentHasher {
     // ------------------------------------------------------------------ strings and bytes
 
     /** A JSON string escaped as the canonical JSON escapes it, UTF-8 encoded as String.getBytes does; null as {@code null}. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the bulk copy of an ASCII string
     private void string(String text) {
         if (text == null) {
             raw("null");
             return;
         }
+        int n = text.length();
+        if (plain(text, n)) { // ASCII needing no escape (ids, hashes, level names, most reasons): copied in bulk
+            ensure(n + 2);
+            buffer[length++] = '"';
+            text.getBytes(0, n, buffer, length); // the low byte of each char: the char itself below 0x80
+            length += n;
+            buffer[length++] = '"';
+            return;
+        }
         put((byte) '"');
-        for (int i = 0, n = text.length(); i < n; i++) {
+        for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
                 switch (c) {
@@ -282,6 +318,17 @@ final class AssessmentHasher {
             }
         }
         put((byte) '"');
+    }
+
+    /** Whether {@code text} is printable ASCII with no quote or backslash: its JSON string is itself, quoted. */
+    private static boolean plain(String text, int n) {
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** ASCII text as is. */
