@@ -45,6 +45,7 @@ final class AgentBehaviour {
     private final long windowMillis;
     private final long violationMillis;
     private final double[] cLogC; // c * log2(c) for c in 0..W
+    private final double log2Window; // log2(W): the entropy of W distinct actions, computed once
 
     volatile Set<String> allowedTools;
     long lastActivityMillis;
@@ -91,6 +92,8 @@ final class AgentBehaviour {
     private final long[] violationTimes = new long[MAX_VIOLATIONS];
     private final String[] violationTools = new String[MAX_VIOLATIONS];
     private int violationHead;
+    /** The latest violation's time: none newer than the window means a score of 0 without the scan. */
+    private long lastViolationAt = Long.MIN_VALUE;
     private long deniedToolUsedAt = Long.MIN_VALUE;
     private String deniedToolName;
 
@@ -133,6 +136,7 @@ final class AgentBehaviour {
         this.keyCounts = new LongIntCounter(w);
         this.keysWithCount = new int[w + 1];
         this.cLogC = new double[w + 1];
+        this.log2Window = Math.log(w) / Math.log(2);
         for (int c = 2; c <= w; c++) {
             cLogC[c] = c * (Math.log(c) / Math.log(2));
         }
@@ -195,12 +199,14 @@ final class AgentBehaviour {
         }
         // cycles: does this call (tool and arguments) repeat the one p actions back? A workflow that
         // runs the same tools on fresh arguments is work, not a loop; the same calls again are.
+        // (Indexes wrap by a compare, not %: a division per period was a tenth of an action's cost.)
         for (int p = 2; p <= MAX_PERIOD; p++) {
-            runs[p] = filled > p && keyRing[(head - p + w) % w] == key ? runs[p] + 1 : 0;
+            int back = head - p;
+            runs[p] = filled > p && keyRing[back < 0 ? back + w : back] == key ? runs[p] + 1 : 0;
         }
         toolRing[head] = toolId;
         keyRing[head] = key;
-        head = (head + 1) % w;
+        head = head + 1 == w ? 0 : head + 1;
         remember(toolId, key);
         return checkCapability(tool, at);
     }
@@ -295,6 +301,7 @@ final class AgentBehaviour {
         if (!outsideProfile) {
             return false;
         }
+        lastViolationAt = Math.max(lastViolationAt, at);
         violationTimes[violationHead] = at;
         violationTools[violationHead] = tool;
         violationHead = (violationHead + 1) % MAX_VIOLATIONS;
@@ -379,7 +386,7 @@ final class AgentBehaviour {
         if (filled < w) {
             return 0;
         }
-        double entropy = Math.max(0, Math.log(w) / Math.log(2) - sumCLogC / w);
+        double entropy = Math.max(0, log2Window - sumCLogC / w);
         double low = config.entropyLowThreshold;
         double high = config.entropyHighThreshold;
         if (entropy < low) {
@@ -394,7 +401,7 @@ final class AgentBehaviour {
                 reasons.add(String.format("action entropy %.2f bits over the last %d actions (%d distinct tools): chaotic, possible compromise",
                         entropy, w, distinctTools));
             }
-            double room = Math.max(1e-9, Math.log(w) / Math.log(2) - high);
+            double room = Math.max(1e-9, log2Window - high);
             return Math.min(0.65, 0.5 + 0.15 * (entropy - high) / room);
         }
         return 0;
@@ -455,6 +462,9 @@ final class AgentBehaviour {
 
     private double capabilityScore(long now, List<String> reasons) {
         long oldest = now - violationMillis;
+        if (lastViolationAt <= oldest && deniedToolUsedAt <= oldest) {
+            return 0; // no violation in the window (the usual case): no scan
+        }
         int count = 0;
         Set<String> tools = reasons == null ? null : new LinkedHashSet<>();
         for (int i = 0; i < MAX_VIOLATIONS; i++) {
