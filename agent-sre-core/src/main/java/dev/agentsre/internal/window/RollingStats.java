@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * CAS loops on the bits of the {@code double} sum and maximum), on the recording thread's stripe: threads
  * sharing an indicator do not serialise on one counter (see {@link BucketRing}'s stripes). Memory:
  * four {@code long}s per bucket per stripe (about 2 KiB per stripe for 60 buckets), at most {@link
- * #maxStripes()} stripes (the next power of two &ge; the processors, at most 8), one while
+ * #maxStripes()} stripes (twice the next power of two &ge; the processors, at most 8), one while
  * uncontended. See {@link BucketRing} for the concurrency, read-consistency and clock-jump rules: a
  * read never sees more good samples than samples.
  */

@@ -237,6 +237,27 @@ class StripedRollingCounterTest {
         assertThat(ring.read(60_000, T0 + 9_000).total()).isEqualTo(ring.lifetimeTotal());
     }
 
+    @Test
+    void stripesArePickedByThreadIdUntilThreadsCollideAtTheCapThenByProbe() throws Exception {
+        StripedRollingCounter alone = new StripedRollingCounter(1_000, 60, 2);
+        for (int i = 0; i < 10_000; i++) {
+            alone.record(T0, false);
+        }
+        assertThat(alone.picksByProbe()).as("one thread never collides").isFalse();
+
+        // Eight threads on a cap of one stripe: every collision is at the cap, so the ring switches to
+        // probes; no event is lost on the way.
+        StripedRollingCounter crowded = new StripedRollingCounter(1_000, 60, 1);
+        Race.run(8, thread -> {
+            for (int i = 0; i < 50_000; i++) {
+                crowded.record(T0, i % 5 == 0);
+            }
+        });
+        assertThat(crowded.picksByProbe()).isTrue();
+        assertThat(crowded.lifetimeTotal()).isEqualTo(8 * 50_000L);
+        assertThat(crowded.lifetimeBad()).isEqualTo(8 * 10_000L);
+    }
+
     /**
      * One thread moves a shared clock forward a bucket at a time while eight others record. Every
      * event lands in a bucket between the one of the time it was stamped with and the one the clock
