@@ -49,6 +49,8 @@ final class AssessmentHasher {
     private static final byte[] TIMESTAMP = ascii("},\"timestamp\":");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
+    /** "00" to "ff": the two hex digits of every byte. */
+    private static final byte[] HEX_PAIRS = new byte[512];
     /** "00" to "99": the digits of every pair. */
     private static final byte[] PAIRS = new byte[200];
     private static final int INITIAL_BUFFER = 1024;
@@ -57,6 +59,10 @@ final class AssessmentHasher {
     private static final long MAX_PLAIN_SECOND = 253_402_300_799L;
 
     static {
+        for (int i = 0; i < 256; i++) {
+            HEX_PAIRS[2 * i] = HEX[i >> 4];
+            HEX_PAIRS[2 * i + 1] = HEX[i & 0xF];
+        }
         for (int i = 0; i < 100; i++) {
             PAIRS[2 * i] = (byte) ('0' + i / 10);
             PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
@@ -156,8 +162,9 @@ final class AssessmentHasher {
             throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
         }
         for (int i = 0; i < hash.length; i++) {
-            hex[2 * i] = HEX[(hash[i] >> 4) & 0xF];
-            hex[2 * i + 1] = HEX[hash[i] & 0xF];
+            int b = 2 * (hash[i] & 0xFF);
+            hex[2 * i] = HEX_PAIRS[b];
+            hex[2 * i + 1] = HEX_PAIRS[b + 1];
         }
         return new String(hex, StandardCharsets.ISO_8859_1);
     }
