@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Threads;
  * Cost guard hot paths with every budget on (per task, per agent per day, organisation per month),
  * auto-throttle and anomaly detection on. Limits are large enough never to trip during the run, so
  * every call takes the normal path; all threads charge the same agent (the worst case for
- * contention). System clock.
+ * contention). The default clock (the system clock, read from its millisecond cache).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

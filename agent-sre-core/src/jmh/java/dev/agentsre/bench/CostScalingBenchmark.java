@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Threads;
  * ({@code ...SharedAgent}: the agent's day is shared too). Every budget is on (per task, per agent
  * per day, organisation per month), auto-throttle and anomaly detection on; the limits are large
  * enough never to trip, so every call takes the normal path. Compare the throughput of {@code T2}
- * and {@code T4} with {@code T1} (ns/op is per call per thread: throughput = threads / ns). System
- * clock.
+ * and {@code T4} with {@code T1} (ns/op is per call per thread: throughput = threads / ns). The
+ * default clock (the system clock, read from its millisecond cache).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

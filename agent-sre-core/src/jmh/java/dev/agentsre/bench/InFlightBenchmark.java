@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@code directCalls} / {@code guardedCalls}: {@value #CALLS} model calls, inside one task for the
  * guarded variant; JMH divides by {@value #CALLS}, so the task's own door and post-flight add about
  * 1/{@value #CALLS} of a task to each call. {@code directTask} / {@code guardedTask}: one whole task
- * (a tool call and a model call). Each thread is its own agent. System clock. The run fails if any
+ * (a tool call and a model call). Each thread is its own agent. The default clock (the system clock, read from its millisecond cache). The run fails if any
  * task or call was refused, so every measured call took the full path.
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Threads;
  * {@code direct} runs the same body (one tool call) without the pipeline; the overhead is the
  * difference. Trace capture is left out: it serialises every call to JSON on disk (see the replay
  * benchmark). Each thread is its own agent ({@code ownAgent}) or all share one ({@code sharedAgent}).
- * System clock. The run fails if any task was refused, so every measured call took the full path.
+ * The default clock (the system clock, read from its millisecond cache). The run fails if any task was refused, so every measured call took the full path.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

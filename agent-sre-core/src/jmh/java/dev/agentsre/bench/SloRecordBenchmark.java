@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Hot-path cost of recording into an error budget and into built-in indicators, on the system
- * clock (its read is part of the cost), with 1, 2 and 4 threads sharing one instance. {@code
+ * Hot-path cost of recording into an error budget and into built-in indicators, on the default
+ * clock (the system clock read from its millisecond cache; the read is part of the cost), with 1, 2 and 4 threads sharing one instance. {@code
  * errorBudgetRecordEventOwnBudget} is the baseline without sharing (a budget per thread): on a loaded
  * machine, the shared budget's cost next to it at the same thread count shows the contention left,
  * whatever share of the cores the threads get.
