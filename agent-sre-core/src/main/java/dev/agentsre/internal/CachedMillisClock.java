@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,6 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * default) stops its thread; the next read reads the system clock directly and starts it again. So
  * an idle application has no thread waking up for it.
  *
+ * <p>Where no thread can be started (a restricted container, a JVM shutting down), every read is a
+ * system call instead: reading the clock never fails because its cache could not run.
+ *
  * <p>Readers never write shared state, except to mark the clock read once per idle period (a
  * plain write of a flag that is already set is skipped), so threads on different cores do not
  * contend on it. Inject {@link Clock#systemUTC()} into a component for the exact system clock, or a
@@ -29,10 +33,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class CachedMillisClock extends Clock {
 
     /** The shared instance: one ticker thread for the whole JVM, while it is read. */
-    public static final CachedMillisClock UTC = new CachedMillisClock(1_000_000L, 1_000);
+    public static final CachedMillisClock UTC = new CachedMillisClock(1_000_000L, 1_000, CachedMillisClock::daemon);
 
     private final long tickNanos;
     private final int idleTicks;
+    private final ThreadFactory threads;
+    /** Set when the ticker thread could not be started: every read is a system call from then on. */
+    private volatile boolean direct;
     private final Object lock = new Object();
     private volatile long now;
     private volatile boolean ticking;
@@ -40,10 +47,25 @@ public final class CachedMillisClock extends Clock {
     /** The current ticker thread (for tests); guarded by {@link #lock}. */
     private Thread ticker;
 
-    /** A clock that ticks every {@code tickNanos} and stops after {@code idleTicks} ticks without a read. */
-    CachedMillisClock(long tickNanos, int idleTicks) {
+    /**
+     * A clock that ticks every {@code tickNanos} and stops after {@code idleTicks} ticks without a
+     * read; its ticker threads come from {@code threads}.
+     */
+    CachedMillisClock(long tickNanos, int idleTicks, ThreadFactory threads) {
         this.tickNanos = tickNanos;
         this.idleTicks = idleTicks;
+        this.threads = threads;
+    }
+
+    /** A clock that ticks every {@code tickNanos} and stops after {@code idleTicks} ticks without a read. */
+    CachedMillisClock(long tickNanos, int idleTicks) {
+        this(tickNanos, idleTicks, CachedMillisClock::daemon);
+    }
+
+    private static Thread daemon(Runnable tick) {
+        Thread thread = new Thread(tick, "agent-sre-clock");
+        thread.setDaemon(true);
+        return thread;
     }
 
     @Override
@@ -90,21 +112,34 @@ public final class CachedMillisClock extends Clock {
         return "CachedMillisClock[UTC]";
     }
 
-    /** Not ticking: reads the system clock and starts the ticker. */
+    /** Not ticking: reads the system clock and starts the ticker (unless no thread can be started). */
     private long wake() {
         long millis = System.currentTimeMillis();
+        if (direct) {
+            return millis;
+        }
         synchronized (lock) {
-            if (!ticking) {
-                now = millis;
-                read = true;
-                ticking = true;
-                Thread thread = new Thread(this::tick, "agent-sre-clock");
-                thread.setDaemon(true);
-                ticker = thread;
-                thread.start();
+            if (!ticking && !direct) {
+                try {
+                    Thread thread = threads.newThread(this::tick);
+                    now = millis;
+                    read = true;
+                    ticking = true;
+                    ticker = thread;
+                    thread.start();
+                } catch (RuntimeException | Error e) { // OutOfMemoryError "unable to create native thread", a SecurityException, ...
+                    ticking = false;
+                    ticker = null;
+                    direct = true;
+                }
             }
         }
         return millis;
+    }
+
+    /** Whether every read is a system call because the ticker could not be started (for tests). */
+    boolean isDirect() {
+        return direct;
     }
 
     private void tick() {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class CachedMillisClockTest {
@@ -37,15 +39,37 @@ class CachedMillisClockTest {
 
     @Test
     void anIdleClockStopsItsThreadAndTheNextReadRestartsIt() throws InterruptedException {
-        CachedMillisClock clock = new CachedMillisClock(100_000L, 5); // idle after 5 ticks of 0.1 ms
+        List<Thread> started = new CopyOnWriteArrayList<>();
+        CachedMillisClock clock = new CachedMillisClock(100_000L, 5, tick -> { // idle after 5 ticks of 0.1 ms
+            Thread thread = new Thread(tick, "agent-sre-clock");
+            thread.setDaemon(true);
+            started.add(thread);
+            return thread;
+        });
         clock.millis();
-        Thread first = clock.ticker();
+        assertThat(started).hasSize(1);
+        Thread first = started.get(0);
         first.join(10_000); // ends on its own once nobody reads
         assertThat(first.isAlive()).isFalse();
         assertThat(clock.isTicking()).isFalse();
         long before = System.currentTimeMillis();
         assertThat(clock.millis()).as("read directly while restarting").isGreaterThanOrEqualTo(before);
-        assertThat(clock.ticker()).isNotNull().isNotSameAs(first);
+        assertThat(started).as("a new ticker (which may already have stopped again)").hasSize(2);
+        assertThat(started.get(1)).isNotSameAs(first);
+    }
+
+    @Test
+    void whereNoThreadCanBeStartedEveryReadIsASystemCall() {
+        CachedMillisClock clock = new CachedMillisClock(1_000_000L, 1_000, tick -> {
+            throw new SecurityException("no threads here");
+        });
+        for (int i = 0; i < 3; i++) {
+            long before = System.currentTimeMillis();
+            assertThat(clock.millis()).isBetween(before, System.currentTimeMillis());
+        }
+        assertThat(clock.isDirect()).isTrue();
+        assertThat(clock.isTicking()).isFalse();
+        assertThat(clock.ticker()).isNull();
     }
 
     @Test
