@@ -405,7 +405,9 @@ public final class CostGuard {
             CostReservation reservation = new CostReservation(this, id, agentId, taskId, estimate,
                     decision == null ? CostDecision.ALLOWED : decision, periods, budgets, scopes.ledger, total[0],
                     now + reservationTimeoutMillis, storeId, storeScopes);
-            reservation.openNode = openReservations.add(slot, reservation);
+            // The node is set before the reservation becomes visible to a sweep, which closes it through the node.
+            reservation.openNode = openReservations.node(slot, reservation);
+            openReservations.add(reservation.openNode);
             return reservation;
         }
     }
@@ -830,8 +832,7 @@ public final class CostGuard {
             if (ledger == null) {
                 break; // the cap is full of pinned agents: the tenant and the organisation are still charged
             }
-            Period day = enforcement.current(ledger.daily, now);
-            ledger.daily.charge(day, nanos);
+            Period day = chargeAfterTheFact(ledger.daily, enforcement.current(ledger.daily, now), nanos);
             if (ledger.stillLive()) {
                 parts.forEach(day::addBreakdown);
                 budgets[n] = ledger.daily;
@@ -846,8 +847,7 @@ public final class CostGuard {
                 if (tenant == null) {
                     break; // no budget, or the cap is full of pinned tenants
                 }
-                Period month = enforcement.current(tenant, now);
-                tenant.charge(month, nanos);
+                Period month = chargeAfterTheFact(tenant, enforcement.current(tenant, now), nanos);
                 if (tenant.stillLive()) {
                     budgets[n] = tenant;
                     periods[n++] = month;
@@ -855,8 +855,7 @@ public final class CostGuard {
                 }
             }
         }
-        Period month = enforcement.current(organization, now);
-        organization.charge(month, nanos);
+        Period month = chargeAfterTheFact(organization, enforcement.current(organization, now), nanos);
         budgets[n] = organization;
         periods[n++] = month;
         if (n < 3) {
@@ -872,6 +871,19 @@ public final class CostGuard {
             alerts = afterCharge(budgets[i], periods[i], agentId, taskId, now, alerts);
         }
         return afterCharge(ledger, agentId, taskId, nanos, now, model, alerts);
+    }
+
+    /**
+     * Charges {@code nanos} after the fact into {@code p}, the period its time fell in, or (when
+     * {@code p} rolled over before the charge landed where its roll-over could count it) into the
+     * period after; returns the period charged. The roll-over's announced spend and the periods
+     * after it then count the charge exactly once.
+     */
+    private Period chargeAfterTheFact(Budget budget, Period p, long nanos) {
+        while (!budget.chargeUnlessSealed(p, nanos)) {
+            p = enforcement.current(budget, p.endMillis); // the period after (already the stored one)
+        }
+        return p;
     }
 
     /** A reservation's commit: charged into the periods it was taken in (and its hold in a shared store replaced). */

@@ -75,10 +75,18 @@ public final class CappedStripedSet<T> {
         return acquireExactly(index);
     }
 
-    /** Adds {@code member} under the slot {@link #acquire} took in stripe {@code index}; returns its node, for {@link #remove}. */
-    public Node<T> add(int index, T member) {
-        Stripe<T> stripe = stripes[index];
-        Node<T> node = new Node<>(stripe, member);
+    /**
+     * The node {@code member} will have in stripe {@code index}, not added yet: the caller can keep it
+     * with the member before {@link #add} makes the member visible to {@link #forEach} (whose callers
+     * then find the node where they look for it).
+     */
+    public Node<T> node(int index, T member) {
+        return new Node<>(stripes[index], member);
+    }
+
+    /** Adds a {@link #node}'s member under the slot {@link #acquire} took in its stripe; remove it with {@link #remove}. */
+    public void add(Node<T> node) {
+        Stripe<T> stripe = node.stripe;
         synchronized (stripe) {
             Node<T> first = stripe.first;
             node.next = first;
@@ -88,6 +96,12 @@ public final class CappedStripedSet<T> {
             stripe.first = node;
             stripe.size++;
         }
+    }
+
+    /** Adds {@code member} under the slot {@link #acquire} took in stripe {@code index}; returns its node, for {@link #remove}. */
+    public Node<T> add(int index, T member) {
+        Node<T> node = node(index, member);
+        add(node);
         return node;
     }
 

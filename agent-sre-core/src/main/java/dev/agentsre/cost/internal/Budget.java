@@ -175,6 +175,7 @@ public final class Budget extends Retirable {
                 return p;
             }
             Period next = periods.periodAt(now, periodicity, scope == BudgetScope.AGENT);
+            p.seal(); // before the listener reads its spend: charges still landing in it move to the next one
             period.set(next);
             listener.rolledOver(this, p, next, now);
             return next;
@@ -260,6 +261,63 @@ public final class Budget extends Retirable {
             enterExact(p);
         }
         Money.addTo(p.spent, nanos);
+    }
+
+    /**
+     * Charges {@code nanos} after the fact to {@code p} (a period the charge's time fell in), unless
+     * {@code p} rolled over before the charge landed in a way its roll-over could count: then the
+     * charge is taken back out of {@code p} and false returned, and the caller charges the next
+     * period. So the spend a roll-over announces and the periods after it count every charge exactly
+     * once, however the charges race the roll-over. (A reservation's commit uses {@link #charge}: it
+     * belongs to the period it was held in, rolled over or not.)
+     */
+    public boolean chargeUnlessSealed(Period p, long nanos) {
+        SpendStripe[] st = p.stripes;
+        if (st == null) {
+            long current = p.spent.get();
+            if (striping == null || current < 0) {
+                return keptOrUndone(p, 0, Money.addTo(p.spent, nanos), nanos, null);
+            }
+            long after = Money.sum(current, nanos);
+            if (p.spent.compareAndSet(current, after)) {
+                return keptOrUndone(p, 0, after, nanos, null);
+            }
+            inflate(p);
+            st = p.stripes;
+        }
+        int index = Stripes.probe() & (st.length - 1);
+        SpendStripe s = st[index];
+        if (!p.allowances) {
+            return keptOrUndone(p, 1 + index, s.addSpent(nanos), nanos, s);
+        }
+        if (!p.exact) {
+            if (s.take(nanos) || draw(p, s, nanos)) {
+                long after = s.addSpent(nanos);
+                s.addHeld(-nanos);
+                if (!p.sealed || p.sawCharge(1 + index, after)) {
+                    return true;
+                }
+                s.addSpent(-nanos); // landed after the seal: out of the stripe and back into its allowance
+                s.addHeld(nanos);
+                s.give(nanos);
+                return false;
+            }
+            enterExact(p);
+        }
+        return keptOrUndone(p, 0, Money.addTo(p.spent, nanos), nanos, null);
+    }
+
+    // A charge that left counter `counter` at `after`: kept unless the period was sealed before the seal could see it.
+    private static boolean keptOrUndone(Period p, int counter, long after, long nanos, SpendStripe stripe) {
+        if (!p.sealed || p.sawCharge(counter, after)) {
+            return true;
+        }
+        if (stripe != null) {
+            stripe.addSpent(-nanos);
+        } else if (after >= 0) {
+            p.spent.addAndGet(-nanos);
+        }
+        return false;
     }
 
     /**

@@ -66,7 +66,7 @@ public final class Enforcement implements Budget.RollOverListener {
     @Override
     public void rolledOver(Budget budget, Period previous, Period next, long now) {
         Instant at = Instant.ofEpochMilli(now);
-        events.enqueue(new BudgetPeriodRolledOver(at, budget.agentId, budget.scope, budget.owner, Money.toUsd(previous.spentNanos()),
+        events.enqueue(new BudgetPeriodRolledOver(at, budget.agentId, budget.scope, budget.owner, Money.toUsd(previous.sealedSpentNanos()),
                 Instant.ofEpochMilli(next.startMillis)));
         // A throttle or kill by hand outlives the roll-over (callers end an expired one first).
         Budget.Manual manual = budget.manual();

@@ -62,6 +62,14 @@ public final class Period {
     /** The last allowance drawn: a stripe keeps at most twice this of what it is given back. */
     volatile long chunk;
 
+    /** Set (under the budget's lock) when the period rolled over, before its spend is read for the roll-over. */
+    volatile boolean sealed;
+    /**
+     * What the roll-over read, counter by counter: [0] the base's spent, [1 + i] stripe i's spent
+     * (a stripe made after the seal read 0); null until the read is done.
+     */
+    private volatile long[] sealedSpent;
+
     Period(long startMillis, long endMillis, boolean tracksBreakdown) {
         this.startMillis = startMillis;
         this.endMillis = endMillis;
@@ -78,6 +86,55 @@ public final class Period {
             }
         }
         return total;
+    }
+
+    /**
+     * Seals the period for its roll-over (under the budget's lock) and returns its spend as sealed.
+     * A charge racing the roll-over either landed before the seal's read (and is counted here) or
+     * sees the seal afterwards and moves to the next period ({@link #sawCharge}): the roll-over's
+     * spend and the next period together count every charge once.
+     */
+    long seal() {
+        sealed = true; // a volatile write, then the reads: a charge that misses it was read (see Budget.chargeUnlessSealed)
+        SpendStripe[] st = stripes;
+        long[] read = new long[1 + (st == null ? 0 : st.length)];
+        read[0] = spent.get();
+        for (int i = 1; i < read.length; i++) {
+            read[i] = st[i - 1].spent();
+        }
+        sealedSpent = read;
+        return sealedSpentNanos();
+    }
+
+    /** The spend the roll-over read (the live spend before the period was sealed). */
+    public long sealedSpentNanos() {
+        long[] read = sealedSpent;
+        if (read == null) {
+            return spentNanos();
+        }
+        long total = read[0] < 0 ? Long.MAX_VALUE : read[0];
+        for (int i = 1; i < read.length; i++) {
+            total = Money.sum(total, read[i]);
+        }
+        return total;
+    }
+
+    /**
+     * After the period was sealed: whether the seal's read saw a charge that left counter
+     * {@code counter} (0 the base, 1 + i stripe i) at {@code after}. Spend counters only grow with
+     * each charge (and a charge undone after the seal only takes back its own), so it did exactly
+     * when the counter read at least that.
+     */
+    boolean sawCharge(int counter, long after) {
+        long[] read;
+        while ((read = sealedSpent) == null) {
+            Thread.onSpinWait(); // the roll-over is reading, under the budget's lock: a few reads
+        }
+        if (counter >= read.length) {
+            return false; // a stripe made after the seal
+        }
+        long seen = read[counter];
+        return seen < 0 || after < 0 || seen >= after; // saturated counts as seen
     }
 
     /** Held by open reservations: the base's holds, corrected by every stripe, without the allowances not used yet. */

@@ -93,8 +93,9 @@ abstract class SpendStripeFields extends SpendStripePadding {
         }
     }
 
-    final void addSpent(long nanos) {
-        SPENT.getAndAdd(this, nanos);
+    /** Adds {@code nanos} to what this stripe's threads spent; returns the new value. */
+    final long addSpent(long nanos) {
+        return (long) SPENT.getAndAdd(this, nanos) + nanos;
     }
 
     final void addHeld(long nanos) {

@@ -45,6 +45,71 @@ class StripedPeriodTest {
         assertThat(enforcement.cap(budget, p)).isEqualTo(100 * USD); // nothing due: the limit
     }
 
+    /** Records the spend each roll-over announced. */
+    private static final class Rolls implements Budget.RollOverListener {
+        final java.util.List<Long> announced = new java.util.ArrayList<>();
+
+        @Override
+        public void rolledOver(Budget budget, Period previous, Period next, long now) {
+            announced.add(previous.sealedSpentNanos());
+        }
+    }
+
+    @Test
+    void aChargeLandingInAPeriodAfterItsRollOverMovesToTheNextAndIsCountedOnce() {
+        Budget budget = budget(100 * USD, enforcement);
+        Period march = budget.peek();
+        assertThat(budget.chargeUnlessSealed(march, 3 * USD)).isTrue();
+        Rolls rolls = new Rolls();
+        Period april = budget.current(march.endMillis, rolls); // another thread's charge rolled it over
+        assertThat(rolls.announced).containsExactly(3 * USD);
+
+        // A charge whose time fell in March and that took March before the roll-over lands now.
+        assertThat(budget.chargeUnlessSealed(march, 2 * USD)).as("moved on").isFalse();
+        assertThat(march.spentNanos()).as("taken back out of March").isEqualTo(3 * USD);
+        assertThat(budget.chargeUnlessSealed(april, 2 * USD)).isTrue();
+        assertThat(rolls.announced.get(0) + april.spentNanos()).isEqualTo(5 * USD);
+
+        // A reservation's commit still goes into the period it was held in.
+        budget.charge(march, USD);
+        assertThat(march.spentNanos()).isEqualTo(4 * USD);
+    }
+
+    @Test
+    void chargesRacingARollOverOnStripesAreCountedExactlyOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Budget budget = budget(9_000_000_000L * USD, enforcement);
+            Period first = budget.peek();
+            java.util.concurrent.atomic.LongAdder charged = new java.util.concurrent.atomic.LongAdder();
+            for (int attempt = 0; attempt < 1_000 && !first.striped(); attempt++) { // contend until it stripes
+                Race.run(4, thread -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        budget.charge(first, 1);
+                        charged.add(1);
+                    }
+                });
+            }
+            Rolls rolls = new Rolls();
+            Race.run(8, thread -> {
+                for (int i = 0; i < 20_000; i++) {
+                    if (thread == 0 && i == 10_000) {
+                        synchronized (rolls) {
+                            budget.current(first.endMillis, rolls);
+                        }
+                    }
+                    Period p = i < 10_000 || (i + thread) % 2 == 0 ? first : budget.peek();
+                    while (!budget.chargeUnlessSealed(p, 7)) {
+                        p = budget.current(p.endMillis, rolls);
+                    }
+                    charged.add(7);
+                }
+            });
+            assertThat(first.striped()).as("round %d: contended", round).isTrue();
+            assertThat(rolls.announced).hasSize(1);
+            assertThat(rolls.announced.get(0) + budget.peek().spentNanos()).as("round %d", round).isEqualTo(charged.sum());
+        }
+    }
+
     @Test
     void anUncontendedPeriodNeverStripesAndAStoreBackedOneNeverDoes() throws Exception {
         Budget single = budget(100 * USD, enforcement);
