@@ -38,6 +38,9 @@ class CircuitBreakerConcurrencyTest {
                     maxRunning.accumulateAndGet(now, Math::max);
                     executed.incrementAndGet();
                     allTried.countDown();
+                    if (allTried.getCount() == 0) {
+                        probesMayFinish.countDown(); // a probe was the last to try (every rejection came first)
+                    }
                     try {
                         // Hold the probe slot until every thread has tried to get one.
                         assertThat(probesMayFinish.await(30, TimeUnit.SECONDS)).isTrue();
