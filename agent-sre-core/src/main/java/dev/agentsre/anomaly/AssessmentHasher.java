@@ -189,7 +189,7 @@ final class AssessmentHasher {
                 ensure(12);
                 buffer[length++] = (byte) ('0' + rounded / 1_000_000_000L);
                 buffer[length++] = '.';
-                nineDigits((int) (rounded % 1_000_000_000L));
+                digits(rounded % 1_000_000_000L, 9);
                 buffer[length++] = '"';
                 return;
             }
@@ -244,25 +244,19 @@ final class AssessmentHasher {
         put((byte) '"');
     }
 
-    /** {@code value} (below 10^9) as nine digits, zero-padded; the room is ensured. Two digits per division. */
-    private void nineDigits(int value) {
+    /** {@code value} (non-negative, below 10^width) as {@code width} digits, zero-padded; two digits per division. */
+    private void digits(long value, int width) {
+        ensure(width);
         byte[] b = buffer;
-        int end = length + 9;
-        for (int i = end - 2; i > length; i -= 2) {
-            int pair = value % 100;
+        int i = length + width - 2;
+        for (; i >= length; i -= 2) {
+            int pair = (int) (value % 100);
             value /= 100;
             b[i] = PAIRS[2 * pair];
             b[i + 1] = PAIRS[2 * pair + 1];
         }
-        b[length] = (byte) ('0' + value);
-        length = end;
-    }
-
-    private void digits(long value, int width) {
-        ensure(width);
-        for (int i = width - 1; i >= 0; i--) {
-            buffer[length + i] = (byte) ('0' + value % 10);
-            value /= 10;
+        if (i == length - 1) { // an odd width: the leading digit
+            b[length] = (byte) ('0' + value);
         }
         length += width;
     }

@@ -72,7 +72,7 @@ public final class CappedStripedSet<T> {
                 return index;
             }
         }
-        return acquireExactly(index);
+        return lockAll(0, index);
     }
 
     /**
@@ -96,13 +96,6 @@ public final class CappedStripedSet<T> {
             stripe.first = node;
             stripe.size++;
         }
-    }
-
-    /** Adds {@code member} under the slot {@link #acquire} took in stripe {@code index}; returns its node, for {@link #remove}. */
-    public Node<T> add(int index, T member) {
-        Node<T> node = node(index, member);
-        add(node);
-        return node;
     }
 
     /** Gives back a slot taken by {@link #acquire} whose member was never added. */
@@ -203,12 +196,10 @@ public final class CappedStripedSet<T> {
         }
     }
 
-    /** The stripe and the pool are empty: takes back every stripe's free slots, and one of them if any. */
-    private int acquireExactly(int index) {
-        return lockAll(0, index);
-    }
-
-    /** Locks stripes {@code from..} in order, then (holding all) gathers their free slots and takes one for stripe {@code index}. */
+    /**
+     * The stripe and the pool are empty: locks stripes {@code from..} in order, then (holding all)
+     * gathers their free slots and takes one for stripe {@code index}; -1 when there is none.
+     */
     private int lockAll(int from, int index) {
         if (from < STRIPES) {
             synchronized (stripes[from]) {

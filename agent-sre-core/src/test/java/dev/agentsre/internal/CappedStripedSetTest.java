@@ -12,12 +12,19 @@ import org.junit.jupiter.api.Test;
 
 class CappedStripedSetTest {
 
+    /** Adds {@code member} under {@code slot} as the cost guard does: its node first, then the member. */
+    private static <T> CappedStripedSet.Node<T> add(CappedStripedSet<T> set, int slot, T member) {
+        CappedStripedSet.Node<T> node = set.node(slot, member);
+        set.add(node);
+        return node;
+    }
+
     @Test
     void addsRemovesAndListsMembers() {
         CappedStripedSet<String> set = new CappedStripedSet<>(10);
         List<CappedStripedSet.Node<String>> nodes = new ArrayList<>();
         for (String member : List.of("a", "b", "c")) {
-            nodes.add(set.add(set.acquire(), member));
+            nodes.add(add(set, set.acquire(), member));
         }
         assertThat(set.size()).isEqualTo(3);
         assertThat(set.remove(nodes.get(1))).isTrue();
@@ -35,7 +42,7 @@ class CappedStripedSetTest {
         for (int i = 0; i < 5; i++) {
             int slot = set.acquire();
             assertThat(slot).isNotNegative();
-            nodes.add(set.add(slot, i));
+            nodes.add(add(set, slot, i));
         }
         assertThat(set.acquire()).isEqualTo(-1);
         set.remove(nodes.get(0));
@@ -52,7 +59,7 @@ class CappedStripedSetTest {
         CappedStripedSet<Integer> set = new CappedStripedSet<>(100);
         Race.run(8, thread -> {
             for (int i = 0; i < 1_000; i++) {
-                set.remove(set.add(set.acquire(), i));
+                set.remove(add(set, set.acquire(), i));
             }
         });
         assertThat(set.taken()).isZero();
@@ -78,7 +85,7 @@ class CappedStripedSetTest {
                     refusals.incrementAndGet();
                 } else {
                     mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-                    held.add(set.add(slot, i));
+                    held.add(add(set, slot, i));
                 }
                 CappedStripedSet.Node<Integer> node = (i % 3 == 0) ? null : held.poll(); // removals lag additions
                 if (node != null) {

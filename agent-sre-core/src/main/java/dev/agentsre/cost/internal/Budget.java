@@ -232,35 +232,13 @@ public final class Budget extends Retirable {
         return limited() && p.baseUsed() >= limitNanos && p.spentNanos() >= limitNanos;
     }
 
-    /** Adds {@code nanos} to the spend of {@code p}; judge the thresholds afterwards unless {@link Period#judgesCharges} says not to. */
+    /**
+     * Adds {@code nanos} to the spend of {@code p}, rolled over or not (a reservation's commit: it
+     * belongs to the period it was held in); judge the thresholds afterwards unless
+     * {@link Period#judgesCharges} says not to.
+     */
     public void charge(Period p, long nanos) {
-        SpendStripe[] st = p.stripes;
-        if (st == null) {
-            long current = p.spent.get();
-            if (striping == null || current < 0) {
-                Money.addTo(p.spent, nanos); // never striped, or saturated: the simple path
-                return;
-            }
-            if (p.spent.compareAndSet(current, Money.sum(current, nanos))) {
-                return;
-            }
-            inflate(p); // contended: charged on the stripes from now on
-            st = p.stripes;
-        }
-        SpendStripe s = stripe(st);
-        if (!p.allowances) {
-            s.addSpent(nanos);
-            return;
-        }
-        if (!p.exact) {
-            if (s.take(nanos) || draw(p, s, nanos)) {
-                s.addSpent(nanos);
-                s.addHeld(-nanos);
-                return;
-            }
-            enterExact(p);
-        }
-        Money.addTo(p.spent, nanos);
+        charge(p, nanos, false);
     }
 
     /**
@@ -268,33 +246,37 @@ public final class Budget extends Retirable {
      * {@code p} rolled over before the charge landed in a way its roll-over could count: then the
      * charge is taken back out of {@code p} and false returned, and the caller charges the next
      * period. So the spend a roll-over announces and the periods after it count every charge exactly
-     * once, however the charges race the roll-over. (A reservation's commit uses {@link #charge}: it
-     * belongs to the period it was held in, rolled over or not.)
+     * once, however the charges race the roll-over.
      */
     public boolean chargeUnlessSealed(Period p, long nanos) {
+        return charge(p, nanos, true);
+    }
+
+    // The one charge path; with `unlessSealed`, a charge the roll-over's seal could not count is taken back (false).
+    private boolean charge(Period p, long nanos, boolean unlessSealed) {
         SpendStripe[] st = p.stripes;
         if (st == null) {
             long current = p.spent.get();
-            if (striping == null || current < 0) {
-                return keptOrUndone(p, 0, Money.addTo(p.spent, nanos), nanos, null);
+            if (striping == null || current < 0) { // never striped, or saturated: the simple path
+                return keptOrUndone(p, 0, Money.addTo(p.spent, nanos), nanos, null, unlessSealed);
             }
             long after = Money.sum(current, nanos);
             if (p.spent.compareAndSet(current, after)) {
-                return keptOrUndone(p, 0, after, nanos, null);
+                return keptOrUndone(p, 0, after, nanos, null, unlessSealed);
             }
-            inflate(p);
+            inflate(p); // contended: charged on the stripes from now on
             st = p.stripes;
         }
         int index = Stripes.probe() & (st.length - 1);
         SpendStripe s = st[index];
         if (!p.allowances) {
-            return keptOrUndone(p, 1 + index, s.addSpent(nanos), nanos, s);
+            return keptOrUndone(p, 1 + index, s.addSpent(nanos), nanos, s, unlessSealed);
         }
         if (!p.exact) {
             if (s.take(nanos) || draw(p, s, nanos)) {
                 long after = s.addSpent(nanos);
                 s.addHeld(-nanos);
-                if (!p.sealed || p.sawCharge(1 + index, after)) {
+                if (kept(p, 1 + index, after, unlessSealed)) {
                     return true;
                 }
                 s.addSpent(-nanos); // landed after the seal: out of the stripe and back into its allowance
@@ -304,12 +286,17 @@ public final class Budget extends Retirable {
             }
             enterExact(p);
         }
-        return keptOrUndone(p, 0, Money.addTo(p.spent, nanos), nanos, null);
+        return keptOrUndone(p, 0, Money.addTo(p.spent, nanos), nanos, null, unlessSealed);
     }
 
-    // A charge that left counter `counter` at `after`: kept unless the period was sealed before the seal could see it.
-    private static boolean keptOrUndone(Period p, int counter, long after, long nanos, SpendStripe stripe) {
-        if (!p.sealed || p.sawCharge(counter, after)) {
+    // Whether a charge that left counter `counter` at `after` stays: always, unless it moves when the
+    // period was sealed before the seal could see it.
+    private static boolean kept(Period p, int counter, long after, boolean unlessSealed) {
+        return !unlessSealed || !p.sealed || p.sawCharge(counter, after);
+    }
+
+    private static boolean keptOrUndone(Period p, int counter, long after, long nanos, SpendStripe stripe, boolean unlessSealed) {
+        if (kept(p, counter, after, unlessSealed)) {
             return true;
         }
         if (stripe != null) {

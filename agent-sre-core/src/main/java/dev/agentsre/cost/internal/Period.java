@@ -89,12 +89,13 @@ public final class Period {
     }
 
     /**
-     * Seals the period for its roll-over (under the budget's lock) and returns its spend as sealed.
+     * Seals the period for its roll-over (under the budget's lock): {@link #sealedSpentNanos} is then
+     * what the roll-over announces.
      * A charge racing the roll-over either landed before the seal's read (and is counted here) or
      * sees the seal afterwards and moves to the next period ({@link #sawCharge}): the roll-over's
      * spend and the next period together count every charge once.
      */
-    long seal() {
+    void seal() {
         sealed = true; // a volatile write, then the reads: a charge that misses it was read (see Budget.chargeUnlessSealed)
         SpendStripe[] st = stripes;
         long[] read = new long[1 + (st == null ? 0 : st.length)];
@@ -103,7 +104,6 @@ public final class Period {
             read[i] = st[i - 1].spent();
         }
         sealedSpent = read;
-        return sealedSpentNanos();
     }
 
     /** The spend the roll-over read (the live spend before the period was sealed). */
