@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 public final class CappedStripedSet<T> {
 
     /** Stripes: a power of two, at least twice the processors (at most 64). */
-    public static final int STRIPES = Math.min(64, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
+    public static final int STRIPES = Stripes.FIXED;
 
     /** Largest chunk of slots a stripe claims at once. */
     static final int CHUNK = 64;

@@ -2,6 +2,7 @@ package dev.agentsre.cost.internal;
 
 import dev.agentsre.cost.BudgetState;
 import dev.agentsre.internal.Money;
+import dev.agentsre.internal.window.Stripes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,7 +29,7 @@ public final class Period {
     public static final String OTHER = "other";
 
     /** Stripes of an inflated period: a power of two, at least twice the processors (at most 64). */
-    public static final int STRIPES = Math.min(64, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
+    public static final int STRIPES = Stripes.FIXED;
 
     /** First instant of the period, epoch milliseconds. */
     public final long startMillis;

@@ -22,6 +22,12 @@ public final class Stripes {
      */
     static final int DEFAULT_MAX = Math.min(MAX, 2 * nextPowerOfTwo(Runtime.getRuntime().availableProcessors()));
 
+    /**
+     * Stripes of a structure striped once for good (a contended budget period, the open
+     * reservations): a power of two, at least twice the processors, at most 64.
+     */
+    public static final int FIXED = Math.min(64, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
+
     private static final AtomicInteger SEEDS = new AtomicInteger();
     private static final ThreadLocal<int[]> PROBE = ThreadLocal.withInitial(() -> new int[] {SEEDS.getAndIncrement()});
 
