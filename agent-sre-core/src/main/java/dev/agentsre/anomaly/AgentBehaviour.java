@@ -54,8 +54,13 @@ final class AgentBehaviour {
     // frequency
     private final EwmaBaseline baseline;
     private long bucketIndex = Long.MIN_VALUE;
+    /** The current bucket's times, [start, end): most calls fall in it and need no division. */
+    private long bucketStart = Long.MAX_VALUE;
+    private long bucketEnd = Long.MIN_VALUE;
     private long bucketCount;
     private long completedBuckets;
+    /** A bucket count below this cannot score: a bound set as the baseline changes (see {@link #quiet}). */
+    private long frequencyQuietBelow = Long.MAX_VALUE;
 
     // the last W actions
     private final Map<String, Integer> toolIds = new HashMap<>();
@@ -71,6 +76,10 @@ final class AgentBehaviour {
     private final int[] keysWithCount; // how many keys have each count: gives the max in O(1)
     private int maxKeyCount;
     private final int[] runs = new int[MAX_PERIOD + 1];
+    private final int[] cycleNeeded = new int[MAX_PERIOD + 1]; // the run of period p that is a cycle
+    // The entropy signal is 0 while sumCLogC is within these (set once; see quiet()).
+    private final double entropyQuietMin;
+    private final double entropyQuietMax;
     private final double[] scratch = new double[Signal.values().length]; // used under the lock only
     // The scores of the last scores() call, by Signal ordinal, and their immutable map (reused while unchanged).
     private final double[] lastScoreValues = new double[Signal.values().length];
@@ -89,6 +98,12 @@ final class AgentBehaviour {
     private int taskLoopCycleRepeats;
 
     // capability
+    /** Whether each tool id is allowed, outside the profile or denied, for the profile {@link #accessFor}; 0: not judged yet. */
+    private final byte[] toolAccess = new byte[MAX_TOOLS];
+    private Set<String> accessFor;
+    private static final byte ALLOWED = 1;
+    private static final byte OUTSIDE = 2;
+    private static final byte DENIED = 3;
     private final long[] violationTimes = new long[MAX_VIOLATIONS];
     private final String[] violationTools = new String[MAX_VIOLATIONS];
     private int violationHead;
@@ -140,6 +155,14 @@ final class AgentBehaviour {
         for (int c = 2; c <= w; c++) {
             cLogC[c] = c * (Math.log(c) / Math.log(2));
         }
+        for (int p = 2; p <= MAX_PERIOD; p++) {
+            cycleNeeded[p] = p * (config.cycleRepeats - 1);
+        }
+        // entropy = log2(W) - sumCLogC / W is within [low, high] when sumCLogC is within these, with a
+        // margin far above the rounding of that subtraction, so "quiet" never hides a score.
+        double margin = 1e-6 * w;
+        this.entropyQuietMin = w * (log2Window - config.entropyHighThreshold) + margin;
+        this.entropyQuietMax = w * (log2Window - config.entropyLowThreshold) - margin;
         this.baseline = new EwmaBaseline(2.0 / (config.baselineBuckets + 1), config.frequencyNoiseFloor, 1.0);
         this.lastActivityMillis = now;
     }
@@ -208,7 +231,7 @@ final class AgentBehaviour {
         keyRing[head] = key;
         head = head + 1 == w ? 0 : head + 1;
         remember(toolId, key);
-        return checkCapability(tool, at);
+        return checkCapability(tool, toolId, at);
     }
 
     /**
@@ -233,22 +256,34 @@ final class AgentBehaviour {
     }
 
     private void countForFrequency(long at) {
-        long index = Math.floorDiv(at, windowMillis);
-        if (bucketIndex == Long.MIN_VALUE) {
-            bucketIndex = index;
-        } else if (index > bucketIndex) {
-            baseline.add(bucketCount);
-            completedBuckets++;
-            // Idle buckets are buckets of zero calls (the original skipped them).
-            long idle = Math.min(index - bucketIndex - 1, 2L * config.baselineBuckets);
-            for (long i = 0; i < idle; i++) {
-                baseline.add(0);
+        if (at >= bucketEnd) { // a later bucket, or the first call (a division only here)
+            long index = Math.floorDiv(at, windowMillis);
+            if (bucketIndex == Long.MIN_VALUE) {
+                moveToBucket(index);
+            } else if (index > bucketIndex) {
+                baseline.add(bucketCount);
                 completedBuckets++;
+                // Idle buckets are buckets of zero calls (the original skipped them).
+                long idle = Math.min(index - bucketIndex - 1, 2L * config.baselineBuckets);
+                for (long i = 0; i < idle; i++) {
+                    baseline.add(0);
+                    completedBuckets++;
+                }
+                moveToBucket(index);
+                bucketCount = 0;
             }
-            bucketIndex = index;
-            bucketCount = 0;
         }
         bucketCount++; // a late (out-of-order) call counts in the current bucket
+    }
+
+    private void moveToBucket(long index) {
+        bucketIndex = index;
+        bucketStart = index * windowMillis;
+        bucketEnd = bucketStart > Long.MAX_VALUE - windowMillis ? Long.MAX_VALUE : bucketStart + windowMillis;
+        // score(c) = (c - mean) / std reaches the threshold only at c >= mean + z * std; one count of
+        // margin below that covers the rounding, so "quiet" never hides a score.
+        frequencyQuietBelow = completedBuckets < config.frequencyWarmupBuckets ? Long.MAX_VALUE
+                : Math.max(0, (long) Math.floor(baseline.mean() + config.frequencyZThreshold * baseline.flooredStd()) - 1);
     }
 
     private int toolId(String tool) {
@@ -294,13 +329,27 @@ final class AgentBehaviour {
         }
     }
 
-    private boolean checkCapability(String tool, long at) {
+    private boolean checkCapability(String tool, int toolId, long at) {
         Set<String> profile = allowedTools;
-        boolean denied = config.deniedTools.contains(tool);
-        boolean outsideProfile = profile != null ? !profile.contains(tool) : denied;
-        if (!outsideProfile) {
+        if (profile != accessFor) { // a new profile: judge every tool again
+            java.util.Arrays.fill(toolAccess, (byte) 0);
+            accessFor = profile;
+        }
+        // Judged once per tool and profile (two set lookups were a tenth of an action); the shared
+        // id of tools past the cap is judged every time.
+        byte access = toolAccess[toolId];
+        if (access == 0) {
+            boolean onDeniedList = config.deniedTools.contains(tool);
+            boolean outsideProfile = profile != null ? !profile.contains(tool) : onDeniedList;
+            access = !outsideProfile ? ALLOWED : onDeniedList ? DENIED : OUTSIDE;
+            if (toolId != OTHER_TOOL) {
+                toolAccess[toolId] = access;
+            }
+        }
+        if (access == ALLOWED) {
             return false;
         }
+        boolean denied = access == DENIED;
         lastViolationAt = Math.max(lastViolationAt, at);
         violationTimes[violationHead] = at;
         violationTools[violationHead] = tool;
@@ -313,8 +362,32 @@ final class AgentBehaviour {
     }
 
     /**
+     * Whether every signal scores 0 at {@code now}, told by a few compares against bounds kept as the
+     * state changes: the check run on every action, so that a calm agent's action computes no scores.
+     * False when a signal may score (then {@link #risk} computes them); never true when one does.
+     */
+    boolean quiet(long now) {
+        if (bucketCount >= frequencyQuietBelow || maxKeyCount >= config.repeatThreshold) {
+            return false;
+        }
+        if (filled == toolRing.length && (sumCLogC < entropyQuietMin || sumCLogC > entropyQuietMax)) {
+            return false;
+        }
+        if (taskLoopScore > 0 && now - taskLoopAt < violationMillis) {
+            return false;
+        }
+        for (int p = 2; p <= MAX_PERIOD; p++) {
+            if (runs[p] >= cycleNeeded[p]) {
+                return false;
+            }
+        }
+        long oldest = now - violationMillis;
+        return lastViolationAt <= oldest && deniedToolUsedAt <= oldest;
+    }
+
+    /**
      * The combined risk at {@code now} without building reasons or maps: the allocation-free check
-     * run on every action. Uses {@link #combine}.
+     * run on an action when {@link #quiet} cannot rule a score out. Uses {@link #combine}.
      */
     double risk(long now) {
         scratch[0] = frequencyScore(now, null);
@@ -367,7 +440,7 @@ final class AgentBehaviour {
     }
 
     private double frequencyScore(long now, List<String> reasons) {
-        if (completedBuckets < config.frequencyWarmupBuckets || Math.floorDiv(now, windowMillis) != bucketIndex) {
+        if (completedBuckets < config.frequencyWarmupBuckets || now < bucketStart || now >= bucketEnd) {
             return 0;
         }
         double z = baseline.score(bucketCount);
@@ -428,8 +501,7 @@ final class AgentBehaviour {
             }
         }
         for (int p = 2; p <= MAX_PERIOD; p++) {
-            int needed = p * (config.cycleRepeats - 1);
-            if (runs[p] >= needed && TaskWindow.lastKeysDistinct(keyRing, head, p)) {
+            if (runs[p] >= cycleNeeded[p] && TaskWindow.lastKeysDistinct(keyRing, head, p)) {
                 double repeats = 1 + (double) runs[p] / p;
                 score = Math.max(score, Math.min(0.8, 0.55 + 0.05 * (repeats - config.cycleRepeats)));
                 if (reasons != null) {

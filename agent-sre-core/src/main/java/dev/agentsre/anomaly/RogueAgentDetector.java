@@ -114,6 +114,8 @@ public final class RogueAgentDetector {
     private final OrderedEvents events;
     private final Clock clock;
     private final long frequencyWindowMillis;
+    /** Whether a risk of 0 stays below the quarantine level (unless it is LOW): then a quiet agent needs no scores. */
+    private final boolean quietIsSafe;
     /** The latest time the clock has shown this detector (timestamps up to it need no clock read). */
     private volatile long clockSeen = Long.MIN_VALUE;
     private final BoundedRegistry<String, AgentBehaviour> agents;
@@ -148,6 +150,7 @@ public final class RogueAgentDetector {
         this.events = new OrderedEvents(eventBus);
         this.clock = config.clock;
         this.frequencyWindowMillis = config.frequencyWindow.toMillis();
+        this.quietIsSafe = !RiskLevel.of(0).atLeast(config.quarantineRiskLevel);
         this.history = new AssessmentHistory(config.historySize, config.maxHistoryBytes);
         this.agents = new BoundedRegistry<>(config.maxAgents, AgentBehaviour::tryRetire, (agentId, behaviour) -> {
             history.forget(behaviour.history);
@@ -381,7 +384,10 @@ public final class RogueAgentDetector {
      * Returns the reason to share, or null when nothing changed.
      */
     private String quarantineIfRisky(AgentBehaviour behaviour, long at) {
-        if (!behaviour.quarantined && RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
+        if (behaviour.quarantined || quietIsSafe && behaviour.quiet(at)) {
+            return null; // a calm agent (the usual case): no score computed
+        }
+        if (RiskLevel.of(behaviour.risk(at)).atLeast(config.quarantineRiskLevel)) {
             List<String> reasons = new ArrayList<>();
             behaviour.scores(at, reasons);
             RiskLevel level = RiskLevel.of(behaviour.lastRisk());

@@ -117,6 +117,13 @@ public final class Check {
 
     /** Requires a non-null, non-blank string. */
     public static String notBlank(String name, String value) {
+        // A visible ASCII first character settles it without isBlank's scan (ids and tool names on hot paths).
+        if (value != null && !value.isEmpty()) {
+            char first = value.charAt(0);
+            if (first > ' ' && first < 0x7F) {
+                return value;
+            }
+        }
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank, got " + (value == null ? "null" : "'" + value + "'"));
         }

@@ -1,7 +1,9 @@
 package dev.agentsre.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -10,7 +12,16 @@ import java.util.function.Consumer;
  * ({@link #tryLock}, then its own update, then {@link #unlock}); a thread that finds it busy leaves a
  * {@link Request} ({@link #submit}, a lock-free stack) and waits a few spins for the holder to apply it
  * — the holder applies every waiting request, oldest first, before it unlocks — or takes the lock
- * itself when the holder is gone (after the spins it blocks, so a preempted holder is not spun on).
+ * itself when the holder is gone (after the spins it parks between tries, so a preempted holder is
+ * not spun on).
+ *
+ * <p>The lock is one CAS'd word, not a {@code ReentrantLock}: it is held only for a few arithmetic
+ * updates, so a thread that cannot take it polls (spins, then yields, then parks up to
+ * 100 µs between tries) instead of joining a queue, and its release is a store
+ * with release semantics, not a full fence (the fence was a fifth of an uncontended rogue-detector
+ * action). A request left as the holder released is not lost: its thread keeps trying the lock until
+ * the request is applied. Reentrant, like the lock it replaced: a holder may take it again (an inner
+ * {@link #unlock} applies the waiting requests and keeps it held).
  *
  * <p>Every update is applied exactly once, under the lock, in an order a plain lock could have given
  * concurrent updates; each request carries its own results back to its thread. One thread applies a
@@ -32,7 +43,25 @@ public final class Combiner<R extends Combiner.Request> {
         private volatile boolean applied;
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private static final int YIELDS = 64;
+    private static final long MAX_PARK_NANOS = 100_000;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Combiner.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** 1 while held; taken by CAS, released by a release store. */
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
+    /** The holder; written only by the holder, so a thread reads itself here only while it holds the lock. */
+    private Thread owner;
+    /** Holds beyond the first (reentry); the holder's only. */
+    private int reentries;
     private final AtomicReference<Request> waiting = new AtomicReference<>();
     private final Consumer<? super R> applier;
 
@@ -43,22 +72,58 @@ public final class Combiner<R extends Combiner.Request> {
 
     /** Takes the lock if it is free. */
     public boolean tryLock() {
-        return lock.tryLock();
+        Thread current = Thread.currentThread();
+        if (STATE.compareAndSet(this, 0, 1)) {
+            owner = current;
+            return true;
+        }
+        if (owner == current) {
+            reentries++;
+            return true;
+        }
+        return false;
     }
 
-    /** Takes the lock, waiting for it. */
+    /** Takes the lock, waiting for it: spins, then yields, then parks between tries. */
     public void lock() {
-        lock.lock();
+        long park = 1_000;
+        for (int attempt = 0; !tryLock(); attempt++) {
+            if (attempt < SPINS) {
+                Thread.onSpinWait();
+            } else if (attempt < SPINS + YIELDS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(park);
+                park = Math.min(MAX_PARK_NANOS, park * 2);
+            }
+        }
+    }
+
+    /** Whether some thread holds the lock (a racy hint). */
+    public boolean isLocked() {
+        return (int) STATE.getOpaque(this) != 0;
+    }
+
+    /** Drops one hold; returns whether the lock is now free. */
+    private boolean release() {
+        if (reentries > 0) {
+            reentries--;
+            return false;
+        }
+        owner = null;
+        STATE.setRelease(this, 0);
+        return true;
     }
 
     /** Applies the requests that arrived meanwhile, releases the lock, and applies any that arrived as it did. */
     public void unlock() {
+        boolean free;
         try {
             applyWaiting();
         } finally {
-            lock.unlock();
+            free = release();
         }
-        if (waiting.get() != null) {
+        if (free && waiting.get() != null) {
             applyStragglers();
         }
     }
@@ -75,7 +140,7 @@ public final class Combiner<R extends Combiner.Request> {
             request.next = head;
         } while (!waiting.compareAndSet(head, request));
         for (int spin = 0; !request.applied; spin++) {
-            if (spin < SPINS ? !lock.isLocked() && lock.tryLock() : lockAnyway()) {
+            if (spin < SPINS ? !isLocked() && tryLock() : lockAnyway()) {
                 unlock(); // applies ours, unless the previous holder applied it already
             } else {
                 Thread.onSpinWait();
@@ -95,7 +160,7 @@ public final class Combiner<R extends Combiner.Request> {
     }
 
     private boolean lockAnyway() {
-        lock.lock();
+        lock();
         return true;
     }
 
@@ -127,11 +192,11 @@ public final class Combiner<R extends Combiner.Request> {
     }
 
     private void applyStragglers() {
-        while (waiting.get() != null && lock.tryLock()) {
+        while (waiting.get() != null && tryLock()) {
             try {
                 applyWaiting();
             } finally {
-                lock.unlock();
+                release();
             }
         }
     }
