@@ -21,8 +21,8 @@ import java.util.function.BiConsumer;
  * held only for these few arithmetic updates, never while other code runs; an action that finds it
  * busy is applied by its holder instead of queueing on it.
  *
- * <p>Memory: about 40 bytes per window slot plus {@value #MAX_TOOLS} tool counters and
- * {@value #MAX_VIOLATIONS} violation timestamps (about 5.5 KiB with the default window, measured with its
+ * <p>Memory: about 40 bytes per window slot plus {@value #MAX_TOOLS} tool counters and access judgements and
+ * {@value #MAX_VIOLATIONS} violation timestamps (about 5.8 KiB with the default window, measured with its
  * tool map, its hand-over lock and its cached scores), plus its
  * records in the detector's {@link AssessmentHistory} (bounded for the whole detector).
  */

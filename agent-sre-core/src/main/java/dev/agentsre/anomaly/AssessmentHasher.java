@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * score within a hair of a rounding tie, is formatted by the JDK as before. Tests compare the bytes
  * with the former map-and-JSON code over many random assessments.
  *
- * <p>Hashers are pooled (four per core, each about 1.5 KiB and at most 64 KiB; one is made, used and dropped when
+ * <p>Hashers are pooled (four per core, each about 1.7 KiB and at most 64 KiB; one is made, used and dropped when
  * every pooled one is busy), so the hash allocates only its result string, on platform and virtual
- * threads alike.
+ * threads alike. Each remembers the bytes of the last scores map it wrote (by identity: the maps
+ * are immutable, and an agent whose scores did not change passes the same one again) and of the
+ * last second, so an agent assessed again writes neither anew; a new map costs one copy of its
+ * bytes.
  */
 final class AssessmentHasher {
 
@@ -57,6 +60,11 @@ final class AssessmentHasher {
     private static final int MAX_KEPT_BUFFER = 64 * 1024;
     /** The last second of 9999-12-31: up to it Instant.toString has four-digit years and no sign. */
     private static final long MAX_PLAIN_SECOND = 253_402_300_799L;
+    /** The classes of Map.of and Map.copyOf maps: immutable, so one seen again by identity has the same content. */
+    private static final Class<?> IMMUTABLE_MAP_1 = Map.of(Signal.LOOP, 0.0).getClass();
+    private static final Class<?> IMMUTABLE_MAP_N = Map.of(Signal.LOOP, 0.0, Signal.ENTROPY, 0.0).getClass();
+    /** "yyyy-MM-ddTHH:mm:ss". */
+    private static final int DATE_TIME_LENGTH = 19;
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -77,6 +85,12 @@ final class AssessmentHasher {
     private final byte[] hex = new byte[64];
     private byte[] buffer = new byte[INITIAL_BUFFER];
     private int length;
+    // Memos of the last encoded signals and second: an agent assessed again has the same immutable
+    // scores map while its scores do not change (AgentBehaviour reuses it) and often the same second.
+    private Map<Signal, Double> memoScores;
+    private byte[] memoSignals;
+    private long memoSecond = -1;
+    private final byte[] memoDateTime = new byte[DATE_TIME_LENGTH];
 
     private AssessmentHasher() {
         try {
@@ -136,6 +150,22 @@ final class AssessmentHasher {
         raw(RISK_SCORE);
         decimal9(risk);
         raw(SIGNALS);
+        if (scores == memoScores) { // the same immutable map as last time: the same bytes
+            raw(memoSignals);
+        } else if (scores.getClass() == IMMUTABLE_MAP_N || scores.getClass() == IMMUTABLE_MAP_1) {
+            int start = length;
+            signals(scores);
+            memoSignals = Arrays.copyOfRange(buffer, start, length);
+            memoScores = scores;
+        } else {
+            signals(scores); // a map that may change: never remembered
+        }
+        raw(TIMESTAMP);
+        instant(at);
+        put((byte) '}');
+    }
+
+    private void signals(Map<Signal, Double> scores) {
         boolean first = true;
         for (int i = 0; i < SIGNALS_BY_NAME.length; i++) {
             Double score = scores.get(SIGNALS_BY_NAME[i]);
@@ -149,9 +179,6 @@ final class AssessmentHasher {
             raw(SIGNAL_KEYS[i]);
             decimal9(score);
         }
-        raw(TIMESTAMP);
-        instant(at);
-        put((byte) '}');
     }
 
     private String sha256Hex() {
@@ -205,30 +232,15 @@ final class AssessmentHasher {
             string(at.toString());
             return;
         }
-        long days = seconds / 86_400;
-        int secondOfDay = (int) (seconds % 86_400);
-        // civil from days (Howard Hinnant's algorithm), for days since 1970-01-01 >= 0
-        long z = days + 719_468;
-        long era = z / 146_097;
-        long dayOfEra = z - era * 146_097;
-        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long mp = (5 * dayOfYear + 2) / 153;
-        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
         put((byte) '"');
-        digits(year, 4);
-        put((byte) '-');
-        digits(month, 2);
-        put((byte) '-');
-        digits(day, 2);
-        put((byte) 'T');
-        digits(secondOfDay / 3600, 2);
-        put((byte) ':');
-        digits(secondOfDay / 60 % 60, 2);
-        put((byte) ':');
-        digits(secondOfDay % 60, 2);
+        if (seconds == memoSecond) {
+            raw(memoDateTime);
+        } else {
+            int start = length;
+            dateTime(seconds);
+            System.arraycopy(buffer, start, memoDateTime, 0, DATE_TIME_LENGTH);
+            memoSecond = seconds;
+        }
         int nanos = at.getNano();
         if (nanos > 0) { // as ISO_INSTANT: 3, 6 or 9 fraction digits, as few as the value needs
             put((byte) '.');
@@ -242,6 +254,33 @@ final class AssessmentHasher {
         }
         put((byte) 'Z');
         put((byte) '"');
+    }
+
+    /** A second from 1970 to 9999 as "yyyy-MM-ddTHH:mm:ss" (the first 19 characters of Instant.toString). */
+    private void dateTime(long seconds) {
+        long days = seconds / 86_400;
+        int secondOfDay = (int) (seconds % 86_400);
+        // civil from days (Howard Hinnant's algorithm), for days since 1970-01-01 >= 0
+        long z = days + 719_468;
+        long era = z / 146_097;
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        digits(year, 4);
+        put((byte) '-');
+        digits(month, 2);
+        put((byte) '-');
+        digits(day, 2);
+        put((byte) 'T');
+        digits(secondOfDay / 3600, 2);
+        put((byte) ':');
+        digits(secondOfDay / 60 % 60, 2);
+        put((byte) ':');
+        digits(secondOfDay % 60, 2);
     }
 
     /** {@code value} (non-negative, below 10^width) as {@code width} digits, zero-padded; two digits per division. */

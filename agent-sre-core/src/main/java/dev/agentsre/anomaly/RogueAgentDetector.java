@@ -86,8 +86,8 @@ import org.slf4j.LoggerFactory;
  * the previous record's hash; {@link #verifyChain(String)} detects an edited record.
  *
  * <p><b>Bounds.</b> At most {@code maxAgents} agents (default
- * {@value RogueDetectorConfig#DEFAULT_MAX_AGENTS}) of about 5.5 KiB each with the default window (measured) —
- * about 56 MiB at the cap; a new agent evicts the least recently active one ({@link AgentEvicted}),
+ * {@value RogueDetectorConfig#DEFAULT_MAX_AGENTS}) of about 5.8 KiB each with the default window (measured) —
+ * about 58 MiB at the cap; a new agent evicts the least recently active one ({@link AgentEvicted}),
  * never a quarantined one (that would release it), and when every agent is quarantined a new one is
  * refused with an {@link IllegalStateException} naming the cap. Assessments: at most
  * {@code historySize} per agent and {@code maxHistoryBytes} (default 16 MiB) for the whole detector,

@@ -187,6 +187,30 @@ class AssessmentHasherTest {
     }
 
     @Test
+    void aHasherAssessingAgainReusesTheSignalsAndSecondItRemembersOnlyWhenTheyAreTheSame() {
+        Map<Signal, Double> calm = Map.of(Signal.FREQUENCY, 0.0, Signal.ENTROPY, 0.0, Signal.LOOP, 0.0, Signal.CAPABILITY, 0.0);
+        Map<Signal, Double> looping = Map.of(Signal.FREQUENCY, 0.0, Signal.ENTROPY, 0.5, Signal.LOOP, 0.8, Signal.CAPABILITY, 0.0);
+        Map<Signal, Double> mutable = new EnumMap<>(Signal.class);
+        mutable.put(Signal.LOOP, 0.1);
+        Instant second = Instant.parse("2026-12-01T10:00:00Z");
+        List<Sample> sequence = new ArrayList<>();
+        for (int i = 0; i < 3; i++) { // same map, same second; then later seconds, a new map, a map changed in place
+            sequence.add(new Sample("a", second.plusMillis(i * 7), RiskLevel.LOW, 0, calm, false, false, List.of(), "p" + i));
+        }
+        sequence.add(new Sample("a", second.plusSeconds(1), RiskLevel.LOW, 0, calm, false, false, List.of(), "p"));
+        sequence.add(new Sample("a", second.plusSeconds(86_400 * 400L), RiskLevel.HIGH, 0.8, looping, true, true, List.of("loop"), "p"));
+        sequence.add(new Sample("a", second.plusSeconds(86_400 * 400L), RiskLevel.HIGH, 0.8, looping, true, true, List.of("loop"), "q"));
+        sequence.add(new Sample("a", second, RiskLevel.LOW, 0.1, mutable, false, false, List.of(), "p"));
+        for (Sample sample : sequence) {
+            assertThat(sample.hash()).as("%s", sample).isEqualTo(sample.formerHash());
+        }
+        mutable.put(Signal.LOOP, 0.3); // the same map object, changed: its bytes must be written anew
+        Sample changed = new Sample("a", second, RiskLevel.LOW, 0.3, mutable, false, false, List.of(), "p");
+        assertThat(changed.hash()).isEqualTo(changed.formerHash());
+        assertThat(sequence.get(0).hash()).as("back to the first").isEqualTo(sequence.get(0).formerHash());
+    }
+
+    @Test
     void aHugeAssessmentIsHashedAndTheNextOneStillMatches() {
         List<String> reasons = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
