@@ -72,9 +72,14 @@ final class AgentBehaviour {
     private final int[] toolCounts = new int[MAX_TOOLS];
     private int distinctTools;
     private double sumCLogC;
-    private final LongIntCounter keyCounts;
-    private final int[] keysWithCount; // how many keys have each count: gives the max in O(1)
-    private int maxKeyCount;
+    // Repeats. Each key of the window is counted in a bucket of its hash: a key's count is at most
+    // its bucket's, so while no bucket reaches repeatThreshold no key does, and an action costs two
+    // array writes (a hash map of exact counts was a quarter of an action). Only while a bucket is
+    // at the threshold (a loop, rarely a collision) are the exact counts taken from the window.
+    private final int[] keyBuckets;
+    private final int keyBucketMask;
+    private int hotBuckets; // buckets at or above repeatThreshold
+    private final LongIntCounter keyCounts; // the exact counts, rebuilt by repeats(); under the lock only
     private final int[] runs = new int[MAX_PERIOD + 1];
     private final int[] cycleNeeded = new int[MAX_PERIOD + 1]; // the run of period p that is a cycle
     // The entropy signal is 0 while sumCLogC is within these (set once; see quiet()).
@@ -149,7 +154,8 @@ final class AgentBehaviour {
         this.toolRing = new int[w];
         this.keyRing = new long[w];
         this.keyCounts = new LongIntCounter(w);
-        this.keysWithCount = new int[w + 1];
+        this.keyBuckets = new int[Math.max(16, Integer.highestOneBit(w - 1) << 1)]; // at least W: a chance collision is rare
+        this.keyBucketMask = keyBuckets.length - 1;
         this.cLogC = new double[w + 1];
         this.log2Window = Math.log(w) / Math.log(2);
         for (int c = 2; c <= w; c++) {
@@ -307,11 +313,8 @@ final class AgentBehaviour {
             distinctTools++;
         }
         sumCLogC += cLogC[c + 1] - cLogC[c];
-        int k = keyCounts.increment(key);
-        keysWithCount[k - 1]--;
-        keysWithCount[k]++;
-        if (k > maxKeyCount) {
-            maxKeyCount = k;
+        if (++keyBuckets[keyBucket(key)] == config.repeatThreshold) {
+            hotBuckets++;
         }
     }
 
@@ -321,11 +324,8 @@ final class AgentBehaviour {
             distinctTools--;
         }
         sumCLogC += cLogC[c - 1] - cLogC[c];
-        int k = keyCounts.decrement(key) + 1; // the count before
-        keysWithCount[k]--;
-        keysWithCount[k - 1]++;
-        if (k == maxKeyCount && keysWithCount[k] == 0) {
-            maxKeyCount = k - 1; // the decremented key now has k - 1, so that is the new maximum
+        if (keyBuckets[keyBucket(key)]-- == config.repeatThreshold) {
+            hotBuckets--;
         }
     }
 
@@ -367,7 +367,7 @@ final class AgentBehaviour {
      * False when a signal may score (then {@link #risk} computes them); never true when one does.
      */
     boolean quiet(long now) {
-        if (bucketCount >= frequencyQuietBelow || maxKeyCount >= config.repeatThreshold) {
+        if (bucketCount >= frequencyQuietBelow || hotBuckets > 0) {
             return false;
         }
         if (filled == toolRing.length && (sumCLogC < entropyQuietMin || sumCLogC > entropyQuietMax)) {
@@ -493,11 +493,12 @@ final class AgentBehaviour {
                                 taskLoopTool, taskLoopRepeats, w));
             }
         }
+        int maxKeyCount = hotBuckets == 0 ? 0 : repeats();
         if (maxKeyCount >= config.repeatThreshold) {
             score = Math.max(score, Math.min(0.8, 0.6 + 0.2 * (maxKeyCount - config.repeatThreshold) / Math.max(1, w - config.repeatThreshold)));
             if (reasons != null) {
                 reasons.add(String.format("%s called %d times in the last %d actions with the same arguments",
-                        mostRepeatedTool(), maxKeyCount, Math.min(filled, w)));
+                        mostRepeatedTool(maxKeyCount), maxKeyCount, Math.min(filled, w)));
             }
         }
         for (int p = 2; p <= MAX_PERIOD; p++) {
@@ -513,10 +514,35 @@ final class AgentBehaviour {
         return score;
     }
 
+    /**
+     * The highest count of one key in the window, counted exactly (O(W)) over the keys whose bucket
+     * is at the threshold: no other key can reach it. Below the threshold it may say less than the
+     * true highest count, which nothing reads. Leaves those keys' counts in {@link #keyCounts}.
+     */
+    private int repeats() {
+        keyCounts.clear();
+        int w = toolRing.length;
+        int max = 0;
+        // The window's slots, oldest first: after forgetRecentActions they do not start at 0.
+        for (int n = 0, i = Math.floorMod(head - filled, w); n < filled; n++, i = i + 1 == w ? 0 : i + 1) {
+            long key = keyRing[i];
+            if (keyBuckets[keyBucket(key)] >= config.repeatThreshold) {
+                max = Math.max(max, keyCounts.increment(key));
+            }
+        }
+        return max;
+    }
+
+    private int keyBucket(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ h >>> 32) & keyBucketMask;
+    }
+
     // For the reason text only (O(W)): the tool of a key that has the highest count.
-    private String mostRepeatedTool() {
-        for (int i = 0; i < filled; i++) {
-            if (keyCounts.get(keyRing[i]) == maxKeyCount) {
+    private String mostRepeatedTool(int maxKeyCount) {
+        int w = toolRing.length;
+        for (int n = 0, i = Math.floorMod(head - filled, w); n < filled; n++, i = i + 1 == w ? 0 : i + 1) {
+            if (keyCounts.get(keyRing[i]) == maxKeyCount) { // keyCounts as repeats() left them
                 return toolNames[toolRing[i]];
             }
         }

@@ -128,6 +128,39 @@ class QuietAgentTest {
     }
 
     @Test
+    void repeatScoresMatchACountOfTheWindowByBruteForce() {
+        for (int seed = 0; seed < 40; seed++) {
+            Random random = new Random(seed);
+            ManualClock clock = ManualClock.at(Instant.parse("2026-12-01T00:00:00Z"));
+            int window = 5 + random.nextInt(60);
+            int threshold = 1 + random.nextInt(window);
+            RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().clock(clock).entropyWindow(window)
+                    .repeatThreshold(threshold).cycleRepeats(1_000).quarantineRiskLevel(RiskLevel.CRITICAL).build());
+            java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
+            int keys = 1 + random.nextInt(12);
+            for (int i = 0; i < 1_500; i++) {
+                int k = random.nextInt(keys);
+                String tool = TOOLS[k % 3];
+                detector.recordAction("a", "act", tool, clock.instant(), k);
+                last.addLast(tool + "/" + k);
+                if (last.size() > window) {
+                    last.removeFirst();
+                }
+                int max = (int) last.stream().collect(java.util.stream.Collectors.groupingBy(key -> key, java.util.stream.Collectors.counting()))
+                        .values().stream().mapToLong(Long::longValue).max().orElse(0);
+                double expected = max >= threshold
+                        ? Math.min(0.8, 0.6 + 0.2 * (max - threshold) / Math.max(1, window - threshold)) : 0;
+                assertThat(detector.riskSnapshot("a").signals().get(Signal.LOOP)).as("seed %d, action %d: %d repeats of %d", seed, i, max,
+                        threshold).isEqualTo(expected);
+                if (detector.isQuarantined("a")) {
+                    detector.release("a");
+                    last.clear();
+                }
+            }
+        }
+    }
+
+    @Test
     void aCalmAgentIsQuietAndALoopIsNot() {
         ManualClock clock = ManualClock.at(Instant.parse("2026-12-01T00:00:00Z"));
         RogueAgentDetector detector = new RogueAgentDetector(RogueDetectorConfig.builder().clock(clock).build());
