@@ -534,8 +534,7 @@ final class AgentBehaviour {
     }
 
     private int keyBucket(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ h >>> 32) & keyBucketMask;
+        return LongIntCounter.mix(key) & keyBucketMask;
     }
 
     // For the reason text only (O(W)): the tool of a key that has the highest count.

@@ -93,7 +93,8 @@ public final class LongIntCounter {
         }
     }
 
-    private static int mix(long key) {
+    /** The hash this counter places {@code key} by (its bits spread by a Fibonacci multiply); callers may bucket by it too. */
+    public static int mix(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }
