@@ -246,9 +246,8 @@ final class AgentBehaviour {
      * agent is judged on what it does next, not re-quarantined for the loop that got it quarantined.
      */
     void forgetRecentActions() {
-        int w = toolRing.length;
         while (filled > 0) {
-            int oldest = (head - filled + w) % w;
+            int oldest = oldestSlot();
             forget(toolRing[oldest], keyRing[oldest]);
             filled--;
         }
@@ -523,14 +522,19 @@ final class AgentBehaviour {
         keyCounts.clear();
         int w = toolRing.length;
         int max = 0;
-        // The window's slots, oldest first: after forgetRecentActions they do not start at 0.
-        for (int n = 0, i = Math.floorMod(head - filled, w); n < filled; n++, i = i + 1 == w ? 0 : i + 1) {
+        for (int n = 0, i = oldestSlot(); n < filled; n++, i = i + 1 == w ? 0 : i + 1) {
             long key = keyRing[i];
             if (keyBuckets[keyBucket(key)] >= config.repeatThreshold) {
                 max = Math.max(max, keyCounts.increment(key));
             }
         }
         return max;
+    }
+
+    /** The ring slot of the oldest action in the window (after a release the window does not start at slot 0). */
+    private int oldestSlot() {
+        int w = toolRing.length;
+        return (head - filled + w) % w;
     }
 
     private int keyBucket(long key) {
@@ -540,7 +544,7 @@ final class AgentBehaviour {
     // For the reason text only (O(W)): the tool of a key that has the highest count.
     private String mostRepeatedTool(int maxKeyCount) {
         int w = toolRing.length;
-        for (int n = 0, i = Math.floorMod(head - filled, w); n < filled; n++, i = i + 1 == w ? 0 : i + 1) {
+        for (int n = 0, i = oldestSlot(); n < filled; n++, i = i + 1 == w ? 0 : i + 1) {
             if (keyCounts.get(keyRing[i]) == maxKeyCount) { // keyCounts as repeats() left them
                 return toolNames[toolRing[i]];
             }
